@@ -23,11 +23,13 @@
 // shape of the Jacobian (outputs × inputs; n entries for a gradient), and every
 // value involved is finite.
 //
-// Defaults (options.hpp) were chosen by measurement: over the 13 derivation
-// cases of the notes at their fixture sizes, the largest relative error of a
-// correct formula at step 6e-6 is recorded in the README; rtol = 1e-6 leaves a
-// margin of more than 100× above it, and the negative controls (relative errors
-// of order 1) are rejected by ~6 orders of magnitude.
+// Defaults (options.hpp) were chosen by measurement (bench/step_sweep.py, 200
+// trials of each of the 13 derivation cases per step): the largest error /
+// allowance ratio of a correct formula is smallest around step = ε^(1/3)
+// (0.13 at 6.06e-6, against 4.0 at 1e-4 and 5.4 at 1e-7, which would be false
+// alarms); over 2000 trials per case at the defaults it stays below 0.23. The
+// negative controls miss by factors of 1e3 and more. noise_factor = 8 covers
+// user functions that round worse than the ε/2 of a single operation.
 #pragma once
 
 #include <Eigen/Core>
@@ -45,7 +47,7 @@ using VectorFunction = std::function<void(const Eigen::VectorXd& x, Eigen::Vecto
 // The claimed Jacobian at x; for a gradient, an n × 1 column.
 using MatrixFunction = std::function<Eigen::MatrixXd(const Eigen::VectorXd& x)>;
 
-enum class ClaimKind { gradient, jacobian };
+enum class ClaimKind { gradient, jacobian, value };
 
 CheckResult check_impl(const VectorFunction& f, const MatrixFunction& claim, const Eigen::VectorXd& x,
                        const CheckOptions& options, ClaimKind kind);

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <Eigen/Core>
+#include <ostream>
 #include <string>
 
 #include "gradcheck/options.hpp"
@@ -20,6 +21,7 @@ enum class Failure {
 
 /// Name of a Failure, as used in reports ("wrong_value", ...).
 const char* to_string(Failure failure) noexcept;
+inline std::ostream& operator<<(std::ostream& out, Failure failure) { return out << to_string(failure); }
 
 /// Result of check_gradient / check_jacobian / compare_values. A failed check
 /// is a result, never an exception.
@@ -32,7 +34,9 @@ struct CheckResult {
 
   /// Largest |analytic − numeric| over all entries.
   double max_abs_error = 0.0;
-  /// Largest |analytic − numeric| / max(|analytic|, |numeric|) (0 where both are 0).
+  /// Largest |analytic − numeric| / max(|analytic|, |numeric|), over the entries
+  /// with rtol · max(|analytic|, |numeric|) ≥ atol (smaller ones are judged by
+  /// the absolute floor, where a relative error means nothing).
   double max_rel_error = 0.0;
 
   /// The worst entry: the one with the largest error / allowance ratio.

@@ -1,0 +1,128 @@
+// The activation derivations, notes (e)-(g): leaky ReLU and the sigmoid, each an
+// elementwise function whose Jacobian is diagonal.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "cases.hpp"
+#include "gradcheck/word2vec.hpp"
+#include "sampling.hpp"
+
+namespace gradcheck::checks {
+namespace {
+
+namespace w2v = word2vec;
+using Eigen::Index;
+using Eigen::MatrixXd;
+using Eigen::VectorXd;
+using runner::CaseSettings;
+using runner::CheckCase;
+using runner::Problem;
+using runner::ProblemKind;
+
+// Entries are kept this far from 0: leaky ReLU has its kink there (a central
+// difference straddling it measures neither side), and σ² = σ(1 − σ) holds
+// exactly at 0, so the "sigma_squared" control would be right there. The step
+// (~6e-6 · max(1, |x|)) is far smaller, so no difference quotient crosses 0.
+constexpr double min_abs = 1e-3;
+// Entries stay within ±bound so that every control is wrong by far more than
+// the tolerance: at |x| ≤ 8, σ ≥ 3e-4, so σ itself differs from σ(1 − σ) by a
+// relative σ ≥ 3e-4 ≫ rtol, and σ(1 + σ) by 2σ/(1 + σ).
+constexpr double bound = 8.0;
+
+// n entries uniform in [−bound, bound), each redrawn until |x_i| ≥ min_abs.
+VectorXd draw_off_zero(Rng& rng, Index n) {
+  VectorXd x(n);
+  for (Index i = 0; i < n; ++i) {
+    do {
+      x(i) = random_uniform(rng, -bound, bound);
+    } while (std::abs(x(i)) < min_abs);
+  }
+  return x;
+}
+
+CheckCase leaky_relu_derivative() {
+  return {
+      .id = "leaky_relu_derivative",
+      .notes = "(e)/(f)",
+      .description = "derivative of leaky ReLU f(x) = max(alpha x, x), elementwise (a diagonal Jacobian)",
+      .formula = "f'(x) = 1 for x > 0, alpha for x < 0 (undefined at 0; points are drawn with |x_i| >= 1e-3)",
+      .convention = "x in R^n, f applied to each entry, 0 < alpha < 1",
+      .controls = {{"alpha_both_sides", "alpha everywhere (the x > 0 branch forgotten)"},
+                   {"one_both_sides", "1 everywhere (the x < 0 branch forgotten)"},
+                   {"sides_swapped", "alpha for x > 0, 1 for x < 0"}},
+      .sample =
+          [](Rng& rng, const CaseSettings& s, int /*trial*/) {
+            // Two entries at least, one of each sign: "alpha on both sides" is right on an all-negative
+            // point and "1 on both sides" on an all-positive one, so each control needs both signs present.
+            const Index n = std::max<Index>(draw(rng, s.n), 2);
+            VectorXd x0 = draw_off_zero(rng, n);
+            if ((x0.array() > 0.0).all() || (x0.array() < 0.0).all()) {
+              const Index i = random_index(rng, 0, n - 1);
+              x0(i) = -x0(i);
+            }
+            const double alpha = s.alpha;
+            Problem p;
+            p.kind = ProblemKind::elementwise;
+            p.point = fmt::format("n={} alpha={} positives={}", n, alpha, (x0.array() > 0.0).count());
+            p.layout = {{"x", n, 1}};
+            p.x = x0;
+            p.f = [alpha](const VectorXd& x) { return w2v::leaky_relu(x, alpha); };
+            p.claim = [alpha](const VectorXd& x) {
+              return std::vector<MatrixXd>{w2v::leaky_relu_derivative(x, alpha)};
+            };
+            // positive_slope is used for x > 0, negative_slope for x < 0.
+            const auto slopes = [](double positive_slope, double negative_slope) {
+              return [=](const VectorXd& x) {
+                return std::vector<MatrixXd>{
+                    x.unaryExpr([=](double v) { return v > 0.0 ? positive_slope : negative_slope; })};
+              };
+            };
+            p.controls = {slopes(alpha, alpha), slopes(1.0, 1.0), slopes(alpha, 1.0)};
+            return p;
+          },
+  };
+}
+
+CheckCase sigmoid_derivative() {
+  return {
+      .id = "sigmoid_derivative",
+      .notes = "(f)/(g)",
+      .description = "derivative of the sigmoid sigma(x) = 1 / (1 + e^-x), elementwise (a diagonal Jacobian)",
+      .formula = "sigma'(x) = sigma(x) (1 - sigma(x)), equivalently e^x / (e^x + 1)^2",
+      .convention = "x in R^n, sigma applied to each entry; points drawn in [-8, 8] with |x_i| >= 1e-3",
+      .controls = {{"sigma_one_plus_sigma", "sigma (1 + sigma)"},
+                   {"sigma_squared", "sigma^2"},
+                   {"missing_exp_sign", "e^x / (e^x + 1) = sigma itself (the denominator's square lost)"}},
+      .sample =
+          [](Rng& rng, const CaseSettings& s, int /*trial*/) {
+            const Index n = draw(rng, s.n);
+            Problem p;
+            p.kind = ProblemKind::elementwise;
+            p.point = fmt::format("n={}", n);
+            p.layout = {{"x", n, 1}};
+            p.x = draw_off_zero(rng, n);
+            p.f = [](const VectorXd& x) { return w2v::sigmoid(x); };
+            p.claim = [](const VectorXd& x) { return std::vector<MatrixXd>{w2v::sigmoid_derivative(x)}; };
+            const auto with_sigma = [](auto&& form) {
+              return [=](const VectorXd& x) {
+                const Eigen::ArrayXd sigma = w2v::sigmoid(x).array();
+                return std::vector<MatrixXd>{form(sigma).matrix()};
+              };
+            };
+            p.controls = {
+                with_sigma([](const Eigen::ArrayXd& sigma) -> Eigen::ArrayXd { return sigma * (1.0 + sigma); }),
+                with_sigma([](const Eigen::ArrayXd& sigma) -> Eigen::ArrayXd { return sigma.square(); }),
+                with_sigma([](const Eigen::ArrayXd& sigma) -> Eigen::ArrayXd { return sigma; }),
+            };
+            return p;
+          },
+  };
+}
+
+}  // namespace
+
+std::vector<CheckCase> activation_cases() { return {leaky_relu_derivative(), sigmoid_derivative()}; }
+
+}  // namespace gradcheck::checks

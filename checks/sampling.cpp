@@ -1,0 +1,38 @@
+#include "sampling.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+namespace gradcheck::checks {
+
+Eigen::Index draw(Rng& rng, const runner::Range& range) { return random_index(rng, range.lo, range.hi); }
+
+std::vector<Eigen::Index> draw_indices(Rng& rng, Eigen::Index count, Eigen::Index vocab) {
+  std::vector<Eigen::Index> indices(static_cast<std::size_t>(count));
+  for (auto& i : indices) i = random_index(rng, 0, vocab - 1);
+  return indices;
+}
+
+Eigen::VectorXd pack(std::initializer_list<const Eigen::MatrixXd*> blocks) {
+  Eigen::Index size = 0;
+  for (const auto* b : blocks) size += b->size();
+  Eigen::VectorXd x(size);
+  Eigen::Index offset = 0;
+  for (const auto* b : blocks) {
+    x.segment(offset, b->size()) = b->reshaped();
+    offset += b->size();
+  }
+  return x;
+}
+
+Eigen::MatrixXd unpack(const Eigen::VectorXd& x, const std::vector<runner::Block>& layout, std::size_t b) {
+  Eigen::Index offset = 0;
+  for (std::size_t k = 0; k < b; ++k) offset += layout[k].rows * layout[k].cols;
+  return x.segment(offset, layout[b].rows * layout[b].cols).reshaped(layout[b].rows, layout[b].cols);
+}
+
+std::string to_string(const std::vector<Eigen::Index>& indices) {
+  return fmt::format("[{}]", fmt::join(indices, ", "));
+}
+
+}  // namespace gradcheck::checks

@@ -1,0 +1,59 @@
+// An engineer's regression check of their own loss with an installed gradcheck:
+// the least-squares loss f(w) = ½‖Aw − b‖², whose gradient is Aᵀ(Aw − b).
+// The negative control (a sign slip, Aᵀ(Aw + b)) must be rejected, so the
+// check is known to have teeth.
+#define BOOST_TEST_MODULE gradcheck_consumer
+#include <Eigen/Core>
+#include <boost/test/unit_test.hpp>
+#include <gradcheck/gradcheck.hpp>
+#include <string>
+
+namespace {
+
+struct LeastSquares {
+  Eigen::MatrixXd A;
+  Eigen::VectorXd b;
+
+  LeastSquares() : A(4, 3), b(4) {
+    A << 1.0, 2.0, -1.0,  //
+        0.5, -3.0, 2.0,   //
+        4.0, 0.0, 1.5,    //
+        -2.0, 1.0, 0.25;
+    b << 1.0, -2.0, 0.5, 3.0;
+  }
+
+  // A point away from the minimum, so the gradient is far from zero.
+  static Eigen::VectorXd point() {
+    Eigen::VectorXd x(3);
+    x << 0.3, -1.2, 2.0;
+    return x;
+  }
+
+  double loss(const Eigen::VectorXd& w) const { return 0.5 * (A * w - b).squaredNorm(); }
+  Eigen::VectorXd gradient(const Eigen::VectorXd& w) const { return A.transpose() * (A * w - b); }
+  Eigen::VectorXd wrong_gradient(const Eigen::VectorXd& w) const { return A.transpose() * (A * w + b); }
+};
+
+}  // namespace
+
+BOOST_FIXTURE_TEST_SUITE(least_squares, LeastSquares)
+
+BOOST_AUTO_TEST_CASE(gradient_passes) {
+  const Eigen::VectorXd x = point();
+  const gradcheck::CheckResult r =
+      gradcheck::check_gradient([this](const Eigen::VectorXd& w) { return loss(w); },
+                                [this](const Eigen::VectorXd& w) { return gradient(w); }, x);
+  BOOST_TEST(r.passed, r.message);
+  BOOST_TEST(std::string(gradcheck::to_string(r.failure)) == "none");
+}
+
+BOOST_AUTO_TEST_CASE(wrong_gradient_fails) {
+  const Eigen::VectorXd x = point();
+  const gradcheck::CheckResult r =
+      gradcheck::check_gradient([this](const Eigen::VectorXd& w) { return loss(w); },
+                                [this](const Eigen::VectorXd& w) { return wrong_gradient(w); }, x);
+  BOOST_TEST(!r.passed, "the wrong gradient Aᵀ(Aw + b) was accepted");
+  BOOST_TEST(std::string(gradcheck::to_string(r.failure)) == "wrong_value");
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,70 @@
+// runner/case.hpp: what a check case is. Each derivation of the notes is one
+// CheckCase (defined in checks/); the same definition feeds the CLI, the
+// Boost.Test suite and CTest.
+#pragma once
+
+#include <Eigen/Core>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "gradcheck/random.hpp"
+#include "runner/settings.hpp"
+
+namespace gradcheck::runner {
+
+/// A named block of a packed vector, stored column-major: {"U", V, d} names
+/// coordinates U[0,0], U[1,0], ...; a column vector {"v_c", d, 1} names v_c[i].
+struct Block {
+  std::string name;
+  Eigen::Index rows = 0;
+  Eigen::Index cols = 1;
+};
+
+/// "v_c[2]", "U[3,1]" for flat coordinate k of a vector laid out as `layout`.
+std::string entry_name(const std::vector<Block>& layout, Eigen::Index k);
+/// Total number of coordinates of a layout.
+Eigen::Index layout_size(const std::vector<Block>& layout);
+
+/// A claimed derivative, one matrix per block of the layout, each of the
+/// block's shape: for a gradient, ∂J/∂U is V × d when U is V × d.
+using Claim = std::function<std::vector<Eigen::MatrixXd>(const Eigen::VectorXd& x)>;
+
+enum class ProblemKind {
+  gradient,     ///< f(x) returns the scalar loss (size 1); claims are its gradient by block
+  elementwise,  ///< f applies a scalar function to each entry; a claim is f′(x), one block
+  value,        ///< f(x) returns reference values; a claim returns the claimed values
+};
+
+/// One trial: the random point and the functions to judge there.
+struct Problem {
+  ProblemKind kind = ProblemKind::gradient;
+  /// Human-readable description of the drawn point ("V=7 d=3 o=2").
+  std::string point;
+  /// Layout of x (gradient, elementwise) or of f's values (value).
+  std::vector<Block> layout;
+  Eigen::VectorXd x;
+  std::function<Eigen::VectorXd(const Eigen::VectorXd& x)> f;
+  /// The derivation's closed form.
+  Claim claim;
+  /// The negative controls, in the order of CheckCase::controls.
+  std::vector<Claim> controls;
+};
+
+struct Control {
+  std::string id;           ///< e.g. "sign_flipped"
+  std::string description;  ///< e.g. "Uᵀ(y − ŷ): sign flipped"
+};
+
+struct CheckCase {
+  std::string id;           ///< ctest / CLI name, e.g. "naive_softmax_grad_center"
+  std::string notes;        ///< section of the notes, e.g. "(b)"
+  std::string description;  ///< one line for `gradcheck list`
+  std::string formula;      ///< the closed form being checked
+  std::string convention;   ///< shapes and layout the formula uses
+  std::vector<Control> controls;
+  /// Draws trial `trial`'s point from `rng` within `settings`' size ranges.
+  std::function<Problem(Rng& rng, const CaseSettings& settings, int trial)> sample;
+};
+
+}  // namespace gradcheck::runner

@@ -1,0 +1,165 @@
+#include "runner/run_case.hpp"
+
+#include <fmt/format.h>
+
+#include <exception>
+
+#include "gradcheck/check.hpp"
+
+namespace gradcheck::runner {
+namespace {
+
+CheckResult failed(Failure why, std::string message, const CheckOptions& options) {
+  CheckResult r;
+  r.failure = why;
+  r.message = std::move(message);
+  r.options = options;
+  return r;
+}
+
+std::string current_exception_text() {
+  try {
+    throw;
+  } catch (const std::exception& e) {
+    return e.what();
+  } catch (...) {
+    return "an exception not derived from std::exception";
+  }
+}
+
+// The claim's blocks, shape-checked against the layout and packed like x.
+// Returns an empty optional and sets `why` when the shapes do not fit.
+std::optional<Eigen::VectorXd> packed_claim(const std::vector<Block>& layout,
+                                            const std::vector<Eigen::MatrixXd>& blocks, std::string& why) {
+  if (blocks.size() != layout.size()) {
+    why = fmt::format("claim has {} blocks, expected {}", blocks.size(), layout.size());
+    return std::nullopt;
+  }
+  Eigen::VectorXd packed(layout_size(layout));
+  Eigen::Index offset = 0;
+  for (std::size_t b = 0; b < layout.size(); ++b) {
+    const Block& want = layout[b];
+    if (blocks[b].rows() != want.rows || blocks[b].cols() != want.cols) {
+      why = fmt::format("{} has shape {}x{}, expected {}x{}", want.name, blocks[b].rows(), blocks[b].cols(), want.rows,
+                        want.cols);
+      return std::nullopt;
+    }
+    packed.segment(offset, blocks[b].size()) = blocks[b].reshaped();
+    offset += blocks[b].size();
+  }
+  return packed;
+}
+
+}  // namespace
+
+std::string entry_name(const std::vector<Block>& layout, Eigen::Index k) {
+  for (const Block& b : layout) {
+    const Eigen::Index size = b.rows * b.cols;
+    if (k < size) {
+      if (b.rows == 1 && b.cols == 1) return b.name;
+      if (b.cols == 1) return fmt::format("{}[{}]", b.name, k);
+      return fmt::format("{}[{},{}]", b.name, k % b.rows, k / b.rows);
+    }
+    k -= size;
+  }
+  return fmt::format("#{}", k);
+}
+
+Eigen::Index layout_size(const std::vector<Block>& layout) {
+  Eigen::Index size = 0;
+  for (const Block& b : layout) size += b.rows * b.cols;
+  return size;
+}
+
+Judgement judge_claim(const Problem& p, const Claim& claim, const CheckOptions& options) {
+  std::vector<Eigen::MatrixXd> blocks;
+  try {
+    blocks = claim(p.x);
+  } catch (...) {
+    return {failed(Failure::exception, "the claim threw: " + current_exception_text(), options), {}};
+  }
+  std::string why;
+  const auto packed = packed_claim(p.layout, blocks, why);
+  if (!packed) return {failed(Failure::wrong_shape, why, options), {}};
+
+  const auto fixed = [&packed](const Eigen::VectorXd&) { return *packed; };
+  CheckResult r;
+  switch (p.kind) {
+    case ProblemKind::gradient:
+      r = check_gradient([&p](const Eigen::VectorXd& x) { return p.f(x)(0); }, fixed, p.x, options);
+      break;
+    case ProblemKind::elementwise:
+      r = check_jacobian(
+          p.f, [&packed](const Eigen::VectorXd&) -> Eigen::MatrixXd { return packed->asDiagonal(); }, p.x, options);
+      break;
+    case ProblemKind::value:
+      try {
+        r = compare_values(p.f(p.x), *packed, options);
+      } catch (...) {
+        r = failed(Failure::exception, "the reference threw: " + current_exception_text(), options);
+      }
+      break;
+  }
+  // A gradient's or a value's worst entry is named by the layout; an
+  // elementwise Jacobian's by its input coordinate (the diagonal).
+  std::string worst = r.worst_input < 0 ? std::string() : entry_name(p.layout, r.worst_input);
+  if (!r.passed && r.failure == Failure::wrong_value) r.message = worst + ": " + r.message;
+  return {std::move(r), std::move(worst)};
+}
+
+CaseReport run_case(const CheckCase& c, const CaseSettings& settings, std::uint64_t seed,
+                    std::optional<int> only_trial) {
+  CaseReport report{.check_case = &c, .settings = settings, .seed = seed, .trials = {}};
+  const int first = only_trial.value_or(0);
+  const int last = only_trial ? *only_trial + 1 : settings.trials;
+  for (int t = first; t < last; ++t) {
+    TrialReport trial{.trial = t, .point = {}, .formula = {}, .controls = {}};
+    Rng rng = trial_rng(seed, c.id, static_cast<std::uint64_t>(t));
+    try {
+      const Problem p = c.sample(rng, settings, t);
+      trial.point = p.point;
+      trial.formula = judge_claim(p, p.claim, settings.check);
+      for (const Claim& control : p.controls) trial.controls.push_back(judge_claim(p, control, settings.check));
+    } catch (...) {
+      trial.formula = {
+          failed(Failure::exception, "drawing the point threw: " + current_exception_text(), settings.check), {}};
+    }
+    // A control the sampler did not build counts as accepted: the case fails.
+    trial.controls.resize(c.controls.size(), {[&] {
+                                                CheckResult r =
+                                                    failed(Failure::none, "control not evaluated", settings.check);
+                                                r.passed = true;
+                                                return r;
+                                              }(),
+                                              {}});
+    report.trials.push_back(std::move(trial));
+  }
+  return report;
+}
+
+int CaseReport::formula_passes() const {
+  int n = 0;
+  for (const auto& t : trials) n += t.formula.result.passed ? 1 : 0;
+  return n;
+}
+
+int CaseReport::control_rejections(std::size_t c) const {
+  int n = 0;
+  for (const auto& t : trials) n += t.controls[c].result.passed ? 0 : 1;
+  return n;
+}
+
+bool CaseReport::passed() const {
+  const int n = static_cast<int>(trials.size());
+  if (n == 0 || formula_passes() != n) return false;
+  for (std::size_t c = 0; c < check_case->controls.size(); ++c) {
+    if (control_rejections(c) != n) return false;
+  }
+  return true;
+}
+
+std::string CaseReport::reproduce(int trial) const {
+  return fmt::format("gradcheck run {} --seed {} --trial {}", check_case->id, seed, trial);
+}
+
+}  // namespace gradcheck::runner

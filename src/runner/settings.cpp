@@ -1,0 +1,140 @@
+#include "runner/settings.hpp"
+
+#include <fmt/format.h>
+
+#include <charconv>
+#include <filesystem>
+#include <fstream>
+#include <type_traits>
+
+#include "gradcheck/error.hpp"
+
+namespace po = boost::program_options;
+
+namespace gradcheck::runner {
+namespace {
+
+template <class T>
+using setting_t = std::remove_cvref_t<T>;
+
+bool parse_long(std::string_view text, long& out) {
+  const auto* end = text.data() + text.size();
+  const auto [ptr, ec] = std::from_chars(text.data(), end, out);
+  return ec == std::errc{} && ptr == end;
+}
+
+void check_domain(const std::string& where, const CaseSettings& s) {
+  const auto fail = [&](std::string_view name, const std::string& value, std::string_view expected) {
+    throw Error(fmt::format("{}{} = {} is invalid: expected {}", where, name, value, expected));
+  };
+  if (s.trials < 1) fail("trials", std::to_string(s.trials), "a whole number >= 1");
+  if (!(s.check.step > 0.0) || !std::isfinite(s.check.step))
+    fail("step", fmt::format("{}", s.check.step), "a number > 0");
+  if (!(s.check.rtol >= 0.0) || !std::isfinite(s.check.rtol))
+    fail("rtol", fmt::format("{}", s.check.rtol), "a number >= 0");
+  if (!(s.check.atol >= 0.0) || !std::isfinite(s.check.atol))
+    fail("atol", fmt::format("{}", s.check.atol), "a number >= 0");
+  if (!(s.check.noise_factor >= 0.0) || !std::isfinite(s.check.noise_factor)) {
+    fail("noise_factor", fmt::format("{}", s.check.noise_factor), "a number >= 0");
+  }
+  // Sizes are capped so that a typo cannot ask for gigabytes.
+  const auto range = [&](std::string_view name, const Range& r, long min, long max) {
+    if (r.lo < min || r.hi > max) fail(name, to_string(r), fmt::format("a range within {}..{}", min, max));
+  };
+  range("V", s.V, 2, 100000);
+  range("d", s.d, 1, 10000);
+  range("m", s.m, 1, 100);
+  range("K", s.K, 1, 1000);
+  range("n", s.n, 1, 100000);
+  if (!(s.alpha > 0.0 && s.alpha < 1.0)) fail("alpha", fmt::format("{}", s.alpha), "a number with 0 < alpha < 1");
+}
+
+}  // namespace
+
+std::string to_string(const Range& r) {
+  return r.lo == r.hi ? std::to_string(r.lo) : fmt::format("{}..{}", r.lo, r.hi);
+}
+
+void validate(boost::any& v, const std::vector<std::string>& values, Range* /*unused*/, int /*unused*/) {
+  po::validators::check_first_occurrence(v);
+  const std::string& text = po::validators::get_single_string(values);
+  Range r;
+  const auto dots = text.find("..");
+  const bool ok = dots == std::string::npos ? parse_long(text, r.lo) && (r.hi = r.lo, true)
+                                            : parse_long(std::string_view(text).substr(0, dots), r.lo) &&
+                                                  parse_long(std::string_view(text).substr(dots + 2), r.hi);
+  if (!ok || r.lo > r.hi) throw po::invalid_option_value(text);
+  v = r;
+}
+
+po::options_description setting_flags() {
+  po::options_description flags("Check settings (override the fixture)");
+  CaseSettings defaults;
+  for_each_setting(defaults, [&](const char* name, const char* help, auto& field) {
+    flags.add_options()(name, po::value<setting_t<decltype(field)>>(), help);
+  });
+  return flags;
+}
+
+SettingsSource::SettingsSource(const std::string& fixture_path, const std::vector<std::string>& case_ids,
+                               po::variables_map command_line)
+    : command_line_(std::move(command_line)) {
+  if (fixture_path.empty()) return;
+  // Every setting may stand at the top level (all cases) or in a [case_id] section.
+  po::options_description keys;
+  keys.add_options()("seed", po::value<std::string>(), "seed of the run");
+  CaseSettings defaults;
+  for_each_setting(defaults, [&](const char* name, const char* help, auto& field) {
+    using T = setting_t<decltype(field)>;
+    keys.add_options()(name, po::value<T>(), help);
+    for (const auto& id : case_ids) keys.add_options()((id + "." + name).c_str(), po::value<T>(), help);
+  });
+  std::ifstream in(fixture_path);
+  if (!in) throw Error(fmt::format("cannot read fixture file '{}': no such readable file", fixture_path));
+  try {
+    po::store(po::parse_config_file(in, keys, /*allow_unregistered=*/false), fixture_);
+  } catch (const po::error& e) {
+    throw Error(fmt::format("fixture file '{}': {}", fixture_path, e.what()));
+  }
+}
+
+CaseSettings SettingsSource::for_case(const std::string& case_id) const {
+  CaseSettings s;
+  for_each_setting(s, [&](const char* name, const char* /*help*/, auto& field) {
+    using T = setting_t<decltype(field)>;
+    const std::string scoped = case_id + "." + name;
+    if (command_line_.count(name) != 0U) {
+      field = command_line_[name].as<T>();
+    } else if (fixture_.count(scoped) != 0U) {
+      field = fixture_[scoped].as<T>();
+    } else if (fixture_.count(name) != 0U) {
+      field = fixture_[name].as<T>();
+    }
+  });
+  check_domain(fmt::format("{}: ", case_id), s);
+  return s;
+}
+
+std::uint64_t SettingsSource::seed() const {
+  const auto& vm = command_line_.count("seed") != 0U ? command_line_ : fixture_;
+  if (vm.count("seed") == 0U) return 1;
+  const auto& text = vm["seed"].as<std::string>();
+  std::uint64_t seed = 0;
+  const auto* end = text.data() + text.size();
+  const auto [ptr, ec] = std::from_chars(text.data(), end, seed);
+  if (ec != std::errc{} || ptr != end) {
+    throw Error(fmt::format("seed '{}' is invalid: expected a whole number from 0 to 18446744073709551615", text));
+  }
+  return seed;
+}
+
+std::string default_fixture_path() {
+  namespace fs = std::filesystem;
+  for (const fs::path& candidate : {fs::path(GRADCHECK_SOURCE_FIXTURE), fs::path(GRADCHECK_INSTALLED_FIXTURE)}) {
+    std::error_code ec;
+    if (fs::is_regular_file(candidate, ec)) return candidate.string();
+  }
+  return {};
+}
+
+}  // namespace gradcheck::runner

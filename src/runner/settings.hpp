@@ -1,0 +1,83 @@
+// runner/settings.hpp: per-case settings, read from the fixture file and the
+// command line. One declaration (for_each_setting) gives every setting the same
+// name as CLI flag (--trials), fixture key (trials = 20, or [case_id] trials = 5),
+// struct field (CaseSettings::trials) and report field ("trials").
+#pragma once
+
+#include <boost/program_options.hpp>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "gradcheck/options.hpp"
+
+namespace gradcheck::runner {
+
+/// An inclusive integer range, written "2..50" (or "7" for 7..7).
+struct Range {
+  long lo = 1;
+  long hi = 1;
+  friend bool operator==(const Range&, const Range&) = default;
+};
+std::string to_string(const Range& r);
+/// Boost.Program_options hook: parses "LO..HI" or "N".
+void validate(boost::any& v, const std::vector<std::string>& values, Range* /*unused*/, int /*unused*/);
+
+struct CaseSettings {
+  int trials = 20;     ///< randomized trials per case
+  CheckOptions check;  ///< step, rtol, atol, noise_factor
+  Range V{2, 50};      ///< vocabulary size
+  Range d{1, 20};      ///< embedding size
+  Range m{1, 4};       ///< skip-gram window half-width
+  Range K{1, 15};      ///< negative samples per outside word
+  Range n{1, 20};      ///< length of the vector for elementwise functions
+  double alpha = 0.1;  ///< leaky-ReLU slope, 0 < alpha < 1
+};
+
+/// Calls visit(name, help, field) for every setting of `s`.
+template <class S, class Visit>
+void for_each_setting(S& s, Visit&& visit) {
+  visit("trials", "randomized trials per case (>= 1)", s.trials);
+  visit("step", "relative finite-difference step (> 0)", s.check.step);
+  visit("rtol", "relative tolerance of the pass condition (>= 0)", s.check.rtol);
+  visit("atol", "absolute floor of the pass condition (>= 0)", s.check.atol);
+  visit("noise_factor", "multiplier on the measured rounding noise (>= 0)", s.check.noise_factor);
+  visit("V", "vocabulary size range LO..HI (>= 2)", s.V);
+  visit("d", "embedding size range LO..HI (>= 1)", s.d);
+  visit("m", "skip-gram window half-width range LO..HI (>= 1)", s.m);
+  visit("K", "negative samples range LO..HI (>= 1)", s.K);
+  visit("n", "vector length range for elementwise cases LO..HI (>= 1)", s.n);
+  visit("alpha", "leaky-ReLU slope, 0 < alpha < 1", s.alpha);
+}
+
+/// The settings as command-line flags (--trials N, ...), without defaults so
+/// that an absent flag leaves the fixture's value.
+boost::program_options::options_description setting_flags();
+
+/// Settings of every case, resolved as: command line > the case's section of the
+/// fixture > the fixture's top level > CaseSettings' defaults.
+class SettingsSource {
+ public:
+  /// Reads `fixture_path` (Boost.Program_options config format; sections are
+  /// case ids from `case_ids`). An empty path means no fixture. Throws
+  /// gradcheck::Error with a one-line message on an unreadable file, an
+  /// unknown key or section, or a malformed value.
+  SettingsSource(const std::string& fixture_path, const std::vector<std::string>& case_ids,
+                 boost::program_options::variables_map command_line = {});
+
+  /// Throws gradcheck::Error if a resolved value is out of its domain.
+  CaseSettings for_case(const std::string& case_id) const;
+
+  /// The run's seed: command line (--seed) > fixture top level (seed = N) > 1.
+  std::uint64_t seed() const;
+
+ private:
+  boost::program_options::variables_map fixture_;
+  boost::program_options::variables_map command_line_;
+};
+
+/// The fixture shipped with gradcheck, found next to the source tree or in the
+/// install prefix; empty if neither exists.
+std::string default_fixture_path();
+
+}  // namespace gradcheck::runner

@@ -1,0 +1,221 @@
+// Tests of gradcheck/check.hpp and gradcheck/random.hpp: the pass condition on
+// hand-made numbers, step selection, shapes, NaN, exceptions, reproducibility.
+#include <boost/test/unit_test.hpp>
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "gradcheck/check.hpp"
+#include "gradcheck/error.hpp"
+#include "gradcheck/random.hpp"
+
+using namespace gradcheck;
+using Eigen::MatrixXd;
+using Eigen::VectorXd;
+
+namespace {
+
+// f(x) = Σ_i exp(x_i) / 2 + x_0 x_1: smooth, with a known gradient.
+double smooth(const VectorXd& x) { return 0.5 * x.array().exp().sum() + x(0) * x(1); }
+VectorXd smooth_grad(const VectorXd& x) {
+  VectorXd g = 0.5 * x.array().exp();
+  g(0) += x(1);
+  g(1) += x(0);
+  return g;
+}
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(check)
+
+BOOST_AUTO_TEST_CASE(correct_gradient_passes_and_planted_error_fails) {
+  const VectorXd x = (VectorXd(4) << 0.3, -1.2, 2.0, 0.0).finished();
+  const CheckResult good = check_gradient(smooth, smooth_grad, x);
+  BOOST_TEST(good.passed, good.message);
+  BOOST_TEST(good.failure == Failure::none);
+  BOOST_TEST(good.max_rel_error < 1e-8);
+  BOOST_TEST(good.evaluations == 1 + 2 * 4);
+
+  const auto bad_grad = [](const VectorXd& p) {
+    VectorXd g = smooth_grad(p);
+    g(2) *= 1.001;  // a 1e-3 relative error in one entry
+    return g;
+  };
+  const CheckResult bad = check_gradient(smooth, bad_grad, x);
+  BOOST_TEST(!bad.passed);
+  BOOST_TEST(bad.failure == Failure::wrong_value);
+  BOOST_TEST(bad.worst_input == 2);
+  BOOST_TEST(bad.worst_output == 0);
+  BOOST_TEST(contains(bad.message, "x[2]"), bad.message);
+  BOOST_TEST(bad.worst_ratio > 1.0);
+
+  // The same wrong gradient passes under a loose enough tolerance (Ceres' test pattern).
+  CheckOptions loose;
+  loose.rtol = 1e-2;
+  BOOST_TEST(check_gradient(smooth, bad_grad, x, loose).passed);
+}
+
+BOOST_AUTO_TEST_CASE(pass_condition_on_hand_made_numbers) {
+  CheckOptions o;
+  o.rtol = 1e-6;
+  o.atol = 1e-9;
+  // allowance = atol + rtol * max(|a|, |r|) = 1e-9 + 1e-6 * 2 = 2.001e-6
+  const VectorXd ref = VectorXd::Constant(1, 2.0);
+  const CheckResult inside = compare_values(ref, VectorXd::Constant(1, 2.0 + 2.0e-6), o);
+  BOOST_TEST(inside.passed, inside.message);
+  BOOST_TEST(inside.worst_allowance == 1e-9 + 1e-6 * (2.0 + 2.0e-6), boost::test_tools::tolerance(1e-12));
+  const CheckResult outside = compare_values(ref, VectorXd::Constant(1, 2.0 + 2.01e-6), o);
+  BOOST_TEST(!outside.passed);
+  BOOST_TEST(outside.failure == Failure::wrong_value);
+  // The absolute floor decides near zero.
+  BOOST_TEST(compare_values(VectorXd::Zero(1), VectorXd::Constant(1, 0.9e-9), o).passed);
+  BOOST_TEST(!compare_values(VectorXd::Zero(1), VectorXd::Constant(1, 1.1e-9), o).passed);
+  // Relative error is reported against max(|a|, |n|).
+  BOOST_TEST(outside.max_rel_error == 2.01e-6 / (2.0 + 2.01e-6), boost::test_tools::tolerance(1e-6));
+}
+
+BOOST_AUTO_TEST_CASE(step_is_relative_and_exactly_representable) {
+  std::vector<VectorXd> seen;
+  const auto recording = [&seen](const VectorXd& p) {
+    seen.push_back(p);
+    return p(0) * p(0);
+  };
+  const auto grad = [](const VectorXd& p) { return VectorXd::Constant(1, 2.0 * p(0)); };
+  for (const double x0 : {0.0, 0.7, -3.0, 1234.5678, 1e-300}) {
+    seen.clear();
+    CheckOptions o;
+    check_gradient(recording, grad, VectorXd::Constant(1, x0), o);
+    BOOST_TEST_REQUIRE(seen.size() == 3U);  // f(x), f(x + h), f(x − h)
+    const double up = seen[1](0) - x0;
+    const double down = x0 - seen[2](0);
+    BOOST_TEST(up == down);  // symmetric and exact: no rounding in x ± h
+    BOOST_TEST(up == o.step * std::max(1.0, std::abs(x0)), boost::test_tools::tolerance(1e-9));
+  }
+}
+
+BOOST_AUTO_TEST_CASE(noise_term_prevents_false_alarm_on_large_values) {
+  // A loss of magnitude 1e9 cannot resolve its derivative to 1e-9 absolute; the
+  // measured rounding noise widens the allowance instead of crying wolf.
+  const auto f = [](const VectorXd& p) { return 1e9 + p.squaredNorm(); };
+  const auto g = [](const VectorXd& p) -> VectorXd { return 2.0 * p; };
+  const VectorXd x = (VectorXd(3) << 0.1, -0.2, 0.3).finished();
+  const CheckResult r = check_gradient(f, g, x);
+  BOOST_TEST(r.passed, r.message);
+  CheckOptions no_noise;
+  no_noise.noise_factor = 0.0;
+  BOOST_TEST(!check_gradient(f, g, x, no_noise).passed);
+  // The noise term does not excuse an error above what the differences can
+  // resolve: here ~ε·1e9/h ≈ 0.04, and the planted error is 1.
+  const auto wrong = [](const VectorXd& p) -> VectorXd { return (2.0 * p).array() + 1.0; };
+  BOOST_TEST(!check_gradient(f, wrong, x).passed);
+}
+
+BOOST_AUTO_TEST_CASE(wrong_shapes_are_results_naming_both_shapes) {
+  const VectorXd x = VectorXd::Ones(4);
+  const CheckResult short_grad = check_gradient(
+      smooth, [](const VectorXd&) { return VectorXd::Zero(3).eval(); }, x);
+  BOOST_TEST(!short_grad.passed);
+  BOOST_TEST(short_grad.failure == Failure::wrong_shape);
+  BOOST_TEST(short_grad.message == "gradient has shape 3x1, expected 4x1 (one entry per coordinate of x)");
+
+  const auto f = [](const VectorXd& p) -> VectorXd { return p.head(2); };
+  const CheckResult transposed = check_jacobian(
+      f, [](const VectorXd&) { return MatrixXd::Zero(4, 2).eval(); }, x);
+  BOOST_TEST(transposed.failure == Failure::wrong_shape);
+  BOOST_TEST(transposed.message == "Jacobian has shape 4x2, expected 2x4 (outputs x inputs)");
+
+  BOOST_TEST(compare_values(VectorXd::Zero(2), VectorXd::Zero(3)).failure == Failure::wrong_shape);
+}
+
+BOOST_AUTO_TEST_CASE(non_finite_values_are_named) {
+  const VectorXd x = VectorXd::Ones(3);
+  const auto nan_grad = [](const VectorXd& p) {
+    VectorXd g = smooth_grad(p);
+    g(2) = std::numeric_limits<double>::quiet_NaN();
+    return g;
+  };
+  const CheckResult r = check_gradient(smooth, nan_grad, x);
+  BOOST_TEST(!r.passed);
+  BOOST_TEST(r.failure == Failure::non_finite);
+  BOOST_TEST(contains(r.message, "x[2]"), r.message);
+
+  const auto inf_f = [](const VectorXd& p) { return p(1) > 1.0 ? HUGE_VAL : 0.0; };
+  const CheckResult at_step = check_gradient(
+      inf_f, [](const VectorXd&) { return VectorXd::Zero(3).eval(); }, x);
+  BOOST_TEST(at_step.failure == Failure::non_finite);
+  BOOST_TEST(contains(at_step.message, "x[1]"), at_step.message);
+
+  const auto nan_f = [](const VectorXd&) { return std::numeric_limits<double>::quiet_NaN(); };
+  BOOST_TEST(check_gradient(nan_f, smooth_grad, x).failure == Failure::non_finite);
+}
+
+BOOST_AUTO_TEST_CASE(exceptions_are_reported_not_thrown) {
+  const VectorXd x = VectorXd::Ones(2);
+  const auto throwing_f = [](const VectorXd& p) -> double {
+    if (p(1) > 1.0) throw std::runtime_error("boom in f");
+    return 0.0;
+  };
+  const CheckResult in_f = check_gradient(throwing_f, smooth_grad, x);
+  BOOST_TEST(in_f.failure == Failure::exception);
+  BOOST_TEST(in_f.message == "f threw at x ± h e_1: boom in f");
+
+  const auto throwing_grad = [](const VectorXd&) -> VectorXd { throw 42; };
+  const CheckResult in_grad = check_gradient(smooth, throwing_grad, x);
+  BOOST_TEST(in_grad.failure == Failure::exception);
+  BOOST_TEST(contains(in_grad.message, "not derived from std::exception"), in_grad.message);
+}
+
+BOOST_AUTO_TEST_CASE(jacobian_entries_are_named_output_and_input) {
+  // f(x) = (x0 x1, sin x2): J = [[x1, x0, 0], [0, 0, cos x2]].
+  const auto f = [](const VectorXd& p) { return (VectorXd(2) << p(0) * p(1), std::sin(p(2))).finished(); };
+  const auto jac = [](const VectorXd& p) {
+    MatrixXd j = MatrixXd::Zero(2, 3);
+    j(0, 0) = p(1);
+    j(0, 1) = p(0);
+    j(1, 2) = std::cos(p(2));
+    return j;
+  };
+  const VectorXd x = (VectorXd(3) << 0.5, -2.0, 1.0).finished();
+  BOOST_TEST(check_jacobian(f, jac, x).passed);
+  const auto wrong = [&jac](const VectorXd& p) {
+    MatrixXd j = jac(p);
+    j(1, 2) = -j(1, 2);
+    return j;
+  };
+  const CheckResult r = check_jacobian(f, wrong, x);
+  BOOST_TEST(!r.passed);
+  BOOST_TEST(r.worst_output == 1);
+  BOOST_TEST(r.worst_input == 2);
+  BOOST_TEST(contains(r.message, "(1, 2)"), r.message);
+}
+
+BOOST_AUTO_TEST_CASE(invalid_options_throw_the_library_error) {
+  CheckOptions o;
+  o.step = 0.0;
+  BOOST_CHECK_THROW(check_gradient(smooth, smooth_grad, VectorXd::Ones(2), o), Error);
+  o = {};
+  o.rtol = -1.0;
+  BOOST_CHECK_THROW(check_gradient(smooth, smooth_grad, VectorXd::Ones(2), o), Error);
+}
+
+BOOST_AUTO_TEST_CASE(same_seed_same_points) {
+  Rng a = trial_rng(7, "naive_softmax_grad_center", 3);
+  Rng b = trial_rng(7, "naive_softmax_grad_center", 3);
+  const VectorXd pa = random_normal(a, 10);
+  BOOST_TEST(pa == random_normal(b, 10));
+  Rng other_trial = trial_rng(7, "naive_softmax_grad_center", 4);
+  Rng other_case = trial_rng(7, "xent_grad_logits", 3);
+  Rng other_seed = trial_rng(8, "naive_softmax_grad_center", 3);
+  BOOST_TEST(pa != random_normal(other_trial, 10));
+  BOOST_TEST(pa != random_normal(other_case, 10));
+  BOOST_TEST(pa != random_normal(other_seed, 10));
+  // Pinned value: the stream must not change silently between versions.
+  Rng pinned = trial_rng(1, "pin", 0);
+  BOOST_TEST_MESSAGE("pinned first draw: " << random_index(pinned, 0, 1000000));
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,208 @@
+// Tests of the case runner: entry names, block shapes, verdicts of a case and
+// its controls, reproducibility of trials, fixture settings and report files.
+#include <boost/test/unit_test.hpp>
+#include <filesystem>
+#include <fstream>
+#include <stdexcept>
+
+#include "gradcheck/error.hpp"
+#include "runner/report.hpp"
+#include "runner/run_case.hpp"
+#include "runner/settings.hpp"
+
+using namespace gradcheck;
+using namespace gradcheck::runner;
+using Eigen::MatrixXd;
+using Eigen::VectorXd;
+namespace fs = std::filesystem;
+
+namespace {
+
+// A toy case: J(x) = ½‖x‖², gradient x; control 0 is wrong (2x), control 1
+// is wrong only if `second_control_wrong`.
+CheckCase toy_case(bool second_control_wrong = true) {
+  return {
+      .id = "toy",
+      .notes = "(t)",
+      .description = "toy",
+      .formula = "dJ/dx = x",
+      .convention = "x in R^n",
+      .controls = {{"doubled", "2x"}, {"maybe", "x or -x"}},
+      .sample =
+          [second_control_wrong](Rng& rng, const CaseSettings& s, int) {
+            const Eigen::Index n = random_index(rng, s.n.lo, s.n.hi);
+            Problem p;
+            p.point = "n=" + std::to_string(n);
+            p.layout = {{"x", n, 1}};
+            p.x = random_normal(rng, n);
+            p.f = [](const VectorXd& x) { return VectorXd::Constant(1, 0.5 * x.squaredNorm()); };
+            p.claim = [](const VectorXd& x) { return std::vector<MatrixXd>{x}; };
+            p.controls = {[](const VectorXd& x) { return std::vector<MatrixXd>{2.0 * x}; },
+                          [second_control_wrong](const VectorXd& x) {
+                            return std::vector<MatrixXd>{second_control_wrong ? MatrixXd(-x) : MatrixXd(x)};
+                          }};
+            return p;
+          },
+  };
+}
+
+fs::path scratch(const std::string& name) {
+  const fs::path dir = fs::temp_directory_path() / ("gradcheck-runner-tests-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  return dir / name;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(runner)
+
+BOOST_AUTO_TEST_CASE(entries_are_named_by_block_row_and_column) {
+  const std::vector<Block> layout = {{"v_c", 3, 1}, {"U", 2, 3}, {"J", 1, 1}};
+  BOOST_TEST(entry_name(layout, 0) == "v_c[0]");
+  BOOST_TEST(entry_name(layout, 2) == "v_c[2]");
+  BOOST_TEST(entry_name(layout, 3) == "U[0,0]");  // column-major: U[0,0], U[1,0], U[0,1], ...
+  BOOST_TEST(entry_name(layout, 4) == "U[1,0]");
+  BOOST_TEST(entry_name(layout, 5) == "U[0,1]");
+  BOOST_TEST(entry_name(layout, 8) == "U[1,2]");
+  BOOST_TEST(entry_name(layout, 9) == "J");
+  BOOST_TEST(layout_size(layout) == 10);
+}
+
+BOOST_AUTO_TEST_CASE(a_claim_of_the_wrong_block_shape_is_named) {
+  Problem p;
+  p.layout = {{"U", 2, 3}};
+  p.x = VectorXd::Ones(6);
+  p.f = [](const VectorXd& x) { return VectorXd::Constant(1, x.sum()); };
+  const Judgement j = judge_claim(p, [](const VectorXd&) { return std::vector<MatrixXd>{MatrixXd::Ones(3, 2)}; }, {});
+  BOOST_TEST(j.result.failure == Failure::wrong_shape);
+  BOOST_TEST(j.result.message == "U has shape 3x2, expected 2x3");
+  const Judgement right =
+      judge_claim(p, [](const VectorXd&) { return std::vector<MatrixXd>{MatrixXd::Ones(2, 3)}; }, {});
+  BOOST_TEST(right.result.passed, right.result.message);
+  const Judgement wrong = judge_claim(p,
+                                      [](const VectorXd&) {
+                                        MatrixXd g = MatrixXd::Ones(2, 3);
+                                        g(1, 2) = 5.0;
+                                        return std::vector<MatrixXd>{g};
+                                      },
+                                      {});
+  BOOST_TEST(!wrong.result.passed);
+  BOOST_TEST(wrong.worst_entry == "U[1,2]");
+  BOOST_TEST(wrong.result.message.rfind("U[1,2]: ", 0) == 0U, wrong.result.message);
+}
+
+BOOST_AUTO_TEST_CASE(case_passes_only_if_every_control_is_rejected) {
+  CaseSettings s;
+  s.trials = 5;
+  const CheckCase good = toy_case(true);
+  const CaseReport r = run_case(good, s, 42);
+  BOOST_TEST(r.trials.size() == 5U);
+  BOOST_TEST(r.formula_passes() == 5);
+  BOOST_TEST(r.control_rejections(0) == 5);
+  BOOST_TEST(r.passed());
+
+  const CheckCase weak = toy_case(false);  // control "maybe" is the right formula
+  const CaseReport w = run_case(weak, s, 42);
+  BOOST_TEST(w.control_rejections(1) == 0);
+  BOOST_TEST(!w.passed());
+}
+
+BOOST_AUTO_TEST_CASE(an_exception_while_drawing_fails_that_trial_only) {
+  CheckCase c = toy_case();
+  const auto sample = c.sample;
+  c.sample = [sample](Rng& rng, const CaseSettings& s, int trial) {
+    if (trial == 1) throw std::runtime_error("bad draw");
+    return sample(rng, s, trial);
+  };
+  CaseSettings s;
+  s.trials = 3;
+  const CaseReport r = run_case(c, s, 1);
+  BOOST_TEST(r.formula_passes() == 2);
+  BOOST_TEST(r.trials[1].formula.result.failure == Failure::exception);
+  BOOST_TEST(r.trials[1].formula.result.message == "drawing the point threw: bad draw");
+  BOOST_TEST(!r.passed());
+}
+
+BOOST_AUTO_TEST_CASE(one_trial_reruns_exactly_the_same_point) {
+  CaseSettings s;
+  s.trials = 6;
+  const CheckCase c = toy_case();
+  const CaseReport all = run_case(c, s, 99);
+  const CaseReport again = run_case(c, s, 99);
+  const CaseReport one = run_case(c, s, 99, 4);
+  BOOST_TEST_REQUIRE(one.trials.size() == 1U);
+  BOOST_TEST(one.trials[0].point == all.trials[4].point);
+  BOOST_TEST(one.trials[0].formula.result.max_abs_error == all.trials[4].formula.result.max_abs_error);
+  BOOST_TEST(one.trials[0].controls[0].result.worst_numeric == all.trials[4].controls[0].result.worst_numeric);
+  for (std::size_t t = 0; t < all.trials.size(); ++t) {
+    BOOST_TEST((all.trials[t].formula.result.numeric == again.trials[t].formula.result.numeric));
+  }
+  BOOST_TEST(all.reproduce(4) == "gradcheck run toy --seed 99 --trial 4");
+}
+
+BOOST_AUTO_TEST_CASE(fixture_sections_override_top_level_and_flags_override_both) {
+  const fs::path path = scratch("fixture.cfg");
+  std::ofstream(path) << "seed = 5\ntrials = 5\nV = 3..9\n[toy]\ntrials = 7\n";
+  const SettingsSource plain(path.string(), {"toy", "other"});
+  BOOST_TEST(plain.for_case("toy").trials == 7);
+  BOOST_TEST(plain.for_case("other").trials == 5);
+  BOOST_TEST((plain.for_case("other").V == Range{3, 9}));
+  BOOST_TEST(plain.seed() == 5U);
+
+  namespace po = boost::program_options;
+  po::options_description flags = setting_flags();
+  flags.add_options()("seed", po::value<std::string>());
+  const char* argv[] = {"gradcheck", "--trials", "11", "--seed", "8"};
+  po::variables_map vm;
+  po::store(po::parse_command_line(5, argv, flags), vm);
+  const SettingsSource overridden(path.string(), {"toy"}, vm);
+  BOOST_TEST(overridden.for_case("toy").trials == 11);
+  BOOST_TEST(overridden.seed() == 8U);
+}
+
+BOOST_AUTO_TEST_CASE(bad_fixtures_give_one_line_errors) {
+  const auto message_of = [](const std::string& text) -> std::string {
+    const fs::path path = scratch("bad.cfg");
+    std::ofstream(path) << text;
+    try {
+      SettingsSource(path.string(), {"toy"}).for_case("toy");
+    } catch (const Error& e) {
+      return e.what();
+    }
+    return "no error";
+  };
+  BOOST_TEST(message_of("tirals = 5\n").find("unrecognised option 'tirals'") != std::string::npos,
+             message_of("tirals = 5\n"));
+  BOOST_TEST(message_of("trials = many\n").find("trials") != std::string::npos);
+  BOOST_TEST(message_of("V = 9..3\n").find("9..3") != std::string::npos, message_of("V = 9..3\n"));
+  BOOST_TEST(message_of("trials = 0\n") == "toy: trials = 0 is invalid: expected a whole number >= 1");
+  BOOST_TEST(message_of("[toy]\nalpha = 1.5\n") == "toy: alpha = 1.5 is invalid: expected a number with 0 < alpha < 1");
+  BOOST_CHECK_THROW(SettingsSource("/nonexistent/fixture.cfg", {"toy"}), Error);
+}
+
+BOOST_AUTO_TEST_CASE(reports_are_written_whole_or_not_at_all) {
+  CaseSettings s;
+  s.trials = 2;
+  const CheckCase c = toy_case();
+  const std::vector<CaseReport> reports = {run_case(c, s, 3)};
+  const auto json = to_json(reports, {.seed = 3, .fixture = "", .command_line = "test"});
+  BOOST_TEST(json["summary"]["cases"].get<int>() == 1);
+  BOOST_TEST(json["summary"]["passed"].get<int>() == 1);
+  BOOST_TEST(json["summary"]["negative_controls_rejected"].get<int>() == 2);
+  BOOST_TEST(json["cases"][0]["negative_controls"][0]["verdict"].get<std::string>() == "rejected");
+  BOOST_TEST(json["cases"][0]["trial_results"].size() == 2U);
+
+  const fs::path dir = scratch("reports");
+  prepare_report_dir(dir);
+  write_atomically(dir / "r.json", json.dump());
+  write_atomically(dir / "r.json", json.dump(2));  // replaces, leaves no temporary behind
+  int files = 0;
+  for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir)) ++files;
+  BOOST_TEST(files == 1);
+  BOOST_TEST((nlohmann::json::parse(std::ifstream(dir / "r.json")) == nlohmann::json::parse(json.dump())));
+
+  BOOST_CHECK_THROW(prepare_report_dir(dir / "r.json"), Error);  // a file, not a directory
+  BOOST_CHECK_THROW(prepare_report_dir("/proc/gradcheck-cannot-create"), Error);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
