@@ -133,6 +133,7 @@ void print_case(const runner::CaseReport& r, bool colour) {
 }
 
 int list(const Cli& cli) {
+  if (!cli.patterns.empty()) throw Error(fmt::format("list takes no case names, got '{}'", cli.patterns.front()));
   for (const auto& c : checks::all_cases()) {
     if (cli.vm.count("ids") != 0U) {
       fmt::print("{}\n", c.id);

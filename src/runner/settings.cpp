@@ -5,6 +5,7 @@
 #include <charconv>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <type_traits>
 
 #include "gradcheck/error.hpp"
@@ -23,9 +24,12 @@ bool parse_long(std::string_view text, long& out) {
   return ec == std::errc{} && ptr == end;
 }
 
-void check_domain(const std::string& where, const CaseSettings& s) {
-  const auto fail = [&](std::string_view name, const std::string& value, std::string_view expected) {
-    throw Error(fmt::format("{}{} = {} is invalid: expected {}", where, name, value, expected));
+// `origin(name, value)` says where a value came from, e.g. "--trials -3" or
+// "fixture 'f.cfg', [toy] trials = 0", so the error points at what to edit.
+template <class Origin>
+void check_domain(const Origin& origin, const CaseSettings& s) {
+  const auto fail = [&](const std::string& name, const std::string& value, std::string_view expected) {
+    throw Error(fmt::format("{} is invalid: expected {}", origin(name, value), expected));
   };
   if (s.trials < 1) fail("trials", std::to_string(s.trials), "a whole number >= 1");
   if (!(s.check.step > 0.0) || !std::isfinite(s.check.step))
@@ -38,7 +42,7 @@ void check_domain(const std::string& where, const CaseSettings& s) {
     fail("noise_factor", fmt::format("{}", s.check.noise_factor), "a number >= 0");
   }
   // Sizes are capped so that a typo cannot ask for gigabytes.
-  const auto range = [&](std::string_view name, const Range& r, long min, long max) {
+  const auto range = [&](const std::string& name, const Range& r, long min, long max) {
     if (r.lo < min || r.hi > max) fail(name, to_string(r), fmt::format("a range within {}..{}", min, max));
   };
   range("V", s.V, 2, 100000);
@@ -63,7 +67,11 @@ void validate(boost::any& v, const std::vector<std::string>& values, Range* /*un
   const bool ok = dots == std::string::npos ? parse_long(text, r.lo) && (r.hi = r.lo, true)
                                             : parse_long(std::string_view(text).substr(0, dots), r.lo) &&
                                                   parse_long(std::string_view(text).substr(dots + 2), r.hi);
-  if (!ok || r.lo > r.hi) throw po::invalid_option_value(text);
+  if (!ok || r.lo > r.hi) {
+    throw po::error_with_option_name("the argument '" + text +
+                                     "' for option '%canonical_option%' is invalid: expected LO..HI with LO <= HI, "
+                                     "or one whole number");
+  }
   v = r;
 }
 
@@ -78,7 +86,7 @@ po::options_description setting_flags() {
 
 SettingsSource::SettingsSource(const std::string& fixture_path, const std::vector<std::string>& case_ids,
                                po::variables_map command_line)
-    : command_line_(std::move(command_line)) {
+    : fixture_path_(fixture_path), command_line_(std::move(command_line)) {
   if (fixture_path.empty()) return;
   // Every setting may stand at the top level (all cases) or in a [case_id] section.
   po::options_description keys;
@@ -100,18 +108,24 @@ SettingsSource::SettingsSource(const std::string& fixture_path, const std::vecto
 
 CaseSettings SettingsSource::for_case(const std::string& case_id) const {
   CaseSettings s;
+  std::map<std::string, std::string, std::less<>> origin_of;  // setting name -> where its value came from
   for_each_setting(s, [&](const char* name, const char* /*help*/, auto& field) {
     using T = setting_t<decltype(field)>;
     const std::string scoped = case_id + "." + name;
     if (command_line_.count(name) != 0U) {
       field = command_line_[name].as<T>();
+      origin_of[name] = fmt::format("--{} ", name);
     } else if (fixture_.count(scoped) != 0U) {
       field = fixture_[scoped].as<T>();
+      origin_of[name] = fmt::format("fixture '{}', [{}] {} = ", fixture_path_, case_id, name);
     } else if (fixture_.count(name) != 0U) {
       field = fixture_[name].as<T>();
+      origin_of[name] = fmt::format("fixture '{}': {} = ", fixture_path_, name);
+    } else {
+      origin_of[name] = fmt::format("{} = ", name);
     }
   });
-  check_domain(fmt::format("{}: ", case_id), s);
+  check_domain([&](const std::string& name, const std::string& value) { return origin_of[name] + value; }, s);
   return s;
 }
 

@@ -72,6 +72,7 @@ class SettingsSource {
   std::uint64_t seed() const;
 
  private:
+  std::string fixture_path_;
   boost::program_options::variables_map fixture_;
   boost::program_options::variables_map command_line_;
 };

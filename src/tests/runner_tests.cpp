@@ -175,8 +175,11 @@ BOOST_AUTO_TEST_CASE(bad_fixtures_give_one_line_errors) {
              message_of("tirals = 5\n"));
   BOOST_TEST(message_of("trials = many\n").find("trials") != std::string::npos);
   BOOST_TEST(message_of("V = 9..3\n").find("9..3") != std::string::npos, message_of("V = 9..3\n"));
-  BOOST_TEST(message_of("trials = 0\n") == "toy: trials = 0 is invalid: expected a whole number >= 1");
-  BOOST_TEST(message_of("[toy]\nalpha = 1.5\n") == "toy: alpha = 1.5 is invalid: expected a number with 0 < alpha < 1");
+  const std::string bad = scratch("bad.cfg").string();
+  BOOST_TEST(message_of("trials = 0\n") ==
+             "fixture '" + bad + "': trials = 0 is invalid: expected a whole number >= 1");
+  BOOST_TEST(message_of("[toy]\nalpha = 1.5\n") ==
+             "fixture '" + bad + "', [toy] alpha = 1.5 is invalid: expected a number with 0 < alpha < 1");
   BOOST_CHECK_THROW(SettingsSource("/nonexistent/fixture.cfg", {"toy"}), Error);
 }
 
