@@ -57,7 +57,7 @@ CheckCase leaky_relu_derivative() {
             // Two entries at least, one of each sign: "alpha on both sides" is right on an all-negative
             // point and "1 on both sides" on an all-positive one, so each control needs both signs present.
             const Index n = std::max<Index>(draw(rng, s.n), 2);
-            VectorXd x0 = draw_off_zero(rng, n);
+            VectorXd x0 = draw_off_zero(rng, n) * s.scale;
             if ((x0.array() > 0.0).all() || (x0.array() < 0.0).all()) {
               const Index i = random_index(rng, 0, n - 1);
               x0(i) = -x0(i);
@@ -102,7 +102,10 @@ CheckCase sigmoid_derivative() {
             p.kind = ProblemKind::elementwise;
             p.point = fmt::format("n={}", n);
             p.layout = {{"x", n, 1}};
-            p.x = draw_off_zero(rng, n);
+            // One entry is non-negative: where every entry is far below 0, σ, σ² and σ(1 − σ) all
+            // underflow alike and "missing_exp_sign" would be right to every digit.
+            p.x = draw_off_zero(rng, n) * s.scale;
+            p.x(0) = std::abs(p.x(0));
             p.f = [](const VectorXd& x) { return w2v::sigmoid(x); };
             p.claim = [](const VectorXd& x) { return std::vector<MatrixXd>{w2v::sigmoid_derivative(x)}; };
             const auto with_sigma = [](auto&& form) {

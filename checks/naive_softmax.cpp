@@ -39,7 +39,7 @@ CheckCase xent_onehot_identity() {
             p.kind = ProblemKind::value;
             p.point = fmt::format("V={} o={}", V, o);
             p.layout = {{"J", 1, 1}};
-            p.x = random_normal(rng, V);
+            p.x = normal(rng, s, V);
             // Reference: the definition, summed over every word.
             p.f = [o, V](const VectorXd& logits) { return scalar(w2v::cross_entropy(w2v::onehot(o, V), logits)); };
             const auto log_yhat = [](const VectorXd& logits) {
@@ -73,7 +73,7 @@ CheckCase xent_grad_logits() {
             Problem p;
             p.point = fmt::format("V={} o={}", V, o);
             p.layout = {{"s", V, 1}};
-            p.x = random_normal(rng, V);
+            p.x = normal(rng, s, V);
             p.f = [y](const VectorXd& logits) { return scalar(w2v::cross_entropy(y, logits)); };
             const auto grad = [y](auto&& form) {
               return [y, form](const VectorXd& logits) { return std::vector<MatrixXd>{form(w2v::softmax(logits), y)}; };
@@ -106,11 +106,11 @@ CheckCase naive_softmax_grad_center() {
             const Index V = draw(rng, s.V);
             const Index d = draw(rng, s.d);
             const Index o = random_index(rng, 0, V - 1);
-            const MatrixXd U = random_normal(rng, V, d);
+            const MatrixXd U = normal(rng, s, V, d);
             Problem p;
             p.point = fmt::format("V={} d={} o={}", V, d, o);
             p.layout = {{"v_c", d, 1}};
-            p.x = random_normal(rng, d);
+            p.x = normal(rng, s, d);
             p.f = [=](const VectorXd& vc) { return scalar(w2v::naive_softmax_loss_and_gradient(vc, o, U).loss); };
             p.claim = [=](const VectorXd& vc) {
               return std::vector<MatrixXd>{w2v::naive_softmax_loss_and_gradient(vc, o, U).grad_center};
@@ -144,8 +144,8 @@ CheckCase naive_softmax_grad_outside() {
             const Index V = draw(rng, s.V);
             const Index d = draw(rng, s.d);
             const Index o = random_index(rng, 0, V - 1);
-            const VectorXd vc = random_normal(rng, d);
-            const MatrixXd U0 = random_normal(rng, V, d);
+            const VectorXd vc = normal(rng, s, d);
+            const MatrixXd U0 = normal(rng, s, V, d);
             Problem p;
             p.point = fmt::format("V={} d={} o={}", V, d, o);
             p.layout = {{"U", V, d}};

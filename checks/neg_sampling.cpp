@@ -53,9 +53,9 @@ Point draw_sizes(Rng& rng, const CaseSettings& s) {
 // σ term then stays far above the tolerance, and a control that drops or
 // mis-weights one term (a single repeated sample, say) is rejected at every point
 // rather than passing where σ(u_wᵀv_c) happens to underflow.
-void draw_vectors(Rng& rng, Point& pt) {
-  pt.vc = random_normal(rng, pt.d) / std::sqrt(static_cast<double>(pt.d));
-  pt.U = random_normal(rng, pt.V, pt.d);
+void draw_vectors(Rng& rng, const CaseSettings& s, Point& pt) {
+  pt.vc = normal(rng, s, pt.d) / std::sqrt(static_cast<double>(pt.d));
+  pt.U = normal(rng, s, pt.V, pt.d);
 }
 
 // `count` distinct words of [0, vocab) other than `excluded` (a partial
@@ -80,14 +80,15 @@ Point draw_distinct_point(Rng& rng, const CaseSettings& s) {
   pt.negatives = draw_distinct(rng, K, pt.V, pt.o);
   // σ(x) = 1 − σ(x) = 1/2 at x = 0, so the controls that put σ where 1 − σ belongs would be right on a row
   // whose score is 0 (with V = 2 there is one sample row only). Keep the scores of o and the samples off 0.
-  constexpr double min_abs_score = 1e-2;
-  const auto near_zero = [&pt] {
+  // Scores scale with the square of the points' scale.
+  const double min_abs_score = 1e-2 * s.scale * s.scale;
+  const auto near_zero = [&pt, min_abs_score] {
     const VectorXd scores = pt.U * pt.vc;
     if (std::abs(scores(pt.o)) < min_abs_score) return true;
     return std::ranges::any_of(pt.negatives, [&](Index w) { return std::abs(scores(w)) < min_abs_score; });
   };
   do {
-    draw_vectors(rng, pt);
+    draw_vectors(rng, s, pt);
   } while (near_zero());
   return pt;
 }
@@ -146,7 +147,7 @@ CheckCase neg_sampling_grad_center() {
           [](Rng& rng, const CaseSettings& s, int /*trial*/) {
             Point pt = draw_sizes(rng, s);
             pt.negatives = draw_indices(rng, draw(rng, s.K), pt.V);
-            draw_vectors(rng, pt);
+            draw_vectors(rng, s, pt);
             const Index o = pt.o;
             const MatrixXd U = pt.U;
             const auto negatives = pt.negatives;
@@ -255,7 +256,7 @@ CheckCase neg_sampling_repeated_negatives() {
             pt.negatives[0] = pt.negatives[1] = w;
             if (o_sampled) pt.negatives[2] = pt.o;
             shuffle(rng, pt.negatives);
-            draw_vectors(rng, pt);
+            draw_vectors(rng, s, pt);
             const std::vector<Block> layout = {{"U", pt.V, pt.d}};
             const VectorXd vc = pt.vc;
             const Index o = pt.o;

@@ -7,6 +7,10 @@ namespace gradcheck::checks {
 
 Eigen::Index draw(Rng& rng, const runner::Range& range) { return random_index(rng, range.lo, range.hi); }
 
+Eigen::MatrixXd normal(Rng& rng, const runner::CaseSettings& settings, Eigen::Index rows, Eigen::Index cols) {
+  return random_normal(rng, rows, cols) * settings.scale;
+}
+
 std::vector<Eigen::Index> draw_indices(Rng& rng, Eigen::Index count, Eigen::Index vocab) {
   std::vector<Eigen::Index> indices(static_cast<std::size_t>(count));
   for (auto& i : indices) i = random_index(rng, 0, vocab - 1);

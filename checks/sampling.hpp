@@ -15,6 +15,8 @@ namespace gradcheck::checks {
 
 /// A size drawn uniformly from an inclusive range.
 Eigen::Index draw(Rng& rng, const runner::Range& range);
+/// Standard normal entries times settings.scale (the scale of the points).
+Eigen::MatrixXd normal(Rng& rng, const runner::CaseSettings& settings, Eigen::Index rows, Eigen::Index cols = 1);
 /// `count` word indices drawn uniformly from [0, vocab), repeats allowed.
 std::vector<Eigen::Index> draw_indices(Rng& rng, Eigen::Index count, Eigen::Index vocab);
 

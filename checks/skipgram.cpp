@@ -83,8 +83,8 @@ Window draw_window(Rng& rng, const CaseSettings& s, int trial) {
   }
   // Centre vectors N(0, I/d): scores u_wᵀv_c stay O(1) whatever d is, so no term
   // of the sum underflows below the tolerance and every control stays visible.
-  w.center_vectors = random_normal(rng, w.V, w.d) / std::sqrt(static_cast<double>(w.d));
-  w.outside_vectors = random_normal(rng, w.V, w.d);
+  w.center_vectors = normal(rng, s, w.V, w.d) / std::sqrt(static_cast<double>(w.d));
+  w.outside_vectors = normal(rng, s, w.V, w.d);
   return w;
 }
 

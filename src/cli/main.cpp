@@ -100,36 +100,63 @@ std::vector<const runner::CheckCase*> select(const std::vector<std::string>& pat
 
 bool use_colour() { return ::isatty(STDOUT_FILENO) != 0 && std::getenv("NO_COLOR") == nullptr; }
 
-std::string verdict_text(bool passed, bool colour) {
-  const char* word = passed ? "PASS" : "FAIL";
+std::string verdict_text(Verdict verdict, bool colour) {
+  const std::string word = runner::upper(verdict);
   if (!colour) return word;
-  return fmt::format(fmt::fg(passed ? fmt::terminal_color::green : fmt::terminal_color::red) | fmt::emphasis::bold,
-                     "{}", word);
+  const auto colour_of = verdict == Verdict::pass   ? fmt::terminal_color::green
+                         : verdict == Verdict::fail ? fmt::terminal_color::red
+                                                    : fmt::terminal_color::yellow;
+  return fmt::format(fmt::fg(colour_of) | fmt::emphasis::bold, "{}", word);
 }
 
 void print_case(const runner::CaseReport& r, bool colour) {
   const auto& c = *r.check_case;
   double worst = 0.0;
   for (const auto& t : r.trials) worst = std::max(worst, t.formula.result.max_rel_error);
+  const int conclusive = r.formula_passes() + r.formula_failures();
   std::size_t rejected = 0;
-  for (std::size_t k = 0; k < c.controls.size(); ++k) {
-    rejected += r.control_rejections(k) == static_cast<int>(r.trials.size()) ? 1U : 0U;
+  for (std::size_t k = 0; k < c.controls.size(); ++k) rejected += r.control_rejections(k) == conclusive ? 1U : 0U;
+  fmt::print(
+      "{:<5} {:<36} {:<8} trials {}/{}  inconclusive points {}  max rel err {:.1e}  controls rejected {}/{}  seed {}\n",
+      verdict_text(r.verdict(), colour), c.id, c.notes, r.formula_passes(), r.trials.size(), r.inconclusive_points(),
+      worst, rejected, c.controls.size(), r.seed);
+  if (r.verdict() == Verdict::inconclusive) {
+    fmt::print(
+        "      every trial was inconclusive: the numerics could not judge this formula at the points drawn ({})\n",
+        r.trials.front().formula.result.message);
   }
-  fmt::print("{}  {:<38} {:<8} trials {}/{}  max rel err {:.1e}  controls rejected {}/{}  seed {}\n",
-             verdict_text(r.passed(), colour), c.id, c.notes, r.formula_passes(), r.trials.size(), worst, rejected,
-             c.controls.size(), r.seed);
   for (const auto& t : r.trials) {
-    if (!t.formula.result.passed) {
+    if (t.formula.result.verdict == Verdict::fail) {
       fmt::print("      trial {} ({}): {}\n      reproduce: {}\n", t.trial, t.point, t.formula.result.message,
                  r.reproduce(t.trial));
     }
+    if (t.formula.result.verdict == Verdict::inconclusive) continue;
     for (std::size_t k = 0; k < c.controls.size(); ++k) {
-      if (t.controls[k].result.passed) {
-        fmt::print("      negative control {} ({}) ACCEPTED in trial {} ({})\n      reproduce: {}\n", c.controls[k].id,
-                   c.controls[k].description, t.trial, t.point, r.reproduce(t.trial));
+      if (t.controls[k].result.verdict != Verdict::fail) {
+        fmt::print("      negative control {} ({}) {} in trial {} ({})\n      reproduce: {}\n", c.controls[k].id,
+                   c.controls[k].description,
+                   t.controls[k].result.verdict == Verdict::pass ? "ACCEPTED" : "not rejected (inconclusive)", t.trial,
+                   t.point, r.reproduce(t.trial));
       }
     }
   }
+}
+
+// The settings flags given on the command line, for reproduce lines.
+std::string setting_flags_given(const po::variables_map& vm) {
+  std::string flags;
+  runner::CaseSettings names;
+  runner::for_each_setting(names, [&](const char* name, const char* /*help*/, const auto& /*field*/) {
+    if (vm.count(name) == 0U || std::string_view(name) == "trials") return;
+    const auto& value = vm[name].value();
+    std::string text;
+    if (const auto* d = boost::any_cast<double>(&value)) text = fmt::format("{}", *d);
+    if (const auto* i = boost::any_cast<int>(&value)) text = std::to_string(*i);
+    if (const auto* r = boost::any_cast<runner::Range>(&value)) text = runner::to_string(*r);
+    flags += fmt::format(" --{} {}", name, text);
+  });
+  if (vm.count("fixture") != 0U) flags += " --fixture " + vm["fixture"].as<std::string>();
+  return flags;
 }
 
 int list(const Cli& cli) {
@@ -171,16 +198,21 @@ int run(const Cli& cli, const std::string& command_line) {
   const bool colour = use_colour();
   std::vector<runner::CaseReport> reports;
   int passed = 0;
+  int inconclusive = 0;
+  const std::string flags = setting_flags_given(cli.vm);
   for (std::size_t i = 0; i < chosen.size(); ++i) {
     reports.push_back(runner::run_case(*chosen[i], settings[i], seed, trial));
+    reports.back().reproduce_flags = flags;
     print_case(reports.back(), colour);
     passed += reports.back().passed() ? 1 : 0;
+    inconclusive += reports.back().verdict() == Verdict::inconclusive ? 1 : 0;
   }
   const runner::RunInfo info{.seed = seed, .fixture = fixture, .command_line = command_line};
   runner::write_atomically(dir / "gradcheck.json", runner::to_json(reports, info).dump(2) + "\n");
   runner::write_atomically(dir / "gradcheck.md", runner::to_markdown(reports, info));
   const int failed = static_cast<int>(reports.size()) - passed;
   fmt::print("\nreports: {}, {}\n", (dir / "gradcheck.json").string(), (dir / "gradcheck.md").string());
+  if (inconclusive > 0) fmt::print("{} of the failed cases were inconclusive in every trial\n", inconclusive);
   fmt::print("{} passed, {} failed\n", passed, failed);
   return failed == 0 ? exit_passed : exit_failed;
 }

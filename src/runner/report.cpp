@@ -38,7 +38,7 @@ ordered_json settings_json(const CaseSettings& s) {
 ordered_json judgement_json(const Judgement& j) {
   const CheckResult& r = j.result;
   ordered_json out;
-  out["verdict"] = r.passed ? "pass" : "fail";
+  out["verdict"] = to_string(r.verdict);
   out["failure"] = to_string(r.failure);
   out["max_abs_error"] = r.max_abs_error;
   out["max_rel_error"] = r.max_rel_error;
@@ -47,6 +47,8 @@ ordered_json judgement_json(const Judgement& j) {
   out["numeric"] = r.worst_numeric;
   out["error"] = r.worst_error;
   out["allowance"] = r.worst_allowance;
+  out["estimate"] = r.worst_estimate;
+  out["inconclusive_entries"] = r.inconclusive_entries;
   out["evaluations"] = r.evaluations;
   out["message"] = r.message;
   return out;
@@ -61,10 +63,13 @@ ordered_json case_json(const CaseReport& report) {
   j["convention"] = c.convention;
   j["formula"] = c.formula;
   j["seed"] = report.seed;
-  j["verdict"] = report.passed() ? "pass" : "fail";
+  j["verdict"] = to_string(report.verdict());
   j["settings"] = settings_json(report.settings);
   j["trials_run"] = report.trials.size();
   j["trials_passed"] = report.formula_passes();
+  j["trials_failed"] = report.formula_failures();
+  j["trials_inconclusive"] = report.inconclusive_trials();
+  j["inconclusive_points"] = report.inconclusive_points();
   double worst_rel = 0.0;
   double worst_abs = 0.0;
   ordered_json trials = ordered_json::array();
@@ -74,6 +79,7 @@ ordered_json case_json(const CaseReport& report) {
     ordered_json tj;
     tj["trial"] = t.trial;
     tj["point"] = t.point;
+    tj["points_drawn"] = t.points;
     tj.update(judgement_json(t.formula));
     if (!t.formula.result.passed) tj["reproduce"] = report.reproduce(t.trial);
     trials.push_back(std::move(tj));
@@ -87,7 +93,7 @@ ordered_json case_json(const CaseReport& report) {
     cj["id"] = c.controls[k].id;
     cj["description"] = c.controls[k].description;
     const int rejected = report.control_rejections(k);
-    cj["verdict"] = rejected == static_cast<int>(report.trials.size()) ? "rejected" : "accepted";
+    cj["verdict"] = rejected == report.formula_passes() + report.formula_failures() ? "rejected" : "accepted";
     cj["trials_rejected"] = rejected;
     ordered_json per_trial = ordered_json::array();
     for (const TrialReport& t : report.trials) {
@@ -108,6 +114,20 @@ std::string format_error(double v) { return fmt::format("{:.1e}", v); }
 
 }  // namespace
 
+std::string upper(Verdict v) {
+  switch (v) {
+    case Verdict::pass:
+      return "PASS";
+    case Verdict::fail:
+      return "FAIL";
+    case Verdict::inconclusive:
+      return "INCONCLUSIVE";
+  }
+  return "?";
+}
+
+namespace {}  // namespace
+
 ordered_json to_json(const std::vector<CaseReport>& cases, const RunInfo& info) {
   ordered_json j;
   j["tool"] = "gradcheck";
@@ -118,21 +138,25 @@ ordered_json to_json(const std::vector<CaseReport>& cases, const RunInfo& info) 
   j["fixture"] = info.fixture;
   j["conventions"] = conventions;
   int passed = 0;
+  int inconclusive = 0;
   int controls = 0;
   int rejected = 0;
   ordered_json list = ordered_json::array();
   for (const CaseReport& r : cases) {
     passed += r.passed() ? 1 : 0;
+    inconclusive += r.verdict() == Verdict::inconclusive ? 1 : 0;
+    const int conclusive = r.formula_passes() + r.formula_failures();
     for (std::size_t k = 0; k < r.check_case->controls.size(); ++k) {
       ++controls;
-      rejected += r.control_rejections(k) == static_cast<int>(r.trials.size()) ? 1 : 0;
+      rejected += r.control_rejections(k) == conclusive ? 1 : 0;
     }
     list.push_back(case_json(r));
   }
   const int n = static_cast<int>(cases.size());
   j["summary"] = {{"cases", n},
                   {"passed", passed},
-                  {"failed", n - passed},
+                  {"failed", n - passed - inconclusive},
+                  {"inconclusive", inconclusive},
                   {"negative_controls", controls},
                   {"negative_controls_rejected", rejected},
                   {"verdict", passed == n ? "pass" : "fail"}};
@@ -143,26 +167,30 @@ ordered_json to_json(const std::vector<CaseReport>& cases, const RunInfo& info) 
 std::string to_markdown(const std::vector<CaseReport>& cases, const RunInfo& info) {
   std::string md = "# gradcheck report\n\n";
   md += fmt::format("Seed {}; fixture `{}`; `{}`.\n\n{}\n\n", info.seed, info.fixture, info.command_line, conventions);
-  md += "| case | notes | verdict | trials passed | largest rel. error | controls rejected | seed |\n";
-  md += "|---|---|---|---|---|---|---|\n";
+  md +=
+      "| case | notes | verdict | trials passed | inconclusive points | largest rel. error | controls rejected | seed "
+      "|\n";
+  md += "|---|---|---|---|---|---|---|---|\n";
   std::string failures;
   for (const CaseReport& r : cases) {
     const CheckCase& c = *r.check_case;
     double worst = 0.0;
     for (const auto& t : r.trials) worst = std::max(worst, t.formula.result.max_rel_error);
     int rejected = 0;
+    const int conclusive = r.formula_passes() + r.formula_failures();
     for (std::size_t k = 0; k < c.controls.size(); ++k) {
-      rejected += r.control_rejections(k) == static_cast<int>(r.trials.size()) ? 1 : 0;
+      rejected += r.control_rejections(k) == conclusive ? 1 : 0;
     }
-    md += fmt::format("| `{}` | {} | **{}** | {}/{} | {} | {}/{} | {} |\n", c.id, c.notes, r.passed() ? "PASS" : "FAIL",
-                      r.formula_passes(), r.trials.size(), format_error(worst), rejected, c.controls.size(), r.seed);
+    md += fmt::format("| `{}` | {} | **{}** | {}/{} | {} | {} | {}/{} | {} |\n", c.id, c.notes, upper(r.verdict()),
+                      r.formula_passes(), r.trials.size(), r.inconclusive_points(), format_error(worst), rejected,
+                      c.controls.size(), r.seed);
     for (const auto& t : r.trials) {
       if (!t.formula.result.passed) {
         failures += fmt::format("- `{}` trial {} ({}): {}\n  reproduce: `{}`\n", c.id, t.trial, t.point,
                                 t.formula.result.message, r.reproduce(t.trial));
       }
       for (std::size_t k = 0; k < c.controls.size(); ++k) {
-        if (t.controls[k].result.passed) {
+        if (t.formula.result.verdict != Verdict::inconclusive && t.controls[k].result.verdict != Verdict::fail) {
           failures +=
               fmt::format("- `{}` negative control `{}` ({}) was ACCEPTED in trial {} ({})\n  reproduce: `{}`\n", c.id,
                           c.controls[k].id, c.controls[k].description, t.trial, t.point, r.reproduce(t.trial));

@@ -11,6 +11,9 @@
 
 namespace gradcheck::runner {
 
+/// "PASS", "FAIL", "INCONCLUSIVE".
+std::string upper(Verdict v);
+
 struct RunInfo {
   std::uint64_t seed = 0;
   std::string fixture;       ///< path of the fixture used, or empty

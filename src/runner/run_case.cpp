@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <exception>
 
 #include "gradcheck/check.hpp"
@@ -11,6 +12,7 @@ namespace {
 
 CheckResult failed(Failure why, std::string message, const CheckOptions& options) {
   CheckResult r;
+  r.verdict = Verdict::fail;
   r.failure = why;
   r.message = std::move(message);
   r.options = options;
@@ -103,31 +105,42 @@ Judgement judge_claim(const Problem& p, const Claim& claim, const CheckOptions& 
   // A gradient's or a value's worst entry is named by the layout; an
   // elementwise Jacobian's by its input coordinate (the diagonal).
   std::string worst = r.worst_input < 0 ? std::string() : entry_name(p.layout, r.worst_input);
-  if (!r.passed && r.failure == Failure::wrong_value) r.message = worst + ": " + r.message;
+  if (r.verdict == Verdict::fail && r.failure == Failure::wrong_value) r.message = worst + ": " + r.message;
   return {std::move(r), std::move(worst)};
 }
 
 CaseReport run_case(const CheckCase& c, const CaseSettings& settings, std::uint64_t seed,
                     std::optional<int> only_trial) {
-  CaseReport report{.check_case = &c, .settings = settings, .seed = seed, .trials = {}};
+  CaseReport report{.check_case = &c, .settings = settings, .seed = seed, .trials = {}, .reproduce_flags = {}};
   const int first = only_trial.value_or(0);
   const int last = only_trial ? *only_trial + 1 : settings.trials;
   for (int t = first; t < last; ++t) {
-    TrialReport trial{.trial = t, .point = {}, .formula = {}, .controls = {}};
+    TrialReport trial{.trial = t, .points = 0, .point = {}, .formula = {}, .controls = {}};
     Rng rng = trial_rng(seed, c.id, static_cast<std::uint64_t>(t));
-    try {
-      const Problem p = c.sample(rng, settings, t);
-      trial.point = p.point;
-      trial.formula = judge_claim(p, p.claim, settings.check);
-      for (const Claim& control : p.controls) trial.controls.push_back(judge_claim(p, control, settings.check));
-    } catch (...) {
-      trial.formula = {
-          failed(Failure::exception, "drawing the point threw: " + current_exception_text(), settings.check), {}};
+    // An INCONCLUSIVE point (formula or control) is redrawn from the same
+    // generator, a bounded number of times; the last point drawn is reported.
+    for (int attempt = 0; attempt <= settings.resample; ++attempt) {
+      ++trial.points;
+      trial.controls.clear();
+      try {
+        const Problem p = c.sample(rng, settings, t);
+        trial.point = p.point;
+        trial.formula = judge_claim(p, p.claim, settings.check);
+        for (const Claim& control : p.controls) trial.controls.push_back(judge_claim(p, control, settings.check));
+      } catch (...) {
+        trial.formula = {
+            failed(Failure::exception, "drawing the point threw: " + current_exception_text(), settings.check), {}};
+      }
+      const auto inconclusive = [](const Judgement& j) { return j.result.verdict == Verdict::inconclusive; };
+      if (!inconclusive(trial.formula) && std::none_of(trial.controls.begin(), trial.controls.end(), inconclusive)) {
+        break;
+      }
     }
     // A control the sampler did not build counts as accepted: the case fails.
     trial.controls.resize(c.controls.size(), {[&] {
                                                 CheckResult r =
                                                     failed(Failure::none, "control not evaluated", settings.check);
+                                                r.verdict = Verdict::pass;
                                                 r.passed = true;
                                                 return r;
                                               }(),
@@ -138,28 +151,47 @@ CaseReport run_case(const CheckCase& c, const CaseSettings& settings, std::uint6
 }
 
 int CaseReport::formula_passes() const {
+  return static_cast<int>(std::count_if(
+      trials.begin(), trials.end(), [](const TrialReport& t) { return t.formula.result.verdict == Verdict::pass; }));
+}
+
+int CaseReport::formula_failures() const {
+  return static_cast<int>(std::count_if(
+      trials.begin(), trials.end(), [](const TrialReport& t) { return t.formula.result.verdict == Verdict::fail; }));
+}
+
+int CaseReport::inconclusive_trials() const {
+  return static_cast<int>(trials.size()) - formula_passes() - formula_failures();
+}
+
+int CaseReport::inconclusive_points() const {
   int n = 0;
-  for (const auto& t : trials) n += t.formula.result.passed ? 1 : 0;
+  for (const auto& t : trials) {
+    n += t.points - 1 + (t.formula.result.verdict == Verdict::inconclusive ? 1 : 0);
+  }
   return n;
 }
 
 int CaseReport::control_rejections(std::size_t c) const {
   int n = 0;
-  for (const auto& t : trials) n += t.controls[c].result.passed ? 0 : 1;
+  for (const auto& t : trials) {
+    if (t.formula.result.verdict == Verdict::inconclusive) continue;
+    n += t.controls[c].result.verdict == Verdict::fail ? 1 : 0;
+  }
   return n;
 }
 
-bool CaseReport::passed() const {
-  const int n = static_cast<int>(trials.size());
-  if (n == 0 || formula_passes() != n) return false;
+Verdict CaseReport::verdict() const {
+  if (formula_failures() > 0) return Verdict::fail;
+  const int conclusive = formula_passes();
   for (std::size_t c = 0; c < check_case->controls.size(); ++c) {
-    if (control_rejections(c) != n) return false;
+    if (control_rejections(c) != conclusive) return Verdict::fail;
   }
-  return true;
+  return conclusive == 0 ? Verdict::inconclusive : Verdict::pass;
 }
 
 std::string CaseReport::reproduce(int trial) const {
-  return fmt::format("gradcheck run {} --seed {} --trial {}", check_case->id, seed, trial);
+  return fmt::format("gradcheck run {} --seed {} --trial {}{}", check_case->id, seed, trial, reproduce_flags);
 }
 
 }  // namespace gradcheck::runner

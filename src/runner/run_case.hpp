@@ -20,6 +20,9 @@ struct Judgement {
 
 struct TrialReport {
   int trial = 0;
+  /// Points drawn: 1, plus one per redraw after an INCONCLUSIVE point.
+  int points = 1;
+  /// The last point drawn (the one judged below).
   std::string point;
   Judgement formula;
   std::vector<Judgement> controls;  ///< in the order of CheckCase::controls
@@ -31,13 +34,21 @@ struct CaseReport {
   std::uint64_t seed = 0;
   std::vector<TrialReport> trials;
 
-  /// Trials in which the formula passed.
+  /// Flags that were set on the command line, repeated in reproduce lines.
+  std::string reproduce_flags;
+
+  /// Trials in which the formula passed / failed / stayed inconclusive.
   int formula_passes() const;
-  /// Trials in which control c was rejected.
+  int formula_failures() const;
+  int inconclusive_trials() const;
+  /// Points judged INCONCLUSIVE and redrawn, over all trials.
+  int inconclusive_points() const;
+  /// Conclusive trials (formula PASS or FAIL) in which control c was rejected.
   int control_rejections(std::size_t c) const;
-  /// The case passes iff the formula passed in every trial and every control
-  /// was rejected in every trial.
-  bool passed() const;
+  /// FAIL if the formula failed in any trial or a control was not rejected in
+  /// a conclusive trial; else INCONCLUSIVE if no trial was conclusive; else PASS.
+  Verdict verdict() const;
+  bool passed() const { return verdict() == Verdict::pass; }
   /// The command line that re-runs trial `trial` alone.
   std::string reproduce(int trial) const;
 };

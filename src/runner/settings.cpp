@@ -51,6 +51,14 @@ void check_domain(const Origin& origin, const CaseSettings& s) {
   range("K", s.K, 1, 1000);
   range("n", s.n, 1, 100000);
   if (!(s.alpha > 0.0 && s.alpha < 1.0)) fail("alpha", fmt::format("{}", s.alpha), "a number with 0 < alpha < 1");
+  if (!(s.check.estimate_factor >= 0.0) || !std::isfinite(s.check.estimate_factor)) {
+    fail("estimate_factor", fmt::format("{}", s.check.estimate_factor), "a number >= 0");
+  }
+  if (!(s.check.ladder_step > 0.0) || !std::isfinite(s.check.ladder_step)) {
+    fail("ladder_step", fmt::format("{}", s.check.ladder_step), "a number > 0");
+  }
+  if (!(s.scale > 0.0 && s.scale <= 1e6)) fail("scale", fmt::format("{}", s.scale), "a number with 0 < scale <= 1e6");
+  if (s.resample < 0 || s.resample > 100) fail("resample", std::to_string(s.resample), "a whole number from 0 to 100");
 }
 
 }  // namespace

@@ -32,6 +32,8 @@ struct CaseSettings {
   Range K{1, 15};      ///< negative samples per outside word
   Range n{1, 20};      ///< length of the vector for elementwise functions
   double alpha = 0.1;  ///< leaky-ReLU slope, 0 < alpha < 1
+  double scale = 1.0;  ///< random points are drawn at this scale (0.01: near-linear; 30: saturated)
+  int resample = 3;    ///< redraws of a point judged INCONCLUSIVE, per trial
 };
 
 /// Calls visit(name, help, field) for every setting of `s`.
@@ -42,12 +44,16 @@ void for_each_setting(S& s, Visit&& visit) {
   visit("rtol", "relative tolerance of the pass condition (>= 0)", s.check.rtol);
   visit("atol", "absolute floor of the pass condition (>= 0)", s.check.atol);
   visit("noise_factor", "multiplier on the measured rounding noise (>= 0)", s.check.noise_factor);
+  visit("estimate_factor", "multiplier on Ridders' error estimate (>= 0)", s.check.estimate_factor);
+  visit("ladder_step", "relative initial step of Ridders' ladder (> 0)", s.check.ladder_step);
   visit("V", "vocabulary size range LO..HI (>= 2)", s.V);
   visit("d", "embedding size range LO..HI (>= 1)", s.d);
   visit("m", "skip-gram window half-width range LO..HI (>= 1)", s.m);
   visit("K", "negative samples range LO..HI (>= 1)", s.K);
   visit("n", "vector length range for elementwise cases LO..HI (>= 1)", s.n);
   visit("alpha", "leaky-ReLU slope, 0 < alpha < 1", s.alpha);
+  visit("scale", "scale of the random points (> 0)", s.scale);
+  visit("resample", "redraws of an inconclusive point per trial (>= 0)", s.resample);
 }
 
 /// The settings as command-line flags (--trials N, ...), without defaults so

@@ -1,39 +1,48 @@
 // gradcheck/check.hpp: compare a closed-form gradient or Jacobian with central
 // finite differences.
 //
-// Numerical scheme. For coordinate j the step is
-//     h_j = step · max(1, |x_j|),   then  h_j ← (x_j + h_j) − x_j
-// so that x_j ± h_j is exactly representable, and the numeric derivative is the
-// central difference
-//     n_ij = (f_i(x + h_j e_j) − f_i(x − h_j e_j)) / (2 h_j),
-// whose error is about h²|f'''|/6 (truncation) + ε|f|/h (rounding), smallest
-// near h ≈ ε^(1/3) ≈ 6e-6 for doubles (Boost.Math's finite_difference.hpp
-// derives the same trade-off).
+// Numerical scheme, per coordinate j (Ceres and Boost.Math derive the same
+// trade-offs; Ridders, Adv. Eng. Software 4(2), 1982; Numerical Recipes §5.7).
+//
+// 1. First difference. h_j = step · max(1, |x_j|), then h_j ← (x_j + h_j) − x_j
+//    in the function's precision, so x_j ± h_j are exact; the numeric value is
+//        n_ij = (f_i(x + h_j e_j) − f_i(x − h_j e_j)) / (2 h_j),
+//    with error ≈ h²|f‴|/6 (truncation) + ε|f|/h (rounding), smallest near
+//    h ≈ ε^(1/3). Two evaluations. If the entry already meets the floor below,
+//    it passes here: a truncation error can make a right formula look wrong,
+//    but not a wrong one look right.
+// 2. Refinement, only for coordinates with an entry the first difference did
+//    not pass. One-sided differences at h and 2h detect a kink within the step
+//    (for smooth f, F(h) − B(h) ≈ h f″ halves with h; across a kink it does
+//    not shrink); a kink makes the entry INCONCLUSIVE unless the claim lies
+//    outside both one-sided slopes (then it is wrong on either side: FAIL).
+//    Otherwise Ridders' extrapolation over a ladder h = ladder_step·max(1,|x_j|)
+//    / 1.4^k, k = 0..9, gives n_ij with an error estimate E_ij.
 //
 // PASS CONDITION (the one place it is written). Entry (i, j) passes iff
 //
-//     |a_ij − n_ij|  ≤  allowance_ij
+//     |a_ij − n_ij|  ≤  allowance_ij,
 //     allowance_ij  =  atol + rtol · max(|a_ij|, |n_ij|)
-//                          + noise_factor · ε · max(|f_i(x + h_j e_j)|, |f_i(x − h_j e_j)|) / h_j
+//                        + noise_factor · ε · max(|f_i(x + h_j e_j)|, |f_i(x − h_j e_j)|) / h_j
+//                        + estimate_factor · E_ij                      (E_ij = 0 after step 1)
 //
-// where a is the claimed (analytic) derivative, ε = 2^-52, and the last term is
-// the measured rounding noise of that difference quotient: a loss of value 1e3
-// cannot resolve its derivative better than ~1e3·ε/h ≈ 4e-8, so no false alarm
-// is raised there. The check passes iff every entry passes, the claim has the
-// shape of the Jacobian (outputs × inputs; n entries for a gradient), and every
-// value involved is finite.
+// with a the claimed (analytic) derivative and ε the unit roundoff of the
+// function's precision (2^-52 double, 2^-23 float). An entry that would pass
+// only because E_ij is larger than 1% of max(|a_ij|, |n_ij|) is INCONCLUSIVE
+// (the numerics cannot resolve it), as are entries at a kink, entries whose
+// differences are not finite, and coordinates with x + h == x.
+// The check's verdict is FAIL if any entry fails (or the claim has the wrong
+// shape, is not finite, or throws), else INCONCLUSIVE if any entry is, else PASS.
 //
-// Defaults (options.hpp) were chosen by measurement (bench/step_sweep.py, 200
-// trials of each of the 13 derivation cases per step): the largest error /
-// allowance ratio of a correct formula is smallest around step = ε^(1/3)
-// (0.13 at 6.06e-6, against 4.0 at 1e-4 and 5.4 at 1e-7, which would be false
-// alarms); over 2000 trials per case at the defaults it stays below 0.23. The
-// negative controls miss by factors of 1e3 and more. noise_factor = 8 covers
-// user functions that round worse than the ε/2 of a single operation.
+// Defaults (options.hpp) were chosen by measurement: `gradcheck calibrate`
+// runs every derivation case at points scaled by 0.01, 1 and 30 and reports
+// false failures, inconclusive points and the sensitivity (the smallest
+// relative gradient error rejected in every trial); README.md has the table.
 #pragma once
 
 #include <Eigen/Core>
 #include <functional>
+#include <type_traits>
 #include <utility>
 
 #include "gradcheck/options.hpp"
@@ -48,23 +57,50 @@ using VectorFunction = std::function<void(const Eigen::VectorXd& x, Eigen::Vecto
 using MatrixFunction = std::function<Eigen::MatrixXd(const Eigen::VectorXd& x)>;
 
 enum class ClaimKind { gradient, jacobian, value };
+/// The precision f computes in: steps are made exact and noise is measured in it.
+enum class Precision { double_precision, single_precision };
 
 CheckResult check_impl(const VectorFunction& f, const MatrixFunction& claim, const Eigen::VectorXd& x,
-                       const CheckOptions& options, ClaimKind kind);
+                       const CheckOptions& options, ClaimKind kind, Precision precision);
 }  // namespace detail
 
+/// Default options for a function computed in precision `Scalar`.
+template <class Scalar>
+CheckOptions default_options() {
+  static_assert(std::is_same_v<Scalar, double> || std::is_same_v<Scalar, float>,
+                "gradcheck checks functions of double or float vectors");
+  return std::is_same_v<Scalar, float> ? CheckOptions::single_precision() : CheckOptions{};
+}
+
 /// Check `grad`, the claimed gradient of the scalar function `f`, at `x`.
-/// `f(x)` returns double; `grad(x)` returns an n-vector (anything convertible
-/// to Eigen::MatrixXd with one column). Any callable works.
-template <class F, class G>
-CheckResult check_gradient(F&& f, G&& grad, const Eigen::VectorXd& x, const CheckOptions& options = {}) {
-  return detail::check_impl(
-      [&f](const Eigen::VectorXd& p, Eigen::VectorXd& out) {
-        out.resize(1);
-        out(0) = static_cast<double>(f(p));
-      },
-      [&grad](const Eigen::VectorXd& p) -> Eigen::MatrixXd { return grad(p); }, x, options,
-      detail::ClaimKind::gradient);
+/// Any callables work (lambdas included). For an Eigen::VectorXd x, `f(x)`
+/// returns double and `grad(x)` an n-vector (anything convertible to
+/// Eigen::MatrixXd with one column). For an Eigen::VectorXf x, f computes in
+/// single precision: `f` takes Eigen::VectorXf and returns float, `grad`
+/// returns Eigen::VectorXf; steps are exact in float, noise follows
+/// ε = 2^-23, and the default options are CheckOptions::single_precision().
+template <class F, class G, class Derived>
+CheckResult check_gradient(F&& f, G&& grad, const Eigen::MatrixBase<Derived>& x,
+                           const CheckOptions& options = default_options<typename Derived::Scalar>()) {
+  using Scalar = typename Derived::Scalar;
+  if constexpr (std::is_same_v<Scalar, float>) {
+    const Eigen::VectorXf xf = x;
+    return detail::check_impl(
+        [&f](const Eigen::VectorXd& p, Eigen::VectorXd& out) {
+          out.resize(1);
+          out(0) = static_cast<double>(f(Eigen::VectorXf(p.cast<float>())));
+        },
+        [&grad, &xf](const Eigen::VectorXd&) -> Eigen::MatrixXd { return Eigen::VectorXf(grad(xf)).cast<double>(); },
+        xf.cast<double>(), options, detail::ClaimKind::gradient, detail::Precision::single_precision);
+  } else {
+    return detail::check_impl(
+        [&f](const Eigen::VectorXd& p, Eigen::VectorXd& out) {
+          out.resize(1);
+          out(0) = static_cast<double>(f(p));
+        },
+        [&grad](const Eigen::VectorXd& p) -> Eigen::MatrixXd { return grad(p); }, Eigen::VectorXd(x), options,
+        detail::ClaimKind::gradient, detail::Precision::double_precision);
+  }
 }
 
 /// Check `jac`, the claimed m × n Jacobian of `f : R^n → R^m`, at `x`.
@@ -73,7 +109,7 @@ template <class F, class J>
 CheckResult check_jacobian(F&& f, J&& jac, const Eigen::VectorXd& x, const CheckOptions& options = {}) {
   return detail::check_impl([&f](const Eigen::VectorXd& p, Eigen::VectorXd& out) { out = f(p); },
                             [&jac](const Eigen::VectorXd& p) -> Eigen::MatrixXd { return jac(p); }, x, options,
-                            detail::ClaimKind::jacobian);
+                            detail::ClaimKind::jacobian, detail::Precision::double_precision);
 }
 
 /// Compare claimed values with reference values entrywise under the same

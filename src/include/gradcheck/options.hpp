@@ -7,18 +7,39 @@ namespace gradcheck {
 /// CLI flags (`--step`), the fixture keys (`step = ...`) and the report fields.
 /// The pass condition they enter is written once, in check.hpp.
 struct CheckOptions {
-  /// Relative step of the central difference: coordinate j is perturbed by
-  /// h_j = step * max(1, |x_j|), rounded so that x_j + h_j is exact.
+  /// Relative step of the first central difference: coordinate j moves by
+  /// h_j = step · max(1, |x_j|), rounded so that x_j ± h_j is exact.
   /// Default ε^(1/3) ≈ 6.06e-6 balances truncation (h²|f'''|/6) against
-  /// rounding (ε|f|/h) for double precision; see check.hpp for the sweep.
+  /// rounding (ε|f|/h) for double precision; bench/step_sweep.py measures it.
   double step = 6.0554544523933395e-06;
   /// Relative part of the allowance, applied to max(|analytic|, |numeric|).
+  /// Sets the sensitivity: a relative error well above rtol is rejected.
+  /// 1e-6, not lower: a loss rounded to the grid of its large intermediates
+  /// (−s_o + logsumexp(s) at saturated scores) carries a systematic difference
+  /// error that reached 3e-7 relative on small entries in calibration.
   double rtol = 1e-6;
-  /// Absolute floor of the allowance, for entries whose true value is ~0.
-  double atol = 1e-9;
-  /// Multiplier on the measured rounding-noise estimate of each difference
-  /// quotient (ε · max|f(x ± h e_j)| / h_j). 0 disables the noise term.
+  /// Absolute part of the allowance. 0 by default: entries whose true value is
+  /// ~0 are covered by the measured noise term, and an absolute floor would
+  /// wave through wrong formulas whose values are all tiny (saturated σ′).
+  double atol = 0.0;
+  /// Multiplier on the rounding noise of the first difference,
+  /// ε · max|f(x ± h e_j)| / h_j: a loss of 1e3 cannot resolve 1e-9.
   double noise_factor = 8.0;
+  /// Multiplier on Ridders' error estimate of the extrapolated derivative.
+  double estimate_factor = 4.0;
+  /// Relative initial step of Ridders' ladder (shrunk by 1.4 per level).
+  double ladder_step = 1e-3;
+
+  /// Defaults for functions computed in single precision (float): steps and
+  /// allowances follow ε = 2^-23 (step = ε^(1/3) ≈ 4.9e-3; rtol 1e-4 keeps the
+  /// float32 sensitivity below 1e-3).
+  static CheckOptions single_precision() {
+    CheckOptions o;
+    o.step = 4.921566601151848e-03;
+    o.rtol = 1e-4;
+    o.ladder_step = 3e-2;
+    return o;
+  }
 };
 
 }  // namespace gradcheck

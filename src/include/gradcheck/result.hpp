@@ -9,37 +9,48 @@
 
 namespace gradcheck {
 
-/// Why a check did not pass. A wrong formula is `wrong_value`; the others say
-/// the comparison could not be made as asked.
+/// The three outcomes of a check. INCONCLUSIVE means the numerics could not
+/// judge the formula at this point (a kink straddled by the step, non-finite
+/// values, x + h == x, noise above the difference being judged): it is neither
+/// a pass nor a failure of the formula, and a caller should try another point.
+enum class Verdict { pass, fail, inconclusive };
+
+/// Why a check did not pass (or none).
 enum class Failure {
-  none,         ///< passed
-  wrong_value,  ///< some entry differs by more than its allowance
-  wrong_shape,  ///< the claimed gradient/Jacobian has the wrong shape
-  non_finite,   ///< NaN or Inf in f, the claim, or the difference quotient
-  exception,    ///< f or the claim threw
+  none,            ///< passed
+  wrong_value,     ///< FAIL: some entry differs by more than its allowance
+  wrong_shape,     ///< FAIL: the claimed gradient/Jacobian has the wrong shape
+  non_finite,      ///< FAIL if the claim is NaN/Inf; INCONCLUSIVE if f is
+  exception,       ///< FAIL: f or the claim threw
+  kink,            ///< INCONCLUSIVE: one-sided differences disagree (a kink within the step)
+  unresolved,      ///< INCONCLUSIVE: the error estimate exceeds 1% of the derivative
+  step_underflow,  ///< INCONCLUSIVE: x + h == x
 };
 
-/// Name of a Failure, as used in reports ("wrong_value", ...).
+/// Names as used in reports ("pass", "wrong_value", ...).
+const char* to_string(Verdict verdict) noexcept;
 const char* to_string(Failure failure) noexcept;
+inline std::ostream& operator<<(std::ostream& out, Verdict verdict) { return out << to_string(verdict); }
 inline std::ostream& operator<<(std::ostream& out, Failure failure) { return out << to_string(failure); }
 
 /// Result of check_gradient / check_jacobian / compare_values. A failed check
 /// is a result, never an exception.
 struct CheckResult {
-  bool passed = false;
+  Verdict verdict = Verdict::fail;
+  bool passed = false;  ///< verdict == Verdict::pass
   Failure failure = Failure::none;
-  /// Empty when passed; otherwise one line saying what failed, naming the entry
-  /// or both shapes.
+  /// Empty when passed; otherwise one line saying what failed or why the point
+  /// is inconclusive, naming the entry or both shapes.
   std::string message;
 
-  /// Largest |analytic − numeric| over all entries.
+  /// Largest |analytic − numeric| over the judged entries.
   double max_abs_error = 0.0;
-  /// Largest |analytic − numeric| / max(|analytic|, |numeric|), over the entries
-  /// with rtol · max(|analytic|, |numeric|) ≥ atol (smaller ones are judged by
-  /// the absolute floor, where a relative error means nothing).
+  /// Largest |analytic − numeric| / max(|analytic|, |numeric|) over the judged
+  /// entries the numerics resolve to rtol (rtol · max(|a|, |n|) is at least half
+  /// the allowance); entries judged by noise or atol say nothing relative.
   double max_rel_error = 0.0;
 
-  /// The worst entry: the one with the largest error / allowance ratio.
+  /// The worst judged entry: the one with the largest error / allowance.
   /// For a gradient, worst_output is 0 and worst_input the coordinate.
   Eigen::Index worst_output = -1;
   Eigen::Index worst_input = -1;
@@ -47,8 +58,13 @@ struct CheckResult {
   double worst_numeric = 0.0;
   double worst_error = 0.0;
   double worst_allowance = 0.0;
-  /// max over entries of error / allowance: ≤ 1 means every entry passed.
+  /// The error estimate of the worst entry's numeric value (0 when the first
+  /// difference decided it).
+  double worst_estimate = 0.0;
+  /// max over judged entries of error / allowance: ≤ 1 means all passed.
   double worst_ratio = 0.0;
+  /// Entries that could not be judged (kinks, noise), counted not judged.
+  long inconclusive_entries = 0;
 
   /// The options that were applied (the tolerance of the verdict).
   CheckOptions options;
@@ -60,6 +76,7 @@ struct CheckResult {
   Eigen::MatrixXd analytic;
   Eigen::MatrixXd numeric;
   Eigen::MatrixXd allowance;
+  Eigen::MatrixXd estimate;  ///< error estimate per entry (0 where the first difference decided)
 };
 
 }  // namespace gradcheck
