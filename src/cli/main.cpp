@@ -7,6 +7,7 @@
 #include <fnmatch.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
@@ -14,6 +15,7 @@
 #include <vector>
 
 #include "cases.hpp"
+#include "cli/calibrate_command.hpp"
 #include "gradcheck/error.hpp"
 #include "runner/report.hpp"
 #include "runner/run_case.hpp"
@@ -31,6 +33,7 @@ constexpr int exit_usage = 2;
 const char* const usage = R"(Usage:
   gradcheck list [--ids]                 list the check cases
   gradcheck run [ID|GLOB ...] [options]  run cases (all by default), write reports
+  gradcheck calibrate [ID|GLOB ...]      measure false failures, controls caught and sensitivity
   gradcheck --help | --version
 
 Each case compares a closed-form gradient from the word2vec notes with central
@@ -55,6 +58,7 @@ po::options_description run_options() {
                                                        "fixture file of per-case settings (default: the shipped one)")(
       "ids", "with list: print the ids only, one per line");
   run.add(runner::setting_flags());
+  run.add(cli::calibrate_options());
   return run;
 }
 
@@ -113,9 +117,7 @@ void print_case(const runner::CaseReport& r, bool colour) {
   const auto& c = *r.check_case;
   double worst = 0.0;
   for (const auto& t : r.trials) worst = std::max(worst, t.formula.result.max_rel_error);
-  const int conclusive = r.formula_passes() + r.formula_failures();
-  std::size_t rejected = 0;
-  for (std::size_t k = 0; k < c.controls.size(); ++k) rejected += r.control_rejections(k) == conclusive ? 1U : 0U;
+  const int rejected = r.controls_caught();
   fmt::print(
       "{:<5} {:<36} {:<8} trials {}/{}  inconclusive points {}  max rel err {:.1e}  controls rejected {}/{}  seed {}\n",
       verdict_text(r.verdict(), colour), c.id, c.notes, r.formula_passes(), r.trials.size(), r.inconclusive_points(),
@@ -132,7 +134,7 @@ void print_case(const runner::CaseReport& r, bool colour) {
     }
     if (t.formula.result.verdict == Verdict::inconclusive) continue;
     for (std::size_t k = 0; k < c.controls.size(); ++k) {
-      if (t.controls[k].result.verdict != Verdict::fail) {
+      if (t.controls[k].result.verdict != Verdict::fail && !t.controls[k].indistinguishable) {
         fmt::print("      negative control {} ({}) {} in trial {} ({})\n      reproduce: {}\n", c.controls[k].id,
                    c.controls[k].description,
                    t.controls[k].result.verdict == Verdict::pass ? "ACCEPTED" : "not rejected (inconclusive)", t.trial,
@@ -140,7 +142,58 @@ void print_case(const runner::CaseReport& r, bool colour) {
       }
     }
   }
+  // A control never rejected, yet equal to the formula within its allowance
+  // wherever judged: no trial above names it, so say it here.
+  const int w = runner::worst_trial(r);
+  for (std::size_t k = 0; k < c.controls.size() && w >= 0 && r.formula_passes() + r.formula_failures() > 0; ++k) {
+    if (r.control_caught(k) || !runner::accepted_trials(r, k).empty()) continue;
+    const auto& t = r.trials[static_cast<std::size_t>(w)];
+    fmt::print(
+        "      negative control {} ({}) never rejected: within the formula's allowance at every point ({})\n"
+        "      reproduce: {}\n",
+        c.controls[k].id, c.controls[k].description, runner::worst_entry_text(t.controls[k]), r.reproduce(t.trial));
+  }
 }
+
+// Progress of a long run on stderr, when stderr is a terminal: one line
+// rewritten in place, "[3/13 cases done] skipgram_grad_center trial 120/2000, 4.2 s",
+// shown once the run has taken half a second, erased before each case's line.
+class Progress {
+ public:
+  using Clock = std::chrono::steady_clock;
+
+  explicit Progress(std::size_t total) : enabled_(::isatty(STDERR_FILENO) != 0), total_(total) {}
+
+  double elapsed() const { return std::chrono::duration<double>(Clock::now() - start_).count(); }
+
+  void update(std::size_t done, const std::string& id, int trial, int trials) {
+    if (!enabled_) return;
+    const auto now = Clock::now();
+    if (now - start_ < std::chrono::milliseconds(500) || now - shown_ < std::chrono::milliseconds(100)) return;
+    shown_ = now;
+    std::string line =
+        fmt::format("[{}/{} cases done] {} trial {}/{}, {:.1f} s", done, total_, id, trial, trials, elapsed());
+    const std::size_t width = line.size();
+    if (width < width_) line.append(width_ - width, ' ');
+    width_ = width;
+    fmt::print(stderr, "\r{}", line);
+    std::fflush(stderr);
+  }
+
+  void clear() {
+    if (width_ == 0) return;
+    fmt::print(stderr, "\r{}\r", std::string(width_, ' '));
+    std::fflush(stderr);
+    width_ = 0;
+  }
+
+ private:
+  bool enabled_;
+  std::size_t total_;
+  Clock::time_point start_ = Clock::now();
+  Clock::time_point shown_{};
+  std::size_t width_ = 0;
+};
 
 // The settings flags given on the command line, for reproduce lines.
 std::string setting_flags_given(const po::variables_map& vm) {
@@ -200,21 +253,54 @@ int run(const Cli& cli, const std::string& command_line) {
   int passed = 0;
   int inconclusive = 0;
   const std::string flags = setting_flags_given(cli.vm);
+  Progress progress(chosen.size());
   for (std::size_t i = 0; i < chosen.size(); ++i) {
-    reports.push_back(runner::run_case(*chosen[i], settings[i], seed, trial));
-    reports.back().reproduce_flags = flags;
-    print_case(reports.back(), colour);
-    passed += reports.back().passed() ? 1 : 0;
-    inconclusive += reports.back().verdict() == Verdict::inconclusive ? 1 : 0;
+    const runner::CheckCase& c = *chosen[i];
+    const int trials = trial ? 1 : settings[i].trials;
+    const auto started = Progress::Clock::now();
+    reports.push_back(
+        runner::run_case(c, settings[i], seed, trial, [&](int done) { progress.update(i, c.id, done, trials); }));
+    runner::CaseReport& r = reports.back();
+    r.reproduce_flags = flags;
+    // The plot of the HTML report: the trial shown in detail, drawn again.
+    if (const int w = runner::worst_trial(r); w >= 0) {
+      r.curves = runner::step_curves(c, settings[i], seed, r.trials[static_cast<std::size_t>(w)].trial);
+    }
+    r.seconds = std::chrono::duration<double>(Progress::Clock::now() - started).count();
+    progress.clear();
+    print_case(r, colour);
+    passed += r.passed() ? 1 : 0;
+    inconclusive += r.verdict() == Verdict::inconclusive ? 1 : 0;
   }
-  const runner::RunInfo info{.seed = seed, .fixture = fixture, .command_line = command_line};
-  runner::write_atomically(dir / "gradcheck.json", runner::to_json(reports, info).dump(2) + "\n");
-  runner::write_atomically(dir / "gradcheck.md", runner::to_markdown(reports, info));
+  progress.clear();
+  const runner::RunInfo info{
+      .seed = seed, .fixture = fixture, .command_line = command_line, .seconds = progress.elapsed()};
+  // All four are written to temporaries first, then renamed into place.
+  const std::vector<std::pair<std::filesystem::path, std::string>> files = {
+      {dir / "gradcheck.json", runner::to_json(reports, info).dump(2) + "\n"},
+      {dir / "gradcheck.md", runner::to_markdown(reports, info)},
+      {dir / "gradcheck.html", runner::to_html(reports, info)},
+      {dir / "junit.xml", runner::to_junit(reports, info)},
+  };
+  runner::write_atomically(files);
   const int failed = static_cast<int>(reports.size()) - passed;
-  fmt::print("\nreports: {}, {}\n", (dir / "gradcheck.json").string(), (dir / "gradcheck.md").string());
+  std::string written;
+  for (const auto& [path, text] : files) written += (written.empty() ? "" : ", ") + path.string();
+  fmt::print("\nreports: {}\n", written);
   if (inconclusive > 0) fmt::print("{} of the failed cases were inconclusive in every trial\n", inconclusive);
   fmt::print("{} passed, {} failed\n", passed, failed);
   return failed == 0 ? exit_passed : exit_failed;
+}
+
+int calibrate(const Cli& cli) {
+  const auto chosen = select(cli.patterns);
+  std::vector<std::string> ids;
+  for (const auto& c : checks::all_cases()) ids.push_back(c.id);
+  const std::string fixture =
+      cli.vm.count("fixture") != 0U ? cli.vm["fixture"].as<std::string>() : runner::default_fixture_path();
+  const runner::SettingsSource source(fixture, ids, cli.vm);
+  for (const auto* c : chosen) source.for_case(c->id);  // validate all before running any
+  return cli::calibrate_command(chosen, source, source.seed(), cli.vm);
 }
 
 }  // namespace
@@ -234,8 +320,11 @@ int main(int argc, char** argv) {
     }
     if (cli.command == "list") return list(cli);
     if (cli.command == "run") return run(cli, joined_command_line(argc, argv));
-    if (cli.command.empty()) throw Error("no command given: expected 'list' or 'run' (see 'gradcheck --help')");
-    throw Error(fmt::format("unknown command '{}': expected 'list' or 'run' (see 'gradcheck --help')", cli.command));
+    if (cli.command == "calibrate") return calibrate(cli);
+    if (cli.command.empty())
+      throw Error("no command given: expected 'list', 'run' or 'calibrate' (see 'gradcheck --help')");
+    throw Error(fmt::format("unknown command '{}': expected 'list', 'run' or 'calibrate' (see 'gradcheck --help')",
+                            cli.command));
   } catch (const po::error& e) {
     fmt::print(stderr, "gradcheck: {} (see 'gradcheck --help')\n", e.what());
   } catch (const Error& e) {

@@ -310,6 +310,15 @@ CheckResult check_impl(const VectorFunction& f, const MatrixFunction& claim, con
     return options.atol + options.rtol * std::max(std::abs(ai), std::abs(ni)) + options.noise_factor * noise;
   };
 
+  // The first difference passes an entry only if it meets the allowance and
+  // resolves rtol: where its rounding noise dominates, the ladder's larger
+  // steps resolve more (a wrong claim could hide in that noise).
+  const auto decided_by_first = [&](Eigen::Index i, Eigen::Index j, double noise) {
+    const double ai = a(i, j);
+    const double ni = r.numeric(i, j);
+    return std::abs(ai - ni) <= r.allowance(i, j) &&
+           options.noise_factor * noise <= options.atol + options.rtol * std::max(std::abs(ai), std::abs(ni));
+  };
   try {
     // Step 1: one central difference per coordinate.
     Eigen::MatrixXd f_plus(m, n);
@@ -358,7 +367,7 @@ CheckResult check_impl(const VectorFunction& f, const MatrixFunction& claim, con
         if (!std::isfinite(ni)) {
           at(i, j) = {Verdict::inconclusive, Failure::non_finite,
                       fmt::format("f(x ± h e_{}) is not finite: {}", j, ni)};
-        } else if (std::abs(a(i, j) - ni) > r.allowance(i, j)) {
+        } else if (!decided_by_first(i, j, noise(i))) {
           refine = true;
         }
       }
@@ -372,7 +381,7 @@ CheckResult check_impl(const VectorFunction& f, const MatrixFunction& claim, con
       bool extrapolated = false;
       for (Eigen::Index i = 0; i < m; ++i) {
         const double ai = a(i, j);
-        if (at(i, j).verdict != Verdict::pass || std::abs(ai - r.numeric(i, j)) <= r.allowance(i, j)) continue;
+        if (at(i, j).verdict != Verdict::pass || decided_by_first(i, j, noise(i))) continue;
         const double forward = (fp(i) - fx(i)) / h;
         const double backward = (fx(i) - fm(i)) / h;
         const double forward2 = (fp2(i) - fx(i)) / (2.0 * h);
@@ -407,7 +416,13 @@ CheckResult check_impl(const VectorFunction& f, const MatrixFunction& claim, con
         }
         r.numeric(i, j) = best(i);
         r.estimate(i, j) = error(i);
-        const double base = floor(ai, best(i), noise(i));
+        // Ridders' value comes from steps up to 1.4^9 ≈ 21 times larger than h, whose
+        // rounding noise is that much smaller (and is measured by its estimate).
+        const double ladder_min = options.ladder_step * x_scale / std::pow(ladder_shrink, ladder_levels - 1);
+        // Its rounding is also measured by the estimate, so the a-priori noise
+        // enters once (factor 1), not noise_factor times.
+        const double base = options.atol + options.rtol * std::max(std::abs(ai), std::abs(best(i))) +
+                            noise(i) * std::min(1.0, h / ladder_min);
         const double with_estimate = base + options.estimate_factor * error(i);
         r.allowance(i, j) = with_estimate;
         const double gap_ai = std::abs(ai - best(i));
@@ -421,6 +436,14 @@ CheckResult check_impl(const VectorFunction& f, const MatrixFunction& claim, con
                         fmt::format("{}: error estimate {:.2e} of the numeric derivative {:.6g} exceeds 1% of it",
                                     entry_name(kind, i, j), error(i), best(i))};
           }
+        } else if (best(i) == 0.0 && std::abs(ai) * options.ladder_step * x_scale <=
+                                         options.noise_factor * eps * std::max(1.0, std::abs(fx(i)))) {
+          // f did not change at all, even over the largest step, and the claim
+          // predicts a change below the rounding of any O(1) intermediate
+          // (−s_o + logsumexp(s) ≡ 0 at saturated scores): unresolvable.
+          at(i, j) = {Verdict::inconclusive, Failure::unresolved,
+                      fmt::format("{}: f does not change with x[{}]; the claimed {:.3g} is below its resolution",
+                                  entry_name(kind, i, j), j, ai)};
         } else {
           at(i, j) = {Verdict::fail, Failure::wrong_value, {}};
         }

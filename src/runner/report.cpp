@@ -1,12 +1,17 @@
 #include "runner/report.hpp"
 
+#include <fcntl.h>
 #include <fmt/chrono.h>
 #include <fmt/format.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
+#include <charconv>
 #include <chrono>
+#include <cmath>
 #include <fstream>
 #include <system_error>
 
@@ -54,6 +59,26 @@ ordered_json judgement_json(const Judgement& j) {
   return out;
 }
 
+// NaN (a gap in a curve) is written as null.
+ordered_json curves_json(const StepCurves& s) {
+  ordered_json j;
+  j["trial"] = s.trial;
+  j["point"] = s.point;
+  j["note"] = s.note;
+  j["steps"] = s.steps;
+  j["configured_step"] = s.configured_step;
+  j["allowance"] = s.allowance;
+  const auto curve = [](const StepCurve& c) {
+    return ordered_json{
+        {"label", c.label}, {"entry", c.entry}, {"analytic", c.analytic}, {"error", c.error}, {"note", c.note}};
+  };
+  j["formula"] = curve(s.formula);
+  ordered_json controls = ordered_json::array();
+  for (const StepCurve& c : s.controls) controls.push_back(curve(c));
+  j["controls"] = std::move(controls);
+  return j;
+}
+
 ordered_json case_json(const CaseReport& report) {
   const CheckCase& c = *report.check_case;
   ordered_json j;
@@ -93,7 +118,8 @@ ordered_json case_json(const CaseReport& report) {
     cj["id"] = c.controls[k].id;
     cj["description"] = c.controls[k].description;
     const int rejected = report.control_rejections(k);
-    cj["verdict"] = rejected == report.formula_passes() + report.formula_failures() ? "rejected" : "accepted";
+    cj["verdict"] = report.control_caught(k) ? "rejected" : "accepted";
+    cj["trials_indistinguishable"] = report.control_indistinguishable(k);
     cj["trials_rejected"] = rejected;
     ordered_json per_trial = ordered_json::array();
     for (const TrialReport& t : report.trials) {
@@ -107,12 +133,90 @@ ordered_json case_json(const CaseReport& report) {
     controls.push_back(std::move(cj));
   }
   j["negative_controls"] = std::move(controls);
+  if (const int w = worst_trial(report); w >= 0) {
+    const TrialReport& t = report.trials[static_cast<std::size_t>(w)];
+    ordered_json wj;
+    wj["trial"] = t.trial;
+    wj["point"] = t.point;
+    wj["reproduce"] = report.reproduce(t.trial);
+    ordered_json entries = ordered_json::array();
+    for (const EntryRow& e : worst_entries(t.formula, t.layout, t.kind)) {
+      entries.push_back({{"entry", e.entry},
+                         {"analytic", e.analytic},
+                         {"numeric", e.numeric},
+                         {"error", e.error},
+                         {"allowance", e.allowance}});
+    }
+    wj["worst_entries"] = std::move(entries);
+    j["worst_trial"] = std::move(wj);
+  }
+  if (report.curves) j["step_curve"] = curves_json(*report.curves);
   return j;
 }
 
 std::string format_error(double v) { return fmt::format("{:.1e}", v); }
 
 }  // namespace
+
+int worst_trial(const CaseReport& report) {
+  int worst = -1;
+  for (std::size_t k = 0; k < report.trials.size(); ++k) {
+    const CheckResult& r = report.trials[k].formula.result;
+    if (worst < 0) {
+      worst = static_cast<int>(k);
+      continue;
+    }
+    const CheckResult& w = report.trials[static_cast<std::size_t>(worst)].formula.result;
+    const bool failed = r.verdict == Verdict::fail;
+    const bool worst_failed = w.verdict == Verdict::fail;
+    if (failed != worst_failed ? failed : r.worst_ratio > w.worst_ratio) worst = static_cast<int>(k);
+  }
+  return worst;
+}
+
+std::vector<EntryRow> worst_entries(const Judgement& j, const std::vector<Block>& layout, ProblemKind kind,
+                                    std::size_t k) {
+  const CheckResult& r = j.result;
+  std::vector<EntryRow> rows;
+  if (r.numeric.rows() != r.analytic.rows() || r.numeric.cols() != r.analytic.cols() ||
+      r.allowance.rows() != r.analytic.rows() || r.allowance.cols() != r.analytic.cols()) {
+    return rows;
+  }
+  for (Eigen::Index col = 0; col < r.analytic.cols(); ++col) {
+    for (Eigen::Index row = 0; row < r.analytic.rows(); ++row) {
+      if (kind == ProblemKind::elementwise && row != col) continue;  // off the diagonal both are 0
+      const double a = r.analytic(row, col);
+      const double n = r.numeric(row, col);
+      const double allowance = r.allowance(row, col);
+      if (!std::isfinite(n) || !std::isfinite(allowance)) continue;  // not judged (x + h == x, ...)
+      const double error = std::abs(a - n);
+      const double ratio = allowance > 0.0 ? error / allowance : (error > 0.0 ? HUGE_VAL : 0.0);
+      rows.push_back({entry_name(layout, col), a, n, error, allowance, ratio});
+    }
+  }
+  // Stable: ties keep the layout's order, so the same seed gives the same table.
+  std::stable_sort(rows.begin(), rows.end(), [](const EntryRow& x, const EntryRow& y) { return x.ratio > y.ratio; });
+  rows.resize(std::min(k, rows.size()));
+  return rows;
+}
+
+std::string worst_entry_text(const Judgement& j) {
+  const CheckResult& r = j.result;
+  if (j.worst_entry.empty()) return r.message.empty() ? std::string("no entry was compared") : r.message;
+  return fmt::format("{}: analytic {:.10g} vs numeric {:.10g}, error {:.3e} {} allowance {:.3e}", j.worst_entry,
+                     r.worst_analytic, r.worst_numeric, r.worst_error,
+                     r.worst_error > r.worst_allowance ? ">" : "<=", r.worst_allowance);
+}
+
+std::vector<std::size_t> accepted_trials(const CaseReport& report, std::size_t c) {
+  std::vector<std::size_t> trials;
+  for (std::size_t k = 0; k < report.trials.size(); ++k) {
+    const TrialReport& t = report.trials[k];
+    if (t.formula.result.verdict == Verdict::inconclusive) continue;
+    if (t.controls[c].result.verdict != Verdict::fail && !t.controls[c].indistinguishable) trials.push_back(k);
+  }
+  return trials;
+}
 
 std::string upper(Verdict v) {
   switch (v) {
@@ -125,8 +229,6 @@ std::string upper(Verdict v) {
   }
   return "?";
 }
-
-namespace {}  // namespace
 
 ordered_json to_json(const std::vector<CaseReport>& cases, const RunInfo& info) {
   ordered_json j;
@@ -145,11 +247,8 @@ ordered_json to_json(const std::vector<CaseReport>& cases, const RunInfo& info) 
   for (const CaseReport& r : cases) {
     passed += r.passed() ? 1 : 0;
     inconclusive += r.verdict() == Verdict::inconclusive ? 1 : 0;
-    const int conclusive = r.formula_passes() + r.formula_failures();
-    for (std::size_t k = 0; k < r.check_case->controls.size(); ++k) {
-      ++controls;
-      rejected += r.control_rejections(k) == conclusive ? 1 : 0;
-    }
+    controls += static_cast<int>(r.check_case->controls.size());
+    rejected += r.controls_caught();
     list.push_back(case_json(r));
   }
   const int n = static_cast<int>(cases.size());
@@ -176,11 +275,7 @@ std::string to_markdown(const std::vector<CaseReport>& cases, const RunInfo& inf
     const CheckCase& c = *r.check_case;
     double worst = 0.0;
     for (const auto& t : r.trials) worst = std::max(worst, t.formula.result.max_rel_error);
-    int rejected = 0;
-    const int conclusive = r.formula_passes() + r.formula_failures();
-    for (std::size_t k = 0; k < c.controls.size(); ++k) {
-      rejected += r.control_rejections(k) == conclusive ? 1 : 0;
-    }
+    const int rejected = r.controls_caught();
     md += fmt::format("| `{}` | {} | **{}** | {}/{} | {} | {} | {}/{} | {} |\n", c.id, c.notes, upper(r.verdict()),
                       r.formula_passes(), r.trials.size(), r.inconclusive_points(), format_error(worst), rejected,
                       c.controls.size(), r.seed);
@@ -190,7 +285,8 @@ std::string to_markdown(const std::vector<CaseReport>& cases, const RunInfo& inf
                                 t.formula.result.message, r.reproduce(t.trial));
       }
       for (std::size_t k = 0; k < c.controls.size(); ++k) {
-        if (t.formula.result.verdict != Verdict::inconclusive && t.controls[k].result.verdict != Verdict::fail) {
+        if (t.formula.result.verdict != Verdict::inconclusive && t.controls[k].result.verdict != Verdict::fail &&
+            !t.controls[k].indistinguishable) {
           failures +=
               fmt::format("- `{}` negative control `{}` ({}) was ACCEPTED in trial {} ({})\n  reproduce: `{}`\n", c.id,
                           c.controls[k].id, c.controls[k].description, t.trial, t.point, r.reproduce(t.trial));
@@ -207,6 +303,55 @@ std::string to_markdown(const std::vector<CaseReport>& cases, const RunInfo& inf
   return md;
 }
 
+namespace {
+
+// Temporaries are named ".<report>.tmp.<pid>.<n>" (write_atomically).
+std::string temporary_name(const fs::path& path, unsigned n) {
+  return fmt::format(".{}.tmp.{}.{}", path.filename().string(), ::getpid(), n);
+}
+
+// The process that wrote temporary `name`, or 0 if it is not one of ours.
+pid_t temporary_owner(const std::string& name) {
+  const auto at = name.rfind(".tmp.");
+  if (name.empty() || name[0] != '.' || at == std::string::npos) return 0;
+  const char* first = name.data() + at + 5;
+  const char* last = name.data() + name.size();
+  long pid = 0;
+  const auto [end, ec] = std::from_chars(first, last, pid);
+  if (ec != std::errc() || end == last || *end != '.' || pid <= 0) return 0;
+  return static_cast<pid_t>(pid);
+}
+
+// Removes temporaries left by runs that were killed while writing (their
+// process is gone); a live writer's temporaries are left alone.
+void remove_stale_temporaries(const fs::path& dir) {
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    const pid_t owner = temporary_owner(entry.path().filename().string());
+    if (owner == 0 || owner == ::getpid()) continue;
+    if (::kill(owner, 0) == -1 && errno == ESRCH) fs::remove(entry.path(), ec);
+  }
+}
+
+// Writes and flushes `text` to a new file `tmp`; false on any error.
+bool write_file(const fs::path& tmp, const std::string& text) {
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return false;
+  std::size_t done = 0;
+  while (done < text.size()) {
+    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    done += static_cast<std::size_t>(n);
+  }
+  // fsync before rename: after a crash the name points to the whole new file
+  // or the old one, not to an empty one (ext4, xfs).
+  const bool ok = done == text.size() && ::fsync(fd) == 0;
+  return ::close(fd) == 0 && ok;
+}
+
+}  // namespace
+
 void prepare_report_dir(const fs::path& dir) {
   std::error_code ec;
   if (fs::exists(dir, ec) && !fs::is_directory(dir, ec)) {
@@ -219,28 +364,34 @@ void prepare_report_dir(const fs::path& dir) {
   const bool writable = static_cast<bool>(std::ofstream(probe));
   fs::remove(probe, ec);
   if (!writable) throw Error(fmt::format("report directory '{}' is not writable", dir.string()));
+  remove_stale_temporaries(dir);
 }
 
-void write_atomically(const fs::path& path, const std::string& text) {
+void write_atomically(const fs::path& path, const std::string& text) { write_atomically({{path, text}}); }
+
+void write_atomically(const std::vector<std::pair<fs::path, std::string>>& files) {
   static std::atomic<unsigned> counter{0};
-  const fs::path tmp =
-      path.parent_path() / fmt::format(".{}.tmp.{}.{}", path.filename().string(), ::getpid(), counter++);
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << text;
-    out.flush();
-    if (!out) {
-      std::error_code ignored;
-      fs::remove(tmp, ignored);
-      throw Error(fmt::format("cannot write report '{}'", path.string()));
+  std::vector<fs::path> temporaries;
+  const auto clean_up = [&temporaries] {
+    std::error_code ignored;
+    for (const fs::path& tmp : temporaries) fs::remove(tmp, ignored);
+  };
+  for (const auto& [path, text] : files) {
+    temporaries.push_back(path.parent_path() / temporary_name(path, counter++));
+    if (!write_file(temporaries.back(), text)) {
+      const std::string why = std::error_code(errno, std::generic_category()).message();
+      clean_up();
+      throw Error(fmt::format("cannot write report '{}': {}", path.string(), why));
     }
   }
-  std::error_code ec;
-  fs::rename(tmp, path, ec);
-  if (ec) {
-    std::error_code ignored;
-    fs::remove(tmp, ignored);
-    throw Error(fmt::format("cannot write report '{}': {}", path.string(), ec.message()));
+  for (std::size_t k = 0; k < files.size(); ++k) {
+    std::error_code ec;
+    fs::rename(temporaries[k], files[k].first, ec);
+    if (ec) {
+      temporaries.erase(temporaries.begin(), temporaries.begin() + static_cast<std::ptrdiff_t>(k));
+      clean_up();
+      throw Error(fmt::format("cannot write report '{}': {}", files[k].first.string(), ec.message()));
+    }
   }
 }
 

@@ -109,43 +109,60 @@ Judgement judge_claim(const Problem& p, const Claim& claim, const CheckOptions& 
   return {std::move(r), std::move(worst)};
 }
 
-CaseReport run_case(const CheckCase& c, const CaseSettings& settings, std::uint64_t seed,
-                    std::optional<int> only_trial) {
+TrialReport run_trial(const CheckCase& c, const CaseSettings& settings, std::uint64_t seed, int t,
+                      std::optional<Problem>* judged) {
+  TrialReport trial{.trial = t, .points = 0, .point = {}, .formula = {}, .controls = {}};
+  Rng rng = trial_rng(seed, c.id, static_cast<std::uint64_t>(t));
+  // An INCONCLUSIVE point (formula or control) is redrawn from the same
+  // generator, a bounded number of times; the last point drawn is reported.
+  for (int attempt = 0; attempt <= settings.resample; ++attempt) {
+    ++trial.points;
+    trial.controls.clear();
+    if (judged != nullptr) judged->reset();
+    try {
+      Problem p = c.sample(rng, settings, t);
+      trial.point = p.point;
+      trial.layout = p.layout;
+      trial.kind = p.kind;
+      trial.formula = judge_claim(p, p.claim, settings.check);
+      for (const Claim& control : p.controls) trial.controls.push_back(judge_claim(p, control, settings.check));
+      if (judged != nullptr) *judged = std::move(p);
+    } catch (...) {
+      trial.formula = {
+          failed(Failure::exception, "drawing the point threw: " + current_exception_text(), settings.check), {}};
+    }
+    const CheckResult& f = trial.formula.result;
+    for (Judgement& control : trial.controls) {
+      const Eigen::MatrixXd& a = control.result.analytic;
+      control.indistinguishable = f.verdict == Verdict::pass && a.rows() == f.analytic.rows() &&
+                                  a.cols() == f.analytic.cols() &&
+                                  ((a - f.analytic).array().abs() <= f.allowance.array()).all();
+    }
+    const auto inconclusive = [](const Judgement& j) { return j.result.verdict == Verdict::inconclusive; };
+    if (!inconclusive(trial.formula) && std::none_of(trial.controls.begin(), trial.controls.end(), inconclusive)) {
+      break;
+    }
+  }
+  // A control the sampler did not build counts as accepted: the case fails.
+  trial.controls.resize(c.controls.size(), {[&] {
+                                              CheckResult r =
+                                                  failed(Failure::none, "control not evaluated", settings.check);
+                                              r.verdict = Verdict::pass;
+                                              r.passed = true;
+                                              return r;
+                                            }(),
+                                            {}});
+  return trial;
+}
+
+CaseReport run_case(const CheckCase& c, const CaseSettings& settings, std::uint64_t seed, std::optional<int> only_trial,
+                    const std::function<void(int)>& progress) {
   CaseReport report{.check_case = &c, .settings = settings, .seed = seed, .trials = {}, .reproduce_flags = {}};
   const int first = only_trial.value_or(0);
   const int last = only_trial ? *only_trial + 1 : settings.trials;
   for (int t = first; t < last; ++t) {
-    TrialReport trial{.trial = t, .points = 0, .point = {}, .formula = {}, .controls = {}};
-    Rng rng = trial_rng(seed, c.id, static_cast<std::uint64_t>(t));
-    // An INCONCLUSIVE point (formula or control) is redrawn from the same
-    // generator, a bounded number of times; the last point drawn is reported.
-    for (int attempt = 0; attempt <= settings.resample; ++attempt) {
-      ++trial.points;
-      trial.controls.clear();
-      try {
-        const Problem p = c.sample(rng, settings, t);
-        trial.point = p.point;
-        trial.formula = judge_claim(p, p.claim, settings.check);
-        for (const Claim& control : p.controls) trial.controls.push_back(judge_claim(p, control, settings.check));
-      } catch (...) {
-        trial.formula = {
-            failed(Failure::exception, "drawing the point threw: " + current_exception_text(), settings.check), {}};
-      }
-      const auto inconclusive = [](const Judgement& j) { return j.result.verdict == Verdict::inconclusive; };
-      if (!inconclusive(trial.formula) && std::none_of(trial.controls.begin(), trial.controls.end(), inconclusive)) {
-        break;
-      }
-    }
-    // A control the sampler did not build counts as accepted: the case fails.
-    trial.controls.resize(c.controls.size(), {[&] {
-                                                CheckResult r =
-                                                    failed(Failure::none, "control not evaluated", settings.check);
-                                                r.verdict = Verdict::pass;
-                                                r.passed = true;
-                                                return r;
-                                              }(),
-                                              {}});
-    report.trials.push_back(std::move(trial));
+    report.trials.push_back(run_trial(c, settings, seed, t));
+    if (progress) progress(t - first + 1);
   }
   return report;
 }
@@ -181,13 +198,32 @@ int CaseReport::control_rejections(std::size_t c) const {
   return n;
 }
 
+int CaseReport::control_indistinguishable(std::size_t c) const {
+  int n = 0;
+  for (const auto& t : trials) {
+    if (t.formula.result.verdict == Verdict::inconclusive) continue;
+    n += t.controls[c].indistinguishable && t.controls[c].result.verdict != Verdict::fail ? 1 : 0;
+  }
+  return n;
+}
+
+bool CaseReport::control_caught(std::size_t c) const {
+  // A control never rejected is no control, even if it equalled the formula everywhere.
+  const int rejected = control_rejections(c);
+  return rejected > 0 && rejected + control_indistinguishable(c) == formula_passes() + formula_failures();
+}
+
+int CaseReport::controls_caught() const {
+  int n = 0;
+  for (std::size_t c = 0; c < check_case->controls.size(); ++c) n += control_caught(c) ? 1 : 0;
+  return n;
+}
+
 Verdict CaseReport::verdict() const {
   if (formula_failures() > 0) return Verdict::fail;
   const int conclusive = formula_passes();
-  for (std::size_t c = 0; c < check_case->controls.size(); ++c) {
-    if (control_rejections(c) != conclusive) return Verdict::fail;
-  }
-  return conclusive == 0 ? Verdict::inconclusive : Verdict::pass;
+  if (conclusive == 0) return Verdict::inconclusive;
+  return controls_caught() == static_cast<int>(check_case->controls.size()) ? Verdict::pass : Verdict::fail;
 }
 
 std::string CaseReport::reproduce(int trial) const {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -9,6 +10,7 @@
 #include "gradcheck/result.hpp"
 #include "runner/case.hpp"
 #include "runner/settings.hpp"
+#include "runner/step_curve.hpp"
 
 namespace gradcheck::runner {
 
@@ -16,6 +18,11 @@ namespace gradcheck::runner {
 struct Judgement {
   CheckResult result;
   std::string worst_entry;  ///< "U[3,1]"; empty if no entry was compared
+  /// For a negative control: its claim equals the formula's within the
+  /// formula's allowance at this point (e.g. σ where 1 − σ belongs at a score
+  /// of 0, or any control at saturated scores where both round to the same
+  /// numbers). No checker can reject it here, so the point does not count.
+  bool indistinguishable = false;
 };
 
 struct TrialReport {
@@ -26,6 +33,10 @@ struct TrialReport {
   std::string point;
   Judgement formula;
   std::vector<Judgement> controls;  ///< in the order of CheckCase::controls
+  /// Kind and layout of the judged point's problem: they name the entries of
+  /// the judgements' matrices (entry_name), so reports need not redraw it.
+  ProblemKind kind = ProblemKind::gradient;
+  std::vector<Block> layout{};
 };
 
 struct CaseReport {
@@ -36,6 +47,12 @@ struct CaseReport {
 
   /// Flags that were set on the command line, repeated in reproduce lines.
   std::string reproduce_flags;
+  /// Wall-clock seconds the trials took (set by the CLI, for JUnit; not in
+  /// the JSON, which stays byte-identical for the same seed).
+  double seconds = 0.0;
+  /// Error against step size at the trial the reports show in detail
+  /// (worst_trial in report.hpp); set by the CLI, empty otherwise.
+  std::optional<StepCurves> curves{};
 
   /// Trials in which the formula passed / failed / stayed inconclusive.
   int formula_passes() const;
@@ -45,19 +62,37 @@ struct CaseReport {
   int inconclusive_points() const;
   /// Conclusive trials (formula PASS or FAIL) in which control c was rejected.
   int control_rejections(std::size_t c) const;
-  /// FAIL if the formula failed in any trial or a control was not rejected in
-  /// a conclusive trial; else INCONCLUSIVE if no trial was conclusive; else PASS.
+  /// Conclusive trials in which control c was indistinguishable from the formula.
+  int control_indistinguishable(std::size_t c) const;
+  /// Control c was rejected at least once and in every conclusive trial where
+  /// it differs from the formula.
+  bool control_caught(std::size_t c) const;
+  /// How many controls were caught.
+  int controls_caught() const;
+  /// FAIL if the formula failed in any trial, or a control was not rejected in
+  /// a conclusive trial where it differs from the formula, or was never
+  /// rejected; else INCONCLUSIVE if no trial was conclusive; else PASS.
   Verdict verdict() const;
   bool passed() const { return verdict() == Verdict::pass; }
   /// The command line that re-runs trial `trial` alone.
   std::string reproduce(int trial) const;
 };
 
-/// Runs `settings.trials` trials (or only trial `only_trial`) of `c`.
+/// Runs `settings.trials` trials (or only trial `only_trial`) of `c`, each
+/// by run_trial; `progress`, if set, is called with the number of trials done.
 /// Never throws for a failing formula or control; an exception while drawing
 /// a point is recorded as that trial's failure.
 CaseReport run_case(const CheckCase& c, const CaseSettings& settings, std::uint64_t seed,
-                    std::optional<int> only_trial = std::nullopt);
+                    std::optional<int> only_trial = std::nullopt, const std::function<void(int)>& progress = {});
+
+/// Trial `trial` of `c`: draws its point from trial_rng(seed, c.id, trial),
+/// judges the formula and the controls there, and redraws from the same
+/// generator while any of them is INCONCLUSIVE (at most settings.resample
+/// times). Deterministic, so a trial can be judged again later; `judged`, if
+/// given, receives the problem of the last point drawn (the one reported), or
+/// is reset if drawing it threw.
+TrialReport run_trial(const CheckCase& c, const CaseSettings& settings, std::uint64_t seed, int trial,
+                      std::optional<Problem>* judged = nullptr);
 
 /// Judges one claim on a problem (exposed for tests).
 Judgement judge_claim(const Problem& p, const Claim& claim, const CheckOptions& options);

@@ -37,7 +37,7 @@ struct CheckOptions {
     CheckOptions o;
     o.step = 4.921566601151848e-03;
     o.rtol = 1e-4;
-    o.ladder_step = 3e-2;
+    o.ladder_step = 0.3;
     return o;
   }
 };

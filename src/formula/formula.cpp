@@ -1,0 +1,181 @@
+#include "formula/formula.hpp"
+
+#include <fmt/format.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <utility>
+
+#include "formula/ast.hpp"
+#include "formula/evaluate.hpp"
+#include "formula/parser.hpp"
+#include "formula/sample.hpp"
+#include "formula/shapes.hpp"
+
+namespace gradcheck::formula {
+namespace {
+
+using Eigen::MatrixXd;
+using Eigen::VectorXd;
+
+std::string read_file(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) throw FormulaError(path, "cannot read formula file: it is a directory");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw FormulaError(path, fmt::format("cannot read formula file: {}", std::strerror(errno)));
+  // Read one byte past the limit: enough to know the file is too large.
+  std::string text(max_file_size + 1, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<std::size_t>(in.gcount()));
+  if (in.bad()) throw FormulaError(path, "cannot read formula file: read error");
+  return text;
+}
+
+// The parameters a problem differentiates, packed column-major like runner::Block.
+struct Layout {
+  std::vector<int> params;
+  std::vector<runner::Block> blocks;
+};
+
+Layout layout_of(const Program& program, const Point& point) {
+  Layout layout;
+  for (const ClaimDecl& c : program.claims) {
+    const ParamDecl& p = program.params[static_cast<std::size_t>(c.param)];
+    layout.params.push_back(c.param);
+    layout.blocks.push_back({p.name, resolve(p.rows.dim, point.dims), resolve(p.cols.dim, point.dims)});
+  }
+  return layout;
+}
+
+VectorXd flat(const MatrixXd& m) { return m.reshaped(); }
+
+// Evaluates `exprs` at x: the laid-out parameters take their values from x.
+class Evaluation {
+ public:
+  Evaluation(std::shared_ptr<const Program> program, std::shared_ptr<const Point> point, Layout layout)
+      : program_(std::move(program)), point_(std::move(point)), layout_(std::move(layout)) {}
+
+  std::vector<MatrixXd> operator()(const VectorXd& x, const std::vector<int>& exprs) const {
+    std::vector<MatrixXd> values;
+    Eigen::Index offset = 0;
+    for (const auto& b : layout_.blocks) {
+      values.emplace_back(x.segment(offset, b.rows * b.cols).reshaped(b.rows, b.cols));
+      offset += b.rows * b.cols;
+    }
+    Evaluator e(*program_, *point_);
+    for (std::size_t k = 0; k < values.size(); ++k) e.override_param(layout_.params[k], values[k]);
+    std::vector<MatrixXd> out;
+    for (const int expr : exprs) out.push_back(e.evaluate(expr));
+    return out;
+  }
+
+ private:
+  std::shared_ptr<const Program> program_;
+  std::shared_ptr<const Point> point_;
+  Layout layout_;
+};
+
+std::string default_convention(const Program& program) {
+  std::string text;
+  for (const ParamDecl& p : program.params)
+    text += fmt::format("{}{}: {}", text.empty() ? "" : ", ", p.name, p.type_text);
+  return text + "; indices 0-based, matrices column-major";
+}
+
+runner::Problem sample(const std::shared_ptr<const Program>& program, Rng& rng, int trial) {
+  auto point = std::make_shared<const Point>(draw_point(*program, rng, trial));
+  runner::Problem problem;
+  problem.point = describe_point(*program, *point);
+  const auto claims_of = [&](const std::vector<ClaimDecl>& claims) {
+    // A control replaces the claims it names; the other blocks keep the formula's.
+    std::vector<int> exprs;
+    for (const ClaimDecl& main : program->claims) {
+      int expr = main.expr;
+      for (const ClaimDecl& c : claims) {
+        if (c.param == main.param) expr = c.expr;
+      }
+      exprs.push_back(expr);
+    }
+    return exprs;
+  };
+  std::vector<std::vector<int>> controls;
+  for (const ControlDecl& c : program->controls) controls.push_back(claims_of(c.claims));
+  const int function = program->function;
+
+  if (program->claim_kind == ClaimKind::value) {
+    // Nothing is differentiated: f is the reference value, the claim the claimed value.
+    problem.kind = runner::ProblemKind::value;
+    const Evaluation evaluation(program, point, Layout{});
+    const MatrixXd reference = evaluation(VectorXd(), {function}).front();
+    problem.layout = {{"loss", reference.rows(), reference.cols()}};
+    problem.f = [evaluation, function](const VectorXd& x) { return flat(evaluation(x, {function}).front()); };
+    const auto claim = [evaluation](std::vector<int> exprs) -> runner::Claim {
+      return [evaluation, exprs](const VectorXd& x) { return evaluation(x, exprs); };
+    };
+    problem.claim = claim(claims_of({}));
+    for (const auto& c : controls) problem.controls.push_back(claim(c));
+    return problem;
+  }
+
+  Layout layout = layout_of(*program, *point);
+  problem.kind =
+      program->claim_kind == ClaimKind::grad ? runner::ProblemKind::gradient : runner::ProblemKind::elementwise;
+  problem.layout = layout.blocks;
+  problem.x.resize(runner::layout_size(layout.blocks));
+  Eigen::Index offset = 0;
+  for (const int param : layout.params) {
+    const MatrixXd& value = point->params[static_cast<std::size_t>(param)];
+    problem.x.segment(offset, value.size()) = value.reshaped();
+    offset += value.size();
+  }
+  const Evaluation evaluation(program, point, std::move(layout));
+  problem.f = [evaluation, function](const VectorXd& x) { return flat(evaluation(x, {function}).front()); };
+  const auto claim = [evaluation](std::vector<int> exprs) -> runner::Claim {
+    return [evaluation, exprs](const VectorXd& x) { return evaluation(x, exprs); };
+  };
+  problem.claim = claim(claims_of({}));
+  for (const auto& c : controls) problem.controls.push_back(claim(c));
+  return problem;
+}
+
+}  // namespace
+
+std::shared_ptr<const Program> compile(const std::string& text, const std::string& name) {
+  auto source = std::make_shared<const Source>(name, text);
+  if (text.size() > max_file_size) {
+    throw FormulaError(name, Position{1, 1}, fmt::format("file is larger than 1 MiB ({}+ bytes)", text.size()), {});
+  }
+  auto program = std::make_shared<Program>(parse(source));
+  check(*program);
+  return program;
+}
+
+runner::CheckCase make_case(std::shared_ptr<const Program> program, const std::string& id) {
+  runner::CheckCase c;
+  c.id = id;
+  c.notes = program->notes;
+  c.description =
+      program->description.empty() ? fmt::format("formula file {}", program->source->name()) : program->description;
+  if (program->formula.empty()) {
+    for (const ClaimDecl& k : program->claims) c.formula += (c.formula.empty() ? "" : "; ") + k.text;
+  } else {
+    c.formula = program->formula;
+  }
+  c.convention = program->convention.empty() ? default_convention(*program) : program->convention;
+  for (const ControlDecl& k : program->controls) c.controls.push_back({k.id, k.description});
+  c.sample = [program](Rng& rng, const runner::CaseSettings& /*settings*/, int trial) {
+    return sample(program, rng, trial);
+  };
+  return c;
+}
+
+runner::CheckCase load_case_from_text(const std::string& text, const std::string& name) {
+  return make_case(compile(text, name), std::filesystem::path(name).stem().string());
+}
+
+runner::CheckCase load_case(const std::string& path) { return load_case_from_text(read_file(path), path); }
+
+}  // namespace gradcheck::formula

@@ -1,0 +1,151 @@
+#include "formula/sample.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <utility>
+
+#include "formula/shapes.hpp"
+
+namespace gradcheck::formula {
+namespace {
+
+using Eigen::Index;
+using Eigen::MatrixXd;
+
+// `count` distinct indices of [0, bound) other than `excluded` (-1: none), by a
+// partial Fisher-Yates shuffle on random_index (reproducible everywhere, which
+// std::shuffle is not). False if there are not enough.
+bool draw_distinct(Rng& rng, MatrixXd& out, Index bound, Index excluded) {
+  std::vector<Index> pool;
+  for (Index w = 0; w < bound; ++w) {
+    if (w != excluded) pool.push_back(w);
+  }
+  const Index count = out.size();
+  if (count > static_cast<Index>(pool.size())) return false;
+  const auto last = static_cast<Index>(pool.size()) - 1;
+  for (Index k = 0; k < count; ++k) {
+    std::swap(pool[static_cast<std::size_t>(k)], pool[static_cast<std::size_t>(random_index(rng, k, last))]);
+    out.data()[k] = static_cast<double>(pool[static_cast<std::size_t>(k)]);
+  }
+  return true;
+}
+
+// One attempt; false if it must be redrawn, with `why` the reason.
+bool attempt(const Program& program, Rng& rng, Point& point, long max_steps, std::string& why) {
+  point.dims.clear();
+  point.params.assign(program.params.size(), MatrixXd());
+  for (const DimDecl& d : program.dims) point.dims.push_back(random_index(rng, d.lo, d.hi));
+  for (std::size_t i = 0; i < program.params.size(); ++i) {
+    const ParamDecl& p = program.params[i];
+    const Index rows = resolve(p.rows.dim, point.dims);
+    const Index cols = resolve(p.cols.dim, point.dims);
+    MatrixXd& value = point.params[i];
+    if (p.kind == ParamKind::real) {
+      if (!p.distribution) {
+        value = random_normal(rng, rows, cols);
+        continue;
+      }
+      // Earlier parameters are drawn already, so the arguments may use them.
+      Evaluator e(program, point, max_steps);
+      const double a = e.evaluate(p.distribution->a)(0, 0);
+      const double b = e.evaluate(p.distribution->b)(0, 0);
+      if (p.distribution->family == Distribution::Family::normal) {
+        if (!std::isfinite(a) || !std::isfinite(b) || b < 0.0) {
+          program.source->fail(p.distribution->position,
+                               fmt::format("normal({}, {}) needs a finite mean and standard deviation >= 0", a, b));
+        }
+        value = (random_normal(rng, rows, cols) * b).array() + a;
+      } else {
+        if (!std::isfinite(a) || !std::isfinite(b) || !(a < b)) {
+          program.source->fail(p.distribution->position, fmt::format("uniform({}, {}) needs finite low < high", a, b));
+        }
+        value.resize(rows, cols);
+        for (Index k = 0; k < value.size(); ++k) value.data()[k] = random_uniform(rng, a, b);
+      }
+      continue;
+    }
+    const Index bound = resolve(p.bound.dim, point.dims);
+    value.resize(rows, cols);
+    if (p.distinct || p.excluding_param >= 0) {
+      const Index excluded = p.excluding_param < 0
+                                 ? -1
+                                 : static_cast<Index>(point.params[static_cast<std::size_t>(p.excluding_param)](0, 0));
+      if (p.distinct) {
+        if (!draw_distinct(rng, value, bound, excluded)) {
+          why = fmt::format("{} needs {} distinct indices of {}", p.name, value.size(), bound - (excluded < 0 ? 0 : 1));
+          return false;
+        }
+        continue;
+      }
+      if (excluded < 0 || excluded >= bound) {  // nothing in range to avoid
+        for (Index k = 0; k < value.size(); ++k) value.data()[k] = static_cast<double>(random_index(rng, 0, bound - 1));
+        continue;
+      }
+      if (bound == 1) {
+        why = fmt::format("{} must avoid its only index", p.name);
+        return false;
+      }
+      for (Index k = 0; k < value.size(); ++k) {
+        Index w = random_index(rng, 0, bound - 2);  // then skip the excluded one
+        if (w >= excluded) ++w;
+        value.data()[k] = static_cast<double>(w);
+      }
+      continue;
+    }
+    for (Index k = 0; k < value.size(); ++k) value.data()[k] = static_cast<double>(random_index(rng, 0, bound - 1));
+  }
+  for (const AssumeDecl& a : program.assumes) {
+    Evaluator e(program, point, max_steps);
+    const double holds = e.evaluate(a.expr)(0, 0);
+    if (!(holds != 0.0) || std::isnan(holds)) {
+      why = fmt::format("the assumption at {}:{}", a.position.line, a.position.column);
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+Point draw_point(const Program& program, Rng& rng, int trial, long max_steps, int draws) {
+  Point point;
+  point.trial = trial;
+  std::string why;
+  for (int k = 0; k < draws; ++k) {
+    if (attempt(program, rng, point, max_steps, why)) return point;
+  }
+  const Position where = program.assumes.empty() ? Position{1, 1} : program.assumes.front().position;
+  program.source->fail(where, fmt::format("no point found in {} draws: {} failed in the last", draws, why));
+}
+
+std::string describe_point(const Program& program, const Point& point) {
+  std::string text;
+  const auto add = [&](const std::string& item) { text += (text.empty() ? "" : " ") + item; };
+  for (std::size_t i = 0; i < program.dims.size(); ++i) add(fmt::format("{}={}", program.dims[i].name, point.dims[i]));
+  for (std::size_t i = 0; i < program.params.size(); ++i) {
+    const ParamDecl& p = program.params[i];
+    const MatrixXd& v = point.params[i];
+    if (p.kind == ParamKind::index) {
+      add(fmt::format("{}={}", p.name, v(0, 0)));
+    } else if (p.kind == ParamKind::index_list) {
+      // Row by row: "[1, 4, 4]" for a list, "[[1, 2], [0, 3]]" for a matrix of indices.
+      const auto row = [&](Index r) {
+        std::string items;
+        for (Index c = 0; c < v.cols(); ++c) items += fmt::format("{}{}", c == 0 ? "" : ", ", v(r, c));
+        return "[" + items + "]";
+      };
+      std::string items;
+      if (v.cols() == 1) {
+        for (Index r = 0; r < v.rows(); ++r) items += fmt::format("{}{}", r == 0 ? "" : ", ", v(r, 0));
+        add(fmt::format("{}=[{}]", p.name, items));
+      } else {
+        for (Index r = 0; r < v.rows(); ++r) items += (r == 0 ? "" : ", ") + row(r);
+        add(fmt::format("{}=[{}]", p.name, items));
+      }
+    }
+  }
+  return text;
+}
+
+}  // namespace gradcheck::formula

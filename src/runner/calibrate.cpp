@@ -1,0 +1,94 @@
+#include "runner/calibrate.hpp"
+
+#include <cmath>
+#include <limits>
+
+#include "runner/run_case.hpp"
+
+namespace gradcheck::runner {
+
+std::vector<double> delta_ladder() {
+  std::vector<double> ladder;
+  for (int exponent = -10; exponent < -1; ++exponent) {
+    for (const double mantissa : {1.0, 2.0, 5.0}) ladder.push_back(mantissa * std::pow(10.0, exponent));
+  }
+  ladder.push_back(1e-1);
+  return ladder;
+}
+
+Claim perturbed(const Claim& claim, const std::vector<Block>& layout, double delta, const Eigen::VectorXd& e) {
+  return [claim, layout, delta, e](const Eigen::VectorXd& x) {
+    std::vector<Eigen::MatrixXd> blocks = claim(x);
+    Eigen::Index size = 0;
+    for (const auto& b : blocks) size += b.size();
+    if (size != e.size()) return blocks;  // a shape the runner will reject anyway
+    Eigen::VectorXd g(size);
+    Eigen::Index offset = 0;
+    for (const auto& b : blocks) {
+      g.segment(offset, b.size()) = b.reshaped();
+      offset += b.size();
+    }
+    const Eigen::VectorXd moved = g * (1.0 + delta) + delta * g.norm() * e;
+    offset = 0;
+    for (auto& b : blocks) {
+      b = moved.segment(offset, b.size()).reshaped(b.rows(), b.cols());
+      offset += b.size();
+    }
+    return blocks;
+  };
+}
+
+Calibration calibrate(const CheckCase& c, const CaseSettings& settings, std::uint64_t seed, int sensitivity_trials) {
+  Calibration cal{.id = c.id, .scale = settings.scale};
+  const CaseReport report = run_case(c, settings, seed);
+  cal.trials = static_cast<int>(report.trials.size());
+  cal.false_failures = report.formula_failures();
+  cal.inconclusive_points = report.inconclusive_points();
+  cal.controls = static_cast<int>(c.controls.size());
+  cal.controls_caught = report.controls_caught();
+  for (std::size_t k = 0; k < c.controls.size(); ++k) cal.indistinguishable += report.control_indistinguishable(k);
+
+  // Sensitivity: per trial, the smallest ladder δ whose perturbed claim FAILS
+  // (bisection: a larger error is rejected if a smaller one is); the case's
+  // sensitivity is the largest of these, i.e. rejected in every trial.
+  const std::vector<double> ladder = delta_ladder();
+  const auto rungs = static_cast<int>(ladder.size());
+  int worst = 0;
+  for (int t = 0; t < sensitivity_trials; ++t) {
+    Rng rng = trial_rng(seed, c.id + "/sensitivity", static_cast<std::uint64_t>(t));
+    Problem p;
+    bool judged = false;
+    for (int attempt = 0; attempt <= settings.resample && !judged; ++attempt) {
+      p = c.sample(rng, settings, t);
+      judged = judge_claim(p, p.claim, settings.check).result.verdict == Verdict::pass;
+    }
+    // With one coordinate, g(1 + δ) + δ|g|e is g itself whenever e = −sign(g):
+    // no checker can reject it, so such points do not measure sensitivity.
+    if (!judged || layout_size(p.layout) < 2) continue;
+    ++cal.sensitivity_trials;
+    const Eigen::VectorXd e = random_normal(rng, layout_size(p.layout)).normalized();
+    const auto rejected = [&](int k) {
+      return judge_claim(p, perturbed(p.claim, p.layout, ladder[static_cast<std::size_t>(k)], e), settings.check)
+                 .result.verdict == Verdict::fail;
+    };
+    int lo = 0;
+    int hi = rungs - 1;
+    if (!rejected(hi)) {
+      worst = rungs;
+      continue;
+    }
+    while (lo < hi) {
+      const int mid = (lo + hi) / 2;
+      if (rejected(mid)) {
+        hi = mid;
+      } else {
+        lo = mid + 1;
+      }
+    }
+    worst = std::max(worst, lo);
+  }
+  cal.sensitivity = worst < rungs ? ladder[static_cast<std::size_t>(worst)] : std::numeric_limits<double>::infinity();
+  return cal;
+}
+
+}  // namespace gradcheck::runner

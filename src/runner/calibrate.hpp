@@ -1,0 +1,41 @@
+// runner/calibrate.hpp: measure the checker on its own cases: false failures,
+// inconclusive points, negative controls caught, and the sensitivity.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "runner/case.hpp"
+#include "runner/settings.hpp"
+
+namespace gradcheck::runner {
+
+/// The ladder of relative gradient errors δ tried by the sensitivity test:
+/// 1e-10, 2e-10, 5e-10, 1e-9, ..., 5e-2, 1e-1.
+std::vector<double> delta_ladder();
+
+/// `claim` perturbed as g·(1 + δ) + δ·‖g‖·e, with g the claim packed like x
+/// (all blocks as one vector) and e a unit vector of that size.
+Claim perturbed(const Claim& claim, const std::vector<Block>& layout, double delta, const Eigen::VectorXd& e);
+
+struct Calibration {
+  std::string id;
+  double scale = 1.0;
+  int trials = 0;               ///< trials run (formula judged)
+  int false_failures = 0;       ///< trials where the correct formula FAILED
+  int inconclusive_points = 0;  ///< points judged INCONCLUSIVE (redrawn or left)
+  int controls = 0;
+  int controls_caught = 0;    ///< controls rejected in every conclusive trial where they differ from the formula
+  int indistinguishable = 0;  ///< control-points where a control equals the formula to within the allowance
+  int sensitivity_trials = 0;
+  /// Smallest ladder δ rejected in every sensitivity trial; +inf if none is.
+  double sensitivity = 0.0;
+};
+
+/// Runs `settings.trials` trials of `c` at `settings.scale` for the false
+/// failures, inconclusive points and controls, and the first
+/// `sensitivity_trials` of them again with the perturbed claim.
+Calibration calibrate(const CheckCase& c, const CaseSettings& settings, std::uint64_t seed, int sensitivity_trials);
+
+}  // namespace gradcheck::runner

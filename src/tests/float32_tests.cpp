@@ -1,0 +1,141 @@
+// float32: closed forms computed in single precision are checked with steps
+// exact in float and allowances that follow ε = 2^-23
+// (CheckOptions::single_precision()): no false failure, every control caught.
+#include <boost/test/unit_test.hpp>
+#include <string>
+
+#include "gradcheck/check.hpp"
+#include "gradcheck/random.hpp"
+
+using namespace gradcheck;
+using Eigen::MatrixXf;
+using Eigen::VectorXf;
+
+namespace {
+
+constexpr int trials = 300;
+
+float logsumexp(const VectorXf& s) { return s.maxCoeff() + std::log((s.array() - s.maxCoeff()).exp().sum()); }
+VectorXf softmax(const VectorXf& s) {
+  const Eigen::ArrayXf e = (s.array() - s.maxCoeff()).exp();
+  return (e / e.sum()).matrix();
+}
+Eigen::ArrayXf sigmoid(const VectorXf& x) { return 1.0f / (1.0f + (-x.array()).exp()); }
+
+struct Tally {
+  int pass = 0;
+  int fail = 0;
+  int inconclusive = 0;
+  void add(const CheckResult& r) {
+    (r.verdict == Verdict::pass ? pass : r.verdict == Verdict::fail ? fail : inconclusive) += 1;
+  }
+};
+
+// Runs `trials` random points; `check(rng, claim_kind)` returns the result of
+// claim 0 (the correct form) or a control (1, 2, ...).
+template <class Check>
+void expect_float_verdicts(const std::string& name, int controls, Check check) {
+  Tally correct;
+  std::vector<Tally> wrong(static_cast<std::size_t>(controls));
+  for (int t = 0; t < trials; ++t) {
+    for (int k = 0; k <= controls; ++k) {
+      Rng rng = trial_rng(7, name, static_cast<std::uint64_t>(t));  // the same point for formula and controls
+      const CheckResult r = check(rng, k);
+      (k == 0 ? correct : wrong[static_cast<std::size_t>(k - 1)]).add(r);
+      if (std::getenv("F32_DEBUG") && k == 3 && r.passed) {
+        std::printf("n=%ld ratio %g a %g n %g err %g allow %g est %g\n", (long)r.numeric.size(), r.worst_ratio,
+                    r.worst_analytic, r.worst_numeric, r.worst_error, r.worst_allowance, r.worst_estimate);
+        std::cout << r.analytic << "\n" << r.numeric << "\n" << r.allowance << "\n" << r.estimate << "\n";
+      }
+    }
+  }
+  BOOST_TEST_MESSAGE(name << ": correct " << correct.pass << " pass, " << correct.fail << " fail, "
+                          << correct.inconclusive << " inconclusive of " << trials);
+  BOOST_TEST(correct.fail == 0, name << ": false failures in float32");
+  BOOST_TEST(correct.pass > trials / 2, name << ": too few conclusive points");
+  for (int k = 0; k < controls; ++k) {
+    BOOST_TEST(wrong[static_cast<std::size_t>(k)].pass == 0,
+               name << ": control " << k + 1 << " accepted " << wrong[static_cast<std::size_t>(k)].pass << " times");
+    BOOST_TEST(wrong[static_cast<std::size_t>(k)].fail > 0, name << ": control " << k + 1 << " never rejected");
+  }
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(float32)
+
+BOOST_AUTO_TEST_CASE(naive_softmax_grad_center) {
+  // Control 3 is the sensitivity target: the correct gradient perturbed as
+  // g(1 + δ) + δ‖g‖e with δ = 1e-3 and e a random unit vector.
+  expect_float_verdicts("f32_naive_softmax_grad_center", 3, [](Rng& rng, int k) {
+    const auto V = random_index(rng, 2, 50);
+    const auto d = random_index(rng, 2, 20);
+    const auto o = random_index(rng, 0, V - 1);
+    const MatrixXf U = random_normal(rng, V, d).cast<float>();
+    const VectorXf vc = random_normal(rng, d).cast<float>();
+    const VectorXf e = random_normal(rng, d).normalized().cast<float>();
+    const auto loss = [&](const VectorXf& v) {
+      const VectorXf s = U * v;
+      return logsumexp(s) - s(o);
+    };
+    const auto grad = [&](const VectorXf& v) -> VectorXf {
+      VectorXf delta = softmax(U * v);
+      delta(o) -= 1.0f;
+      if (k == 1) delta = -delta;    // sign flipped: Uᵀ(y − ŷ)
+      if (k == 2) delta(o) += 1.0f;  // forgot y: Uᵀŷ
+      const VectorXf g = U.transpose() * delta;
+      // e is taken on g's side: at e ≈ −g/‖g‖ the perturbation cancels for any checker.
+      const VectorXf side = e.dot(g) < 0.0f ? VectorXf(-e) : e;
+      return k == 3 ? VectorXf(g * (1.0f + 1e-3f) + 1e-3f * g.norm() * side) : g;
+    };
+    return check_gradient(loss, grad, vc);
+  });
+}
+
+BOOST_AUTO_TEST_CASE(sigmoid_derivative) {
+  expect_float_verdicts("f32_sigmoid_derivative", 2, [](Rng& rng, int k) {
+    const auto n = random_index(rng, 2, 20);
+    VectorXf x = (random_normal(rng, n) * 3.0).cast<float>();
+    x(0) = std::abs(x(0)) + 0.1f;  // σ² = σ(1 − σ) only at 0; keep one entry clear of it
+    const VectorXf w = random_normal(rng, n).cast<float>();
+    // L(x) = Σ_i w_i σ(x_i), so ∂L/∂x_i = w_i σ′(x_i): the diagonal of the Jacobian.
+    const auto loss = [&](const VectorXf& p) { return (sigmoid(p) * w.array()).sum(); };
+    const auto grad = [&](const VectorXf& p) -> VectorXf {
+      const Eigen::ArrayXf s = sigmoid(p);
+      const Eigen::ArrayXf d = k == 0   ? Eigen::ArrayXf(s * (1.0f - s))
+                               : k == 1 ? Eigen::ArrayXf(s * s)
+                                        : Eigen::ArrayXf(s * (1.0f + s));
+      return (d * w.array()).matrix();
+    };
+    return check_gradient(loss, grad, x);
+  });
+}
+
+BOOST_AUTO_TEST_CASE(neg_sampling_grad_center) {
+  expect_float_verdicts("f32_neg_sampling_grad_center", 2, [](Rng& rng, int k) {
+    const auto V = random_index(rng, 2, 30);
+    const auto d = random_index(rng, 2, 20);
+    const auto o = random_index(rng, 0, V - 1);
+    const auto K = random_index(rng, 1, 10);
+    std::vector<Eigen::Index> negatives(static_cast<std::size_t>(K));
+    for (auto& w : negatives) w = random_index(rng, 0, V - 1);
+    const MatrixXf U = random_normal(rng, V, d).cast<float>();
+    const VectorXf vc = (random_normal(rng, d) / std::sqrt(static_cast<double>(d))).cast<float>();
+    const auto log_sigmoid = [](float z) { return z >= 0 ? -std::log1p(std::exp(-z)) : z - std::log1p(std::exp(z)); };
+    const auto sig = [](float z) { return 1.0f / (1.0f + std::exp(-z)); };
+    const auto loss = [&](const VectorXf& v) {
+      float j = -log_sigmoid(U.row(o).dot(v));
+      for (const auto w : negatives) j -= log_sigmoid(-U.row(w).dot(v));
+      return j;
+    };
+    const auto grad = [&](const VectorXf& v) -> VectorXf {
+      VectorXf g = -(1.0f - sig(U.row(o).dot(v))) * U.row(o).transpose();
+      const float sign = k == 1 ? -1.0f : 1.0f;  // k = 1: the minus on u_{w_s} dropped
+      for (const auto w : negatives) g += sign * (1.0f - sig(-U.row(w).dot(v))) * U.row(w).transpose();
+      return k == 2 ? VectorXf(-g) : g;  // k = 2: sign flipped
+    };
+    return check_gradient(loss, grad, vc);
+  });
+}
+
+BOOST_AUTO_TEST_SUITE_END()
