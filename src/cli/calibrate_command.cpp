@@ -60,7 +60,7 @@ int calibrate_command(const std::vector<const runner::CheckCase*>& cases, const 
   }
   const auto start = std::chrono::steady_clock::now();
   fmt::print("{:<36} {:>6} {:>7} {:>6} {:>12} {:>8} {:>6} {:>12}  {}\n", "case", "scale", "trials", "false",
-             "inconclusive", "controls", "equal", "sensitivity", "(trials)");
+             "inconclusive", "controls", "equal", "sensitivity", "(trials)  median");
   bool clean = true;
   for (const auto* c : cases) {
     for (const double scale : scales) {
@@ -68,9 +68,10 @@ int calibrate_command(const std::vector<const runner::CheckCase*>& cases, const 
       s.scale = scale;
       const runner::Calibration cal = runner::calibrate(*c, s, seed, sensitivity_trials);
       clean = clean && cal.false_failures == 0 && cal.controls_caught == cal.controls;
-      fmt::print("{:<36} {:>6} {:>7} {:>6} {:>12} {:>5}/{:<2} {:>6} {:>12}  ({})\n", cal.id, scale, cal.trials,
+      fmt::print("{:<36} {:>6} {:>7} {:>6} {:>12} {:>5}/{:<2} {:>6} {:>12}  ({:>3})  {}\n", cal.id, scale, cal.trials,
                  cal.false_failures, cal.inconclusive_points, cal.controls_caught, cal.controls, cal.indistinguishable,
-                 format_delta(cal.sensitivity, cal.sensitivity_trials), cal.sensitivity_trials);
+                 format_delta(cal.sensitivity, cal.sensitivity_trials), cal.sensitivity_trials,
+                 format_delta(cal.median_sensitivity, cal.sensitivity_trials));
       std::fflush(stdout);
     }
   }

@@ -1,5 +1,6 @@
 #include "runner/calibrate.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -54,6 +55,7 @@ Calibration calibrate(const CheckCase& c, const CaseSettings& settings, std::uin
   const std::vector<double> ladder = delta_ladder();
   const auto rungs = static_cast<int>(ladder.size());
   int worst = 0;
+  std::vector<int> smallest;  // per trial, the smallest rejected rung
   for (int t = 0; t < sensitivity_trials; ++t) {
     Rng rng = trial_rng(seed, c.id + "/sensitivity", static_cast<std::uint64_t>(t));
     Problem p;
@@ -75,6 +77,7 @@ Calibration calibrate(const CheckCase& c, const CaseSettings& settings, std::uin
     int hi = rungs - 1;
     if (!rejected(hi)) {
       worst = rungs;
+      smallest.push_back(rungs);
       continue;
     }
     while (lo < hi) {
@@ -86,8 +89,17 @@ Calibration calibrate(const CheckCase& c, const CaseSettings& settings, std::uin
       }
     }
     worst = std::max(worst, lo);
+    smallest.push_back(lo);
   }
-  cal.sensitivity = worst < rungs ? ladder[static_cast<std::size_t>(worst)] : std::numeric_limits<double>::infinity();
+  const auto delta_at = [&](int rung) {
+    return rung < rungs ? ladder[static_cast<std::size_t>(rung)] : std::numeric_limits<double>::infinity();
+  };
+  cal.sensitivity = delta_at(worst);
+  if (!smallest.empty()) {
+    std::nth_element(smallest.begin(), smallest.begin() + static_cast<std::ptrdiff_t>(smallest.size() / 2),
+                     smallest.end());
+    cal.median_sensitivity = delta_at(smallest[smallest.size() / 2]);
+  }
   return cal;
 }
 

@@ -31,6 +31,8 @@ struct Calibration {
   int sensitivity_trials = 0;
   /// Smallest ladder δ rejected in every sensitivity trial; +inf if none is.
   double sensitivity = 0.0;
+  /// The median over trials of the smallest rejected δ (the typical case).
+  double median_sensitivity = 0.0;
 };
 
 /// Runs `settings.trials` trials of `c` at `settings.scale` for the false
