@@ -16,6 +16,7 @@
 
 #include "cases.hpp"
 #include "cli/calibrate_command.hpp"
+#include "formula/formula.hpp"
 #include "gradcheck/error.hpp"
 #include "runner/report.hpp"
 #include "runner/run_case.hpp"
@@ -33,6 +34,7 @@ constexpr int exit_usage = 2;
 const char* const usage = R"(Usage:
   gradcheck list [--ids]                 list the check cases
   gradcheck run [ID|GLOB ...] [options]  run cases (all by default), write reports
+  gradcheck formula FILE.gcf ...         check hand derivations written in a formula file
   gradcheck calibrate [ID|GLOB ...]      measure false failures, controls caught and sensitivity
   gradcheck --help | --version
 
@@ -230,10 +232,15 @@ std::string joined_command_line(int argc, char** argv) {
   return line;
 }
 
-int run(const Cli& cli, const std::string& command_line) {
-  const auto chosen = select(cli.patterns);
+// Runs `chosen` (built-in cases, or formula files when `files` names them)
+// and writes the reports.
+int run(const Cli& cli, const std::string& command_line, const std::vector<const runner::CheckCase*>& chosen,
+        const std::vector<std::string>& formula_files = {}) {
   std::vector<std::string> ids;
   for (const auto& c : checks::all_cases()) ids.push_back(c.id);
+  for (const auto* c : chosen) {
+    if (std::find(ids.begin(), ids.end(), c->id) == ids.end()) ids.push_back(c->id);
+  }
   const std::string fixture =
       cli.vm.count("fixture") != 0U ? cli.vm["fixture"].as<std::string>() : runner::default_fixture_path();
   const runner::SettingsSource source(fixture, ids, cli.vm);
@@ -262,6 +269,7 @@ int run(const Cli& cli, const std::string& command_line) {
         runner::run_case(c, settings[i], seed, trial, [&](int done) { progress.update(i, c.id, done, trials); }));
     runner::CaseReport& r = reports.back();
     r.reproduce_flags = flags;
+    if (!formula_files.empty()) r.reproduce_target = "formula " + formula_files[i];
     // The plot of the HTML report: the trial shown in detail, drawn again.
     if (const int w = runner::worst_trial(r); w >= 0) {
       r.curves = runner::step_curves(c, settings[i], seed, r.trials[static_cast<std::size_t>(w)].trial);
@@ -292,6 +300,25 @@ int run(const Cli& cli, const std::string& command_line) {
   return failed == 0 ? exit_passed : exit_failed;
 }
 
+// `gradcheck formula FILE...`: each formula file becomes a case (src/formula/).
+int formula_command(const Cli& cli, const std::string& command_line) {
+  if (cli.patterns.empty()) throw Error("formula needs at least one formula file (.gcf)");
+  std::vector<runner::CheckCase> cases;
+  cases.reserve(cli.patterns.size());
+  for (const auto& path : cli.patterns) {
+    try {
+      cases.push_back(formula::load_case(path));
+    } catch (const Error& e) {
+      fmt::print(stderr, "gradcheck: {}\n", e.what());
+      if (const std::string excerpt = formula::caret_excerpt(e); !excerpt.empty()) fmt::print(stderr, "{}\n", excerpt);
+      return exit_usage;
+    }
+  }
+  std::vector<const runner::CheckCase*> chosen;
+  for (const auto& c : cases) chosen.push_back(&c);
+  return run(cli, command_line, chosen, cli.patterns);
+}
+
 int calibrate(const Cli& cli) {
   const auto chosen = select(cli.patterns);
   std::vector<std::string> ids;
@@ -319,12 +346,14 @@ int main(int argc, char** argv) {
       return exit_passed;
     }
     if (cli.command == "list") return list(cli);
-    if (cli.command == "run") return run(cli, joined_command_line(argc, argv));
+    if (cli.command == "run") return run(cli, joined_command_line(argc, argv), select(cli.patterns));
+    if (cli.command == "formula") return formula_command(cli, joined_command_line(argc, argv));
     if (cli.command == "calibrate") return calibrate(cli);
     if (cli.command.empty())
-      throw Error("no command given: expected 'list', 'run' or 'calibrate' (see 'gradcheck --help')");
-    throw Error(fmt::format("unknown command '{}': expected 'list', 'run' or 'calibrate' (see 'gradcheck --help')",
-                            cli.command));
+      throw Error("no command given: expected 'list', 'run', 'formula' or 'calibrate' (see 'gradcheck --help')");
+    throw Error(
+        fmt::format("unknown command '{}': expected 'list', 'run', 'formula' or 'calibrate' (see 'gradcheck --help')",
+                    cli.command));
   } catch (const po::error& e) {
     fmt::print(stderr, "gradcheck: {} (see 'gradcheck --help')\n", e.what());
   } catch (const Error& e) {

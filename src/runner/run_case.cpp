@@ -157,7 +157,7 @@ TrialReport run_trial(const CheckCase& c, const CaseSettings& settings, std::uin
 
 CaseReport run_case(const CheckCase& c, const CaseSettings& settings, std::uint64_t seed, std::optional<int> only_trial,
                     const std::function<void(int)>& progress) {
-  CaseReport report{.check_case = &c, .settings = settings, .seed = seed, .trials = {}, .reproduce_flags = {}};
+  CaseReport report{.check_case = &c, .settings = settings, .seed = seed, .trials = {}, .reproduce_flags = {}, .reproduce_target = {}};
   const int first = only_trial.value_or(0);
   const int last = only_trial ? *only_trial + 1 : settings.trials;
   for (int t = first; t < last; ++t) {
@@ -227,7 +227,8 @@ Verdict CaseReport::verdict() const {
 }
 
 std::string CaseReport::reproduce(int trial) const {
-  return fmt::format("gradcheck run {} --seed {} --trial {}{}", check_case->id, seed, trial, reproduce_flags);
+  const std::string target = reproduce_target.empty() ? "run " + check_case->id : reproduce_target;
+  return fmt::format("gradcheck {} --seed {} --trial {}{}", target, seed, trial, reproduce_flags);
 }
 
 }  // namespace gradcheck::runner

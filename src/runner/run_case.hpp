@@ -47,6 +47,8 @@ struct CaseReport {
 
   /// Flags that were set on the command line, repeated in reproduce lines.
   std::string reproduce_flags;
+  /// What reproduce lines re-run: "run <id>" by default, "formula <file>" for a formula file.
+  std::string reproduce_target;
   /// Wall-clock seconds the trials took (set by the CLI, for JUnit; not in
   /// the JSON, which stays byte-identical for the same seed).
   double seconds = 0.0;

@@ -1,0 +1,247 @@
+// Tests of the reports people and CI read: step-size curves, the worst
+// trial and its named entries, the HTML and JUnit documents (parsed back as
+// XML), text made valid XML, and atomic writing.
+#include <unistd.h>
+
+#include <boost/property_tree/xml_parser.hpp>
+#include <boost/test/unit_test.hpp>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
+
+#include "gradcheck/error.hpp"
+#include "runner/report.hpp"
+#include "runner/run_case.hpp"
+#include "runner/step_curve.hpp"
+#include "runner/xml.hpp"
+
+using namespace gradcheck;
+using namespace gradcheck::runner;
+using Eigen::MatrixXd;
+using Eigen::VectorXd;
+namespace fs = std::filesystem;
+namespace pt = boost::property_tree;
+
+namespace {
+
+// J(x) = Σ sin x_i with gradient cos x: smooth with a non-zero third
+// derivative, so its central difference has a truncation error to plot.
+// Control 0 doubles the gradient; control 1 has the wrong shape.
+CheckCase sine_case(bool formula_right = true) {
+  return {
+      .id = "sine",
+      .notes = "(s)",
+      .description = "sum of sines <&> \"quoted\"",
+      .formula = "dJ/dx = cos x",
+      .convention = "x in R^n",
+      .controls = {{"doubled", "2 cos x"}, {"row", "cos x as a row"}},
+      .sample =
+          [formula_right](Rng& rng, const CaseSettings& s, int) {
+            const Eigen::Index n = random_index(rng, s.n.lo, s.n.hi);
+            Problem p;
+            p.point = "n=" + std::to_string(n);
+            p.layout = {{"x", n, 1}};
+            p.x = random_normal(rng, n);
+            p.f = [](const VectorXd& x) { return VectorXd::Constant(1, x.array().sin().sum()); };
+            p.claim = [formula_right](const VectorXd& x) {
+              return std::vector<MatrixXd>{formula_right ? MatrixXd(x.array().cos().matrix())
+                                                         : MatrixXd(x.array().sin().matrix())};
+            };
+            p.controls = {
+                [](const VectorXd& x) { return std::vector<MatrixXd>{MatrixXd(2.0 * x.array().cos().matrix())}; },
+                [](const VectorXd& x) { return std::vector<MatrixXd>{MatrixXd(x.array().cos().matrix().transpose())}; },
+            };
+            return p;
+          },
+  };
+}
+
+CaseSettings small_settings(int trials) {
+  CaseSettings s;
+  s.trials = trials;
+  s.n = {3, 8};
+  return s;
+}
+
+fs::path scratch(const std::string& name) {
+  const fs::path dir = fs::temp_directory_path() / ("gradcheck-report-tests-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  return dir / name;
+}
+
+pt::ptree parse_xml(const std::string& text) {
+  std::istringstream in(text);
+  pt::ptree tree;
+  pt::read_xml(in, tree);  // throws on anything not well-formed
+  return tree;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(report)
+
+BOOST_AUTO_TEST_CASE(a_trial_is_judged_again_exactly) {
+  const CheckCase c = sine_case();
+  const CaseSettings s = small_settings(4);
+  const CaseReport r = run_case(c, s, 11);
+  std::optional<Problem> judged;
+  const TrialReport again = run_trial(c, s, 11, 2, &judged);
+  BOOST_TEST(again.point == r.trials[2].point);
+  BOOST_TEST(again.formula.result.worst_error == r.trials[2].formula.result.worst_error);
+  BOOST_TEST(again.formula.worst_entry == r.trials[2].formula.worst_entry);
+  BOOST_REQUIRE(judged.has_value());
+  BOOST_TEST(judged->x.size() == again.layout.front().rows);
+  BOOST_TEST(again.layout.front().name == "x");
+}
+
+BOOST_AUTO_TEST_CASE(a_right_formula_dips_in_a_v_and_a_wrong_one_stays_on_a_floor) {
+  const CheckCase c = sine_case();
+  const CaseSettings s = small_settings(3);
+  const StepCurves curves = step_curves(c, s, 5, 1);
+  BOOST_TEST(curves.note.empty());
+  BOOST_TEST(curves.steps.size() == 45U);  // 1e-1 .. 1e-12, four per decade
+  BOOST_TEST(curves.steps.front() == 1e-1);
+  BOOST_TEST(std::abs(curves.steps.back() / 1e-12 - 1.0) < 1e-12);
+  const std::vector<double>& f = curves.formula.error;
+  BOOST_REQUIRE(f.size() == curves.steps.size());
+  const auto best = std::min_element(f.begin(), f.end());
+  BOOST_TEST(*best < 1e-9);             // reaches down toward 1e-10
+  BOOST_TEST(f.front() > 1e3 * *best);  // truncation at the large steps
+  BOOST_TEST(f.back() > 1e2 * *best);   // rounding at the small steps
+  const auto at = best - f.begin();
+  BOOST_TEST(at > 0);  // a V, not a slope
+  BOOST_TEST(at < static_cast<std::ptrdiff_t>(f.size()) - 1);
+  BOOST_TEST(curves.formula.entry.rfind("x[", 0) == 0);
+
+  BOOST_REQUIRE(curves.controls.size() == 2U);
+  const StepCurve& doubled = curves.controls[0];
+  BOOST_TEST(doubled.label == "doubled");
+  // Off by cos x_j itself at every step: a flat floor far above the formula's best.
+  const double floor = std::abs(doubled.analytic) / 2.0;
+  for (std::size_t k = 0; k < doubled.error.size(); ++k) {
+    if (curves.steps[k] <= 1e-2 && curves.steps[k] >= 1e-9) {
+      BOOST_TEST(std::abs(doubled.error[k] / floor - 1.0) < 1e-2);
+    }
+  }
+  BOOST_TEST(curves.controls[1].error.empty());  // wrong shape: no curve, a note
+  BOOST_TEST(curves.controls[1].note.find("shape") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(the_worst_trial_and_its_named_entries) {
+  const CheckCase c = sine_case(false);  // sin for cos: fails in every trial
+  const CaseReport r = run_case(c, small_settings(3), 2);
+  const int w = worst_trial(r);
+  BOOST_REQUIRE(w >= 0);
+  const TrialReport& t = r.trials[static_cast<std::size_t>(w)];
+  for (const TrialReport& u : r.trials) BOOST_TEST(u.formula.result.worst_ratio <= t.formula.result.worst_ratio);
+  const std::vector<EntryRow> rows = worst_entries(t.formula, t.layout, t.kind, 2);
+  BOOST_REQUIRE(rows.size() == 2U);
+  BOOST_TEST(rows[0].entry == t.formula.worst_entry);
+  BOOST_TEST(rows[0].ratio >= rows[1].ratio);
+  BOOST_TEST(rows[0].error == std::abs(rows[0].analytic - rows[0].numeric));
+  BOOST_TEST(rows[0].ratio > 1.0);
+  BOOST_TEST(worst_entries(t.controls[1], t.layout, t.kind).empty());  // nothing compared
+  BOOST_TEST(worst_entry_text(t.formula).find(t.formula.worst_entry + ": analytic") == 0U);
+}
+
+BOOST_AUTO_TEST_CASE(html_and_junit_are_well_formed_and_name_everything) {
+  const CheckCase right = sine_case();
+  CheckCase wrong = sine_case(false);
+  wrong.id = "sine_wrong";
+  std::vector<CaseReport> reports = {run_case(right, small_settings(2), 1), run_case(wrong, small_settings(2), 1)};
+  for (CaseReport& r : reports) {
+    r.curves = step_curves(*r.check_case, r.settings, 1, r.trials[static_cast<std::size_t>(worst_trial(r))].trial);
+  }
+  const RunInfo info{.seed = 1, .fixture = "", .command_line = "gradcheck run --seed 1 <&>"};
+
+  const std::string html = to_html(reports, info);
+  BOOST_TEST(html.rfind("<!DOCTYPE html>\n<html", 0) == 0U);
+  const pt::ptree page = parse_xml(html);
+  BOOST_TEST(page.get<std::string>("html.head.title") == "gradcheck report");
+  BOOST_TEST(html.find("id=\"case-sine\"") != std::string::npos);
+  BOOST_TEST(html.find("id=\"case-sine_wrong\"") != std::string::npos);
+  BOOST_TEST(html.find("sum of sines &lt;&amp;&gt; &quot;quoted&quot;") != std::string::npos);
+  BOOST_TEST(html.find("<polyline") != std::string::npos);
+  BOOST_TEST(html.find(reports[1].reproduce(0)) != std::string::npos);
+  BOOST_TEST(html.find("<script") == std::string::npos);
+  BOOST_TEST(html.find("http://www.w3.org/2000/svg") != std::string::npos);
+  BOOST_TEST(html.find("https:") == std::string::npos);  // nothing fetched
+  // No HTML element but a void one is self-closed (an HTML parser would leave
+  // it open); SVG elements may be.
+  const std::regex self_closed(R"(<(\w+)[^<>]*/>)");
+  const std::set<std::string> allowed = {"meta", "line", "polyline", "circle", "rect", "br"};
+  for (auto m = std::sregex_iterator(html.begin(), html.end(), self_closed); m != std::sregex_iterator(); ++m) {
+    BOOST_TEST(allowed.count((*m)[1].str()) == 1U, "self-closed <" << (*m)[1].str() << "/>");
+  }
+
+  const std::string junit = to_junit(reports, info);
+  const pt::ptree doc = parse_xml(junit);
+  const pt::ptree& suites = doc.get_child("testsuites");
+  BOOST_TEST(suites.get<int>("<xmlattr>.tests") == 6);  // (formula + 2 controls) x 2 cases
+  int testcases = 0;
+  int failures = 0;
+  for (const auto& [name, suite] : suites) {
+    if (name != "testsuite") continue;
+    for (const auto& [tag, test] : suite) {
+      if (tag != "testcase") continue;
+      ++testcases;
+      if (const auto failure = test.get_child_optional("failure")) {
+        ++failures;
+        const std::string message = failure->get<std::string>("<xmlattr>.message");
+        BOOST_TEST(message.find("reproduce: gradcheck run sine_wrong --seed 1 --trial ") != std::string::npos);
+        BOOST_TEST(message.find(": x[") != std::string::npos);  // the worst entry, named
+      }
+    }
+  }
+  BOOST_TEST(testcases == 6);
+  BOOST_TEST(failures == 1);  // the wrong formula; its controls are still rejected
+  BOOST_TEST(suites.get<int>("<xmlattr>.failures") == 1);
+}
+
+BOOST_AUTO_TEST_CASE(text_is_made_valid_xml) {
+  BOOST_TEST(xml::valid_text("plain ŷ − text\t\n") == "plain ŷ − text\t\n");
+  BOOST_TEST(xml::valid_text("bell\a esc\x1b") == "bell\xEF\xBF\xBD esc\xEF\xBF\xBD");
+  BOOST_TEST(xml::valid_text("cut \xC3") == "cut \xEF\xBF\xBD");  // truncated sequence
+  BOOST_TEST(xml::valid_text("overlong \xC0\xAF") == "overlong \xEF\xBF\xBD\xEF\xBF\xBD");
+  BOOST_TEST(xml::valid_text("surrogate \xED\xA0\x80") == "surrogate \xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");
+  xml::Tree doc;
+  xml::Node(doc).add("r", "a\x01<b>").attr("k", "\"\x02");
+  const pt::ptree back = parse_xml(xml::write(doc));
+  BOOST_TEST(back.get<std::string>("r") == "a\xEF\xBF\xBD<b>");
+  BOOST_TEST(back.get<std::string>("r.<xmlattr>.k") == "\"\xEF\xBF\xBD");
+}
+
+BOOST_AUTO_TEST_CASE(reports_are_renamed_into_place_together) {
+  const fs::path dir = scratch("together");
+  fs::remove_all(dir);
+  prepare_report_dir(dir);
+  write_atomically({{dir / "a.json", "{}\n"}, {dir / "b.html", "<p>b</p>\n"}});
+  write_atomically({{dir / "a.json", "[]\n"}, {dir / "b.html", "<p>c</p>\n"}});
+  int files = 0;
+  for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir)) ++files;
+  BOOST_TEST(files == 2);  // no temporary left behind
+  std::ifstream a(dir / "a.json");
+  BOOST_TEST(std::string(std::istreambuf_iterator<char>(a), {}) == "[]\n");
+  // A directory that cannot take the file: an error naming it, nothing left.
+  BOOST_CHECK_THROW(write_atomically({{dir / "missing" / "x.json", "{}"}}), Error);
+}
+
+BOOST_AUTO_TEST_CASE(temporaries_of_killed_runs_are_removed) {
+  const fs::path dir = scratch("stale");
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  // pid 4194304 + 1 is above Linux's pid_max: no such process.
+  const fs::path stale = dir / ".gradcheck.json.tmp.4194305.0";
+  const fs::path live = dir / ".gradcheck.json.tmp.1.0";  // init is alive
+  const fs::path other = dir / ".notes.txt";
+  for (const fs::path& p : {stale, live, other}) std::ofstream(p) << "partial";
+  prepare_report_dir(dir);
+  BOOST_TEST(!fs::exists(stale));
+  BOOST_TEST(fs::exists(live));
+  BOOST_TEST(fs::exists(other));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
