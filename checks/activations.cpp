@@ -47,7 +47,7 @@ CheckCase leaky_relu_derivative() {
       .id = "leaky_relu_derivative",
       .notes = "(e)/(f)",
       .description = "derivative of leaky ReLU f(x) = max(alpha x, x), elementwise (a diagonal Jacobian)",
-      .formula = "f'(x) = 1 for x > 0, alpha for x < 0 (undefined at 0; points are drawn with |x_i| >= 1e-3)",
+      .formula = "f'(x) = 1 for x > 0, alpha for x < 0 (undefined at 0: kink entries are judged inconclusive)",
       .convention = "x in R^n, f applied to each entry, 0 < alpha < 1",
       .controls = {{"alpha_both_sides", "alpha everywhere (the x > 0 branch forgotten)"},
                    {"one_both_sides", "1 everywhere (the x < 0 branch forgotten)"},
@@ -62,11 +62,22 @@ CheckCase leaky_relu_derivative() {
               const Index i = random_index(rng, 0, n - 1);
               x0(i) = -x0(i);
             }
+            // Kink points: every other draw adds an entry at exactly 0 and one within 1e-8 of it,
+            // which the step straddles. They are judged INCONCLUSIVE (never a pass or a failure of
+            // the formula) and the point is redrawn; wrong controls still FAIL at the other entries.
+            int kinks = 0;
+            if (random_index(rng, 0, 1) == 1) {
+              x0.conservativeResize(n + 2);
+              x0(n) = 0.0;
+              x0(n + 1) = random_uniform(rng, -1e-8, 1e-8);
+              kinks = 2;
+            }
             const double alpha = s.alpha;
             Problem p;
             p.kind = ProblemKind::elementwise;
-            p.point = fmt::format("n={} alpha={} positives={}", n, alpha, (x0.array() > 0.0).count());
-            p.layout = {{"x", n, 1}};
+            p.point = fmt::format("n={} alpha={} positives={} kink_entries={}", x0.size(), alpha,
+                                  (x0.array() > 0.0).count(), kinks);
+            p.layout = {{"x", x0.size(), 1}};
             p.x = x0;
             p.f = [alpha](const VectorXd& x) { return w2v::leaky_relu(x, alpha); };
             p.claim = [alpha](const VectorXd& x) {

@@ -107,7 +107,8 @@ std::vector<const runner::CheckCase*> select(const std::vector<std::string>& pat
 bool use_colour() { return ::isatty(STDOUT_FILENO) != 0 && std::getenv("NO_COLOR") == nullptr; }
 
 std::string verdict_text(Verdict verdict, bool colour) {
-  const std::string word = runner::upper(verdict);
+  // Padded before colouring, so that the columns line up with and without it.
+  const std::string word = fmt::format("{:<5}", runner::upper(verdict));
   if (!colour) return word;
   const auto colour_of = verdict == Verdict::pass   ? fmt::terminal_color::green
                          : verdict == Verdict::fail ? fmt::terminal_color::red

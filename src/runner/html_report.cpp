@@ -60,7 +60,8 @@ section.case.v-inconclusive { border-left-color: #bf8700; }
 table.facts th { background: none; color: #57606a; font-weight: 500; white-space: nowrap; }
 table.facts td, table.facts th { border: 0; padding: 1px 8px 1px 0; }
 .detail { display: flex; flex-wrap: wrap; gap: 18px; align-items: flex-start; }
-figure { margin: 0; }
+figure { margin: 0; flex: 0 0 auto; }
+.side { flex: 1 1 440px; }
 figcaption { font-size: 12px; color: #57606a; max-width: 660px; }
 .failures li { margin: 2px 0; }
 @media print {
@@ -205,8 +206,9 @@ void plot(Node figure, const CaseReport& r, const StepCurves& s) {
     lo = 1e-17;
     hi = 1.0;
   }
-  f.lo = std::max(std::floor(std::log10(lo)), std::log10(step_curve_floor));
-  f.hi = std::max(std::ceil(std::log10(hi)), f.lo + 3.0);
+  // A quarter decade of headroom, so a curve is never drawn on the frame.
+  f.lo = std::max(std::floor(std::log10(lo) - 0.25), std::log10(step_curve_floor));
+  f.hi = std::max(std::ceil(std::log10(hi) + 0.25), f.lo + 3.0);
 
   Node svg = figure.add("svg");
   svg.attr("xmlns", "http://www.w3.org/2000/svg");
@@ -278,8 +280,9 @@ void plot(Node figure, const CaseReport& r, const StepCurves& s) {
   caption.text(fmt::format(
       "Error of the central difference D(h) = (f(x + h e_j) \u2212 f(x \u2212 h e_j)) / 2h against the step, at "
       "trial {} ({}): the formula at its worst entry {}, each negative control at its own worst entry, all at the "
-      "same point. A right formula dips in a V toward its best accuracy near the run's step; a wrong one stays on "
-      "a flat floor at |analytic \u2212 true derivative| whatever the step. Errors below 1e-17 are drawn at 1e-17.",
+      "same point. A right formula's error is a V: rounding (\u03b5|f|/h) on the left, truncation (h\u00b2|f\u2034|/6) "
+      "on the right, reaching far below the allowance near the run's step; a wrong formula's stays on a flat floor "
+      "at |analytic \u2212 true derivative| whatever the step. Errors below 1e-17 are drawn at 1e-17.",
       s.trial, s.point, s.formula.entry.empty() ? std::string("(none)") : s.formula.entry));
   for (std::size_t k = 0; k < s.controls.size(); ++k) {
     if (s.controls[k].error.empty()) {
@@ -334,11 +337,11 @@ void summary(Node body, const std::vector<CaseReport>& cases) {
     cell(tr, c.notes);
     badge(tr.add("td"), r.verdict());
     const int w = worst_trial(r);
-    if (w >= 0) {
-      const Judgement& j = r.trials[static_cast<std::size_t>(w)].formula;
-      cell(tr, j.worst_entry.empty() ? std::string("\u2014") : j.worst_entry);
-      cell(tr, sci(j.result.worst_error), "num");
-      cell(tr, sci(j.result.worst_allowance), "num");
+    const Judgement* j = w >= 0 ? &r.trials[static_cast<std::size_t>(w)].formula : nullptr;
+    if (j != nullptr && !j->worst_entry.empty()) {
+      code_cell(tr, j->worst_entry);
+      cell(tr, sci(j->result.worst_error), "num");
+      cell(tr, sci(j->result.worst_allowance), "num");
     } else {
       cell(tr, "\u2014");
       cell(tr, "\u2014");
@@ -390,22 +393,26 @@ void case_section(Node parent, const CaseReport& r) {
   Node detail = sec.add("div");
   detail.attr("class", "detail");
   Node figure = detail.add("figure");
-  if (r.curves && r.curves->note.empty()) {
+  const auto has_curve = [](const StepCurve& k) { return !k.error.empty(); };
+  if (r.curves && r.curves->note.empty() &&
+      (has_curve(r.curves->formula) || std::any_of(r.curves->controls.begin(), r.curves->controls.end(), has_curve))) {
     plot(figure, r, *r.curves);
   } else {
-    Node p = figure.add("p", r.curves ? "No step-size plot: " + r.curves->note + "."
-                                      : std::string("No step-size plot: curves were not computed for this run."));
-    p.attr("class", "muted");
+    std::string why = "curves were not computed for this run";
+    if (r.curves)
+      why = r.curves->note.empty() ? "no entry was judged at this point: " + r.curves->formula.note : r.curves->note;
+    figure.add("p", "No step-size plot: " + why + ".").attr("class", "muted");
   }
 
   Node side = detail.add("div");
+  side.attr("class", "side");
   side.add("h3", fmt::format("Worst entries at trial {}", t.trial));
   const std::vector<EntryRow> rows = worst_entries(t.formula, t.layout, t.kind);
   if (rows.empty()) {
     side.add("p", "No entry was compared: " + t.formula.result.message);
   } else {
     Node table = side.add("table");
-    header_row(table, {"entry", "analytic", "numeric", "error", "allowance", "error/allowance"});
+    header_row(table, {"entry", "analytic", "numeric", "error", "allowance", "error / allowance"});
     Node tbody = table.add("tbody");
     for (const EntryRow& e : rows) {
       Node tr = tbody.add("tr");
@@ -418,7 +425,9 @@ void case_section(Node parent, const CaseReport& r) {
       cell(tr, fmt::format("{:.3g}", e.ratio), "num");
     }
   }
-  if (!t.formula.result.message.empty()) side.add("p", t.formula.result.message).attr("class", "muted");
+  if (!rows.empty() && !t.formula.result.message.empty()) {
+    side.add("p", t.formula.result.message).attr("class", "muted");
+  }
 
   // Every trial that failed or stayed inconclusive, with its reproduce line.
   std::optional<Node> list;

@@ -226,3 +226,59 @@ BOOST_AUTO_TEST_CASE(same_seed_same_points) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(kinks)
+
+// Leaky ReLU at entries exactly at and within 1e-8 of its kink: the correct
+// derivative is never a FAIL (those entries are INCONCLUSIVE), and the wrong
+// ones FAIL at the entries away from the kink.
+BOOST_AUTO_TEST_CASE(leaky_relu_at_the_kink) {
+  constexpr double alpha = 0.1;
+  const auto f = [](const VectorXd& x) -> VectorXd { return x.cwiseMax(0.1 * x); };
+  const auto derivative = [](double positive, double negative) {
+    return [=](const VectorXd& x) -> MatrixXd {
+      return x.unaryExpr([=](double v) { return v > 0.0 ? positive : negative; }).asDiagonal();
+    };
+  };
+  for (const double near : {0.0, 1e-9, -1e-9, 1e-8, -3e-9}) {
+    const VectorXd x = (VectorXd(4) << near, 0.5, -0.7, 2.0).finished();
+    const CheckResult right = check_jacobian(f, derivative(1.0, alpha), x);
+    BOOST_TEST(right.verdict == Verdict::inconclusive, "at " << near << ": " << right.message);
+    BOOST_TEST(right.failure == Failure::kink, right.message);
+    BOOST_TEST(right.inconclusive_entries == 1);
+    for (const auto& [positive, negative] : {std::pair{alpha, alpha}, std::pair{1.0, 1.0}, std::pair{alpha, 1.0}}) {
+      const CheckResult wrong = check_jacobian(f, derivative(positive, negative), x);
+      BOOST_TEST(wrong.verdict == Verdict::fail, "at " << near << ": " << wrong.message);
+      BOOST_TEST(wrong.worst_input != 0);  // failed away from the kink
+    }
+  }
+  // Away from the kink the same derivative passes.
+  BOOST_TEST(check_jacobian(f, derivative(1.0, alpha), (VectorXd(2) << 0.3, -0.4).finished()).passed);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(allowance)
+
+// A gradient error planted just below the allowance passes; just above, fails.
+BOOST_AUTO_TEST_CASE(planted_error_just_below_and_just_above) {
+  const VectorXd x = (VectorXd(3) << 0.3, -1.2, 0.8).finished();
+  const CheckResult exact = check_gradient(smooth, smooth_grad, x);
+  BOOST_TEST_REQUIRE(exact.passed, exact.message);
+  for (Eigen::Index j = 0; j < x.size(); ++j) {
+    const double allowance = exact.allowance(0, j);
+    const double gap = exact.analytic(0, j) - exact.numeric(0, j);  // the difference's own error, ≪ allowance
+    for (const double share : {0.9, 1.1}) {
+      const auto planted = [&](const VectorXd& p) {
+        VectorXd g = smooth_grad(p);
+        g(j) += share * allowance - gap;
+        return g;
+      };
+      const CheckResult r = check_gradient(smooth, planted, x);
+      BOOST_TEST((r.verdict == (share < 1.0 ? Verdict::pass : Verdict::fail)),
+                 "x[" << j << "] error " << share << " x allowance " << allowance << ": " << r.message);
+    }
+  }
+}
+
+BOOST_AUTO_TEST_SUITE_END()
