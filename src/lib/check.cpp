@@ -13,6 +13,18 @@
 
 namespace gradcheck {
 
+namespace detail {
+std::string current_exception_text() {
+  try {
+    throw;
+  } catch (const std::exception& e) {
+    return e.what();
+  } catch (...) {
+    return "an exception not derived from std::exception";
+  }
+}
+}  // namespace detail
+
 const char* to_string(Verdict verdict) noexcept {
   switch (verdict) {
     case Verdict::pass:
@@ -86,16 +98,6 @@ CheckResult finish(CheckResult r, Verdict verdict, Failure why, std::string mess
   return r;
 }
 
-std::string describe_current_exception() {
-  try {
-    throw;
-  } catch (const std::exception& e) {
-    return e.what();
-  } catch (...) {
-    return "an exception not derived from std::exception";
-  }
-}
-
 std::string entry_name(ClaimKind kind, Eigen::Index i, Eigen::Index j) {
   switch (kind) {
     case ClaimKind::gradient:
@@ -143,7 +145,7 @@ class Perturber {
       f_(x_, out);
     } catch (...) {
       x_(j) = xj;
-      throw FunctionThrew{fmt::format("f threw at x ± h e_{}: {}", j, describe_current_exception())};
+      throw FunctionThrew{fmt::format("f threw at x ± h e_{}: {}", j, current_exception_text())};
     }
     x_(j) = xj;
   }
@@ -259,7 +261,7 @@ CheckResult check_impl(const VectorFunction& f, const MatrixFunction& claim, con
     ++r.evaluations;
     f(x, fx);
   } catch (...) {
-    return finish(std::move(r), Verdict::fail, Failure::exception, "f threw at x: " + describe_current_exception());
+    return finish(std::move(r), Verdict::fail, Failure::exception, "f threw at x: " + current_exception_text());
   }
   const Eigen::Index m = fx.size();
   for (Eigen::Index i = 0; i < m; ++i) {
@@ -274,7 +276,7 @@ CheckResult check_impl(const VectorFunction& f, const MatrixFunction& claim, con
     a = claim(x);
   } catch (...) {
     return finish(std::move(r), Verdict::fail, Failure::exception,
-                  fmt::format("the claimed {} threw: {}", what, describe_current_exception()));
+                  fmt::format("the claimed {} threw: {}", what, current_exception_text()));
   }
   if (kind == ClaimKind::gradient) {
     if (a.rows() != n || a.cols() != 1) {
@@ -363,8 +365,7 @@ CheckResult check_impl(const VectorFunction& f, const MatrixFunction& claim, con
       // size: −s_o + logsumexp(s) ≈ 1e-11 at saturated scores still carries
       // the rounding of scores near 30, which no probe along a line reveals
       // (rounding a nearly linear function is a regular sawtooth).
-      const Eigen::VectorXd noise =
-          (eps * fp.cwiseAbs().cwiseMax(fm.cwiseAbs()).cwiseMax(1.0)).cwiseMax(rounding) / h;
+      const Eigen::VectorXd noise = (eps * fp.cwiseAbs().cwiseMax(fm.cwiseAbs()).cwiseMax(1.0)).cwiseMax(rounding) / h;
       bool refine = false;
       for (Eigen::Index i = 0; i < m; ++i) {
         const double ni = r.numeric(i, j);

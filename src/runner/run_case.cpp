@@ -6,6 +6,7 @@
 #include <exception>
 
 #include "gradcheck/check.hpp"
+#include "gradcheck/error.hpp"
 
 namespace gradcheck::runner {
 namespace {
@@ -19,15 +20,7 @@ CheckResult failed(Failure why, std::string message, const CheckOptions& options
   return r;
 }
 
-std::string current_exception_text() {
-  try {
-    throw;
-  } catch (const std::exception& e) {
-    return e.what();
-  } catch (...) {
-    return "an exception not derived from std::exception";
-  }
-}
+using detail::current_exception_text;
 
 // The claim's blocks, shape-checked against the layout and packed like x.
 // Returns an empty optional and sets `why` when the shapes do not fit.
@@ -157,7 +150,12 @@ TrialReport run_trial(const CheckCase& c, const CaseSettings& settings, std::uin
 
 CaseReport run_case(const CheckCase& c, const CaseSettings& settings, std::uint64_t seed, std::optional<int> only_trial,
                     const std::function<void(int)>& progress) {
-  CaseReport report{.check_case = &c, .settings = settings, .seed = seed, .trials = {}, .reproduce_flags = {}, .reproduce_target = {}};
+  CaseReport report{.check_case = &c,
+                    .settings = settings,
+                    .seed = seed,
+                    .trials = {},
+                    .reproduce_flags = {},
+                    .reproduce_target = {}};
   const int first = only_trial.value_or(0);
   const int last = only_trial ? *only_trial + 1 : settings.trials;
   for (int t = first; t < last; ++t) {

@@ -6,7 +6,8 @@
 //     D(h) = (f_i(x + h_j e_j) − f_i(x − h_j e_j)) / (2 h_j),
 // the curve is |a_ij − D(h)| for h = 10^-1 … 10^-12. For a right formula it is
 // V-shaped: truncation h²|f‴|/6 on the large-step side, rounding ε|f|/h on the
-// small-step side, reaching down toward 1e-10 near h ≈ ε^(1/3). For a wrong
+// small-step side, reaching down toward 1e-10 in between (near h ≈ ε^(1/3)
+// when |f‴| ~ |f|; no truncation at all for a piecewise-linear f). For a wrong
 // claim it has a flat floor at |a_ij − f′_ij|, whatever the step: no step
 // size rescues a wrong formula, and none condemns a right one near the optimum.
 #pragma once

@@ -20,7 +20,7 @@ namespace gradcheck::runner::xml {
 using Tree = boost::property_tree::ptree;
 
 /// `text` as valid XML character data: invalid UTF-8 and control characters
-/// other than tab and newline become U+FFFD.
+/// other than tab, newline and carriage return become U+FFFD.
 std::string valid_text(std::string_view text);
 
 /// A handle on one element of a Tree; elements keep their insertion order.

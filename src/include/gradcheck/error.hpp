@@ -2,6 +2,7 @@
 #pragma once
 
 #include <stdexcept>
+#include <string>
 
 namespace gradcheck {
 
@@ -12,5 +13,10 @@ class Error : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
+
+namespace detail {
+/// The what() of the exception being handled (call inside a catch block).
+std::string current_exception_text();
+}  // namespace detail
 
 }  // namespace gradcheck
