@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Build, then run every derivation check with the CLI and write the reports to
-# reports/ (gradcheck.json, gradcheck.md). Extra arguments go to `gradcheck run`,
+# reports/ (gradcheck.json, .md, .html and junit.xml). Extra arguments go to `gradcheck run`,
 # e.g. `ci/checks.sh --seed 7`.
 set -euo pipefail
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
