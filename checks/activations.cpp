@@ -12,15 +12,6 @@
 namespace gradcheck::checks {
 namespace {
 
-namespace w2v = word2vec;
-using Eigen::Index;
-using Eigen::MatrixXd;
-using Eigen::VectorXd;
-using runner::CaseSettings;
-using runner::CheckCase;
-using runner::Problem;
-using runner::ProblemKind;
-
 // Entries are kept this far from 0: leaky ReLU has its kink there (a central
 // difference straddling it measures neither side), and σ² = σ(1 − σ) holds
 // exactly at 0, so the "sigma_squared" control would be right there. The step

@@ -8,16 +8,6 @@
 namespace gradcheck::checks {
 namespace {
 
-namespace w2v = word2vec;
-using Eigen::Index;
-using Eigen::MatrixXd;
-using Eigen::VectorXd;
-using runner::Block;
-using runner::CaseSettings;
-using runner::CheckCase;
-using runner::Problem;
-using runner::ProblemKind;
-
 const char* const row_convention = "row convention: U is V x d, row w is u_w; s = U v_c; y = onehot(o)";
 
 VectorXd scalar(double v) { return VectorXd::Constant(1, v); }

@@ -14,14 +14,6 @@
 namespace gradcheck::checks {
 namespace {
 
-namespace w2v = word2vec;
-using Eigen::Index;
-using Eigen::MatrixXd;
-using Eigen::VectorXd;
-using runner::Block;
-using runner::CaseSettings;
-using runner::CheckCase;
-using runner::Problem;
 using w2v::sigmoid;
 
 const char* const row_convention =

@@ -8,10 +8,22 @@
 #include <vector>
 
 #include "gradcheck/random.hpp"
+#include "gradcheck/word2vec.hpp"
 #include "runner/case.hpp"
 #include "runner/settings.hpp"
 
 namespace gradcheck::checks {
+
+// The names every case definition uses.
+namespace w2v = word2vec;
+using Eigen::Index;
+using Eigen::MatrixXd;
+using Eigen::VectorXd;
+using runner::Block;
+using runner::CaseSettings;
+using runner::CheckCase;
+using runner::Problem;
+using runner::ProblemKind;
 
 /// A size drawn uniformly from an inclusive range.
 Eigen::Index draw(Rng& rng, const runner::Range& range);

@@ -15,15 +15,6 @@
 namespace gradcheck::checks {
 namespace {
 
-namespace w2v = word2vec;
-using Eigen::Index;
-using Eigen::MatrixXd;
-using Eigen::VectorXd;
-using runner::Block;
-using runner::CaseSettings;
-using runner::CheckCase;
-using runner::Problem;
-
 const char* const window_convention =
     "row convention: center_vectors and U are V x d, rows v_w and u_w; window of 2m outside words drawn uniformly "
     "(repeats allowed, c allowed); even trials: naive-softmax loss, odd trials: negative sampling with K samples "
