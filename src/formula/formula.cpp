@@ -105,33 +105,28 @@ runner::Problem sample(const std::shared_ptr<const Program>& program, Rng& rng, 
   for (const ControlDecl& c : program->controls) controls.push_back(claims_of(c.claims));
   const int function = program->function;
 
-  if (program->claim_kind == ClaimKind::value) {
-    // Nothing is differentiated: f is the reference value, the claim the claimed value.
-    problem.kind = runner::ProblemKind::value;
-    const Evaluation evaluation(program, point, Layout{});
-    const MatrixXd reference = evaluation(VectorXd(), {function}).front();
-    problem.layout = {{"loss", reference.rows(), reference.cols()}};
-    problem.f = [evaluation, function](const VectorXd& x) { return flat(evaluation(x, {function}).front()); };
-    const auto claim = [evaluation](std::vector<int> exprs) -> runner::Claim {
-      return [evaluation, exprs](const VectorXd& x) { return evaluation(x, exprs); };
-    };
-    problem.claim = claim(claims_of({}));
-    for (const auto& c : controls) problem.controls.push_back(claim(c));
-    return problem;
-  }
-
-  Layout layout = layout_of(*program, *point);
-  problem.kind =
-      program->claim_kind == ClaimKind::grad ? runner::ProblemKind::gradient : runner::ProblemKind::elementwise;
-  problem.layout = layout.blocks;
-  problem.x.resize(runner::layout_size(layout.blocks));
-  Eigen::Index offset = 0;
-  for (const int param : layout.params) {
-    const MatrixXd& value = point->params[static_cast<std::size_t>(param)];
-    problem.x.segment(offset, value.size()) = value.reshaped();
-    offset += value.size();
+  // A value claim differentiates nothing: f is the reference value, the claim
+  // the claimed value, and x is empty. Otherwise x packs the parameters.
+  const bool value = program->claim_kind == ClaimKind::value;
+  Layout layout = value ? Layout{} : layout_of(*program, *point);
+  problem.kind = value                                    ? runner::ProblemKind::value
+                 : program->claim_kind == ClaimKind::grad ? runner::ProblemKind::gradient
+                                                          : runner::ProblemKind::elementwise;
+  if (!value) {
+    problem.layout = layout.blocks;
+    problem.x.resize(runner::layout_size(layout.blocks));
+    Eigen::Index offset = 0;
+    for (const int param : layout.params) {
+      const MatrixXd& v = point->params[static_cast<std::size_t>(param)];
+      problem.x.segment(offset, v.size()) = v.reshaped();
+      offset += v.size();
+    }
   }
   const Evaluation evaluation(program, point, std::move(layout));
+  if (value) {
+    const MatrixXd reference = evaluation(VectorXd(), {function}).front();
+    problem.layout = {{"loss", reference.rows(), reference.cols()}};
+  }
   problem.f = [evaluation, function](const VectorXd& x) { return flat(evaluation(x, {function}).front()); };
   const auto claim = [evaluation](std::vector<int> exprs) -> runner::Claim {
     return [evaluation, exprs](const VectorXd& x) { return evaluation(x, exprs); };
