@@ -49,6 +49,11 @@ struct Problem {
   Claim claim;
   /// The negative controls, in the order of CheckCase::controls.
   std::vector<Claim> controls;
+  /// Optional second opinion: the exact derivative of f at x by forward-mode
+  /// automatic differentiation of a scalar-templated f, packed like a claim
+  /// (gradient: n × 1; elementwise: the n diagonal entries as n × 1). Empty
+  /// for cases whose f is not templated.
+  std::function<Eigen::VectorXd(const Eigen::VectorXd& x)> exact;
 };
 
 struct Control {

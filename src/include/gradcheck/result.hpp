@@ -77,6 +77,18 @@ struct CheckResult {
   Eigen::MatrixXd numeric;
   Eigen::MatrixXd allowance;
   Eigen::MatrixXd estimate;  ///< error estimate per entry (0 where the first difference decided)
+
+  /// Second opinion, where f is templated on its scalar type: the derivative by
+  /// forward-mode automatic differentiation, laid out like `analytic`; empty
+  /// when there is none. It does not enter the verdict (the verdict is the
+  /// finite difference's); it shows whether the two references agree.
+  Eigen::MatrixXd exact;
+  /// max over judged entries of |exact − numeric| / allowance: above 1, the
+  /// finite difference and the exact derivative disagree beyond the allowance.
+  double exact_vs_numeric = 0.0;
+  /// max over entries of |analytic − exact| / max(|analytic|, |exact|): the
+  /// claim's relative error against the exact derivative (0 where both are 0).
+  double exact_vs_analytic = 0.0;
 };
 
 }  // namespace gradcheck
