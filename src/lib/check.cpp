@@ -3,13 +3,20 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <atomic>
+#include <boost/random/normal_distribution.hpp>
 #include <cmath>
 #include <exception>
 #include <limits>
+#include <mutex>
+#include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include "differences.hpp"
 #include "gradcheck/error.hpp"
+#include "gradcheck/random.hpp"
 
 namespace gradcheck {
 
@@ -63,16 +70,10 @@ namespace detail {
 namespace {
 
 constexpr double nan = std::numeric_limits<double>::quiet_NaN();
-// Ridders' ladder (Numerical Recipes §5.7): shrink factor, levels, and the
-// growth of the tableau's differences at which extrapolation stops helping.
-constexpr double ladder_shrink = 1.4;
-constexpr int ladder_levels = 10;
-constexpr double ladder_safe = 2.0;
-// Across a kink F(h) − B(h) does not shrink with h; for smooth f it halves.
-constexpr double kink_ratio = 0.75;
-// An entry passed only thanks to an error estimate above this share of its
-// value is not resolved by the numerics: INCONCLUSIVE, not PASS.
-constexpr double resolution = 1e-2;
+// Evaluations a check needs besides the differences: f(x) and the noise probe.
+constexpr long fixed_evaluations = 7;
+// Coordinates handed to a worker at a time.
+constexpr Eigen::Index chunk = 32;
 
 void validate(const CheckOptions& o) {
   const auto positive = [](double v) { return std::isfinite(v) && v > 0.0; };
@@ -88,6 +89,9 @@ void validate(const CheckOptions& o) {
   }
   if (!positive(o.ladder_step))
     throw Error(fmt::format("ladder_step must be a positive number, got {}", o.ladder_step));
+  if (o.samples < 1) throw Error(fmt::format("samples must be at least 1, got {}", o.samples));
+  if (o.budget < 1) throw Error(fmt::format("budget must be at least 1, got {}", o.budget));
+  if (o.threads < 0) throw Error(fmt::format("threads must be 0 (all cores) or more, got {}", o.threads));
 }
 
 CheckResult finish(CheckResult r, Verdict verdict, Failure why, std::string message) {
@@ -110,141 +114,166 @@ std::string entry_name(ClaimKind kind, Eigen::Index i, Eigen::Index j) {
   return fmt::format("({}, {})", i, j);
 }
 
-// Thrown out of the difference loops when f throws, to report it once.
-struct FunctionThrew {
-  std::string text;
+std::vector<Eigen::Index> block_sizes(Eigen::Index n, const CheckOptions& options) {
+  if (options.blocks.empty()) return {n};
+  Eigen::Index total = 0;
+  for (const Eigen::Index b : options.blocks) {
+    if (b < 0) throw Error(fmt::format("blocks has a negative size {}", b));
+    total += b;
+  }
+  if (total != n) throw Error(fmt::format("blocks add up to {} coordinates, but x has {}", total, n));
+  return options.blocks;
+}
+
+// The coordinates a sampled check judges: `samples` distinct ones drawn per
+// block (all of a smaller block), plus `entries`, in increasing order.
+std::vector<Eigen::Index> sampled_coordinates(Eigen::Index n, const CheckOptions& options) {
+  std::vector<Eigen::Index> chosen;
+  Eigen::Index offset = 0;
+  const std::vector<Eigen::Index> blocks = block_sizes(n, options);
+  for (std::size_t b = 0; b < blocks.size(); ++b) {
+    const Eigen::Index size = blocks[b];
+    if (size <= options.samples) {
+      for (Eigen::Index k = 0; k < size; ++k) chosen.push_back(offset + k);
+    } else {
+      // Floyd's algorithm: `samples` distinct draws without a size-n table.
+      Rng rng = trial_rng(options.seed, "sampled", b);
+      std::vector<Eigen::Index> picked;
+      for (Eigen::Index k = size - options.samples; k < size; ++k) {
+        const Eigen::Index t = random_index(rng, 0, k);
+        picked.push_back(std::find(picked.begin(), picked.end(), t) == picked.end() ? t : k);
+      }
+      for (const Eigen::Index k : picked) chosen.push_back(offset + k);
+    }
+    offset += size;
+  }
+  for (const Eigen::Index e : options.entries) {
+    if (e < 0 || e >= n) throw Error(fmt::format("entries names coordinate {}, but x has {} (0..{})", e, n, n - 1));
+    chosen.push_back(e);
+  }
+  std::sort(chosen.begin(), chosen.end());
+  chosen.erase(std::unique(chosen.begin(), chosen.end()), chosen.end());
+  return chosen;
+}
+
+int thread_count(const CheckOptions& options, Eigen::Index columns) {
+  const unsigned cores = std::max(1U, std::thread::hardware_concurrency());
+  const long wanted = options.threads == 0 ? static_cast<long>(cores) : options.threads;
+  const long chunks = (columns + chunk - 1) / chunk;
+  return static_cast<int>(std::max(1L, std::min(wanted, chunks)));
+}
+
+// Direction k of a directional check: N(0, 1) entries scaled by max(1, |x_j|).
+void draw_direction(const CheckOptions& options, long k, const Eigen::VectorXd& x, Eigen::VectorXd& v) {
+  Rng rng = trial_rng(options.seed, "direction", static_cast<std::uint64_t>(k));
+  boost::random::normal_distribution<double> normal;
+  v.resize(x.size());
+  for (Eigen::Index j = 0; j < x.size(); ++j) v(j) = normal(rng) * std::max(1.0, std::abs(x(j)));
+}
+
+// The judged state of a check: matrices (outputs × columns) and judgements.
+struct Table {
+  Eigen::MatrixXd numeric, allowance, estimate;
+  std::vector<EntryJudgement> judged;
+  Table(Eigen::Index m, Eigen::Index columns)
+      : numeric(m, columns),
+        allowance(m, columns),
+        estimate(Eigen::MatrixXd::Zero(m, columns)),
+        judged(static_cast<std::size_t>(m * columns)) {}
+  AxisOutput column(Eigen::Index c) { return {numeric, allowance, estimate, judged, c}; }
+  bool fails(Eigen::Index m, Eigen::Index c) const {
+    for (Eigen::Index i = 0; i < m; ++i) {
+      if (judged[static_cast<std::size_t>(c * m + i)].verdict == Verdict::fail) return true;
+    }
+    return false;
+  }
 };
 
-// f at x with coordinate j moved, in a working copy of x that is restored.
-class Perturber {
- public:
-  Perturber(const VectorFunction& f, const Eigen::VectorXd& x, Precision precision, long& evaluations)
-      : f_(f), x_(x), precision_(precision), evaluations_(evaluations) {}
-
-  double eps() const {
-    return precision_ == Precision::single_precision ? std::numeric_limits<float>::epsilon()
-                                                     : std::numeric_limits<double>::epsilon();
-  }
-
-  // The step nearest to `h` for which x_j ± step are exact in f's precision.
-  double exact_step(Eigen::Index j, double h) const {
-    const double xj = x_(j);
-    if (precision_ == Precision::single_precision) {
-      const volatile float up = static_cast<float>(xj) + static_cast<float>(h);
-      return static_cast<double>(up - static_cast<float>(xj));
-    }
-    const volatile double up = xj + h;
-    return up - xj;
-  }
-
-  void at(Eigen::Index j, double offset, Eigen::VectorXd& out) {
-    const double xj = x_(j);
-    x_(j) = xj + offset;
-    ++evaluations_;
-    try {
-      f_(x_, out);
-    } catch (...) {
-      x_(j) = xj;
-      throw FunctionThrew{fmt::format("f threw at x ± h e_{}: {}", j, current_exception_text())};
-    }
-    x_(j) = xj;
-  }
-
- private:
-  const VectorFunction& f_;
-  Eigen::VectorXd x_;
-  Precision precision_;
-  long& evaluations_;
-};
-
-// Ridders' extrapolation of column j: the derivative of every output and an
-// estimate of its error (Numerical Recipes §5.7, per output).
-void ridders(Perturber& p, Eigen::Index j, double x_scale, double ladder_step, Eigen::Index m, Eigen::VectorXd& best,
-             Eigen::VectorXd& error) {
-  std::vector<std::vector<Eigen::VectorXd>> table(ladder_levels, std::vector<Eigen::VectorXd>(ladder_levels));
-  Eigen::VectorXd fp;
-  Eigen::VectorXd fm;
-  const auto difference = [&](double h_wanted, Eigen::VectorXd& out) {
-    const double h = p.exact_step(j, h_wanted);
-    p.at(j, h, fp);
-    p.at(j, -h, fm);
-    out = (fp - fm) / (2.0 * h);
-  };
-  best = Eigen::VectorXd::Constant(m, nan);
-  error = Eigen::VectorXd::Constant(m, HUGE_VAL);
-  double h = ladder_step * x_scale;
-  difference(h, table[0][0]);
-  for (int i = 1; i < ladder_levels; ++i) {
-    h /= ladder_shrink;
-    difference(h, table[0][i]);
-    if (!table[0][i].allFinite()) break;
-    double factor = ladder_shrink * ladder_shrink;
-    for (int k = 1; k <= i; ++k) {
-      table[k][i] = (table[k - 1][i] * factor - table[k - 1][i - 1]) / (factor - 1.0);
-      factor *= ladder_shrink * ladder_shrink;
-      const Eigen::VectorXd e =
-          (table[k][i] - table[k - 1][i]).cwiseAbs().cwiseMax((table[k][i] - table[k - 1][i - 1]).cwiseAbs());
-      for (Eigen::Index o = 0; o < m; ++o) {
-        if (e(o) <= error(o)) {
-          error(o) = e(o);
-          best(o) = table[k][i](o);
+// Judges the coordinates `columns` (all of x when empty) on `threads` workers,
+// each with its own copy of x. Every coordinate is judged the same way
+// whichever worker takes it, so the result does not depend on the count. If f
+// throws, the error of the lowest coordinate at which it threw is rethrown,
+// as a single worker would.
+void judge_coordinates(const VectorFunction& f, const Eigen::VectorXd& x, Precision precision,
+                       const std::vector<Eigen::Index>& columns, const Eigen::MatrixXd& analytic,
+                       const Eigen::VectorXd& fx, const Eigen::VectorXd& rounding, const CheckOptions& options,
+                       ClaimKind kind, Table& table, long& evaluations) {
+  const Eigen::Index count = columns.empty() ? x.size() : static_cast<Eigen::Index>(columns.size());
+  const int threads = thread_count(options, count);
+  std::atomic<Eigen::Index> next{0};
+  std::atomic<Eigen::Index> threw_at{std::numeric_limits<Eigen::Index>::max()};
+  std::mutex threw_mutex;
+  std::string threw_text;
+  std::vector<long> counts(static_cast<std::size_t>(threads), 0);
+  const auto work = [&](int id) {
+    Worker worker(f, x, precision, fx.size());
+    Axis axis;
+    for (;;) {
+      const Eigen::Index begin = next.fetch_add(chunk);
+      if (begin >= count || begin > threw_at.load()) break;
+      for (Eigen::Index c = begin; c < std::min(count, begin + chunk); ++c) {
+        const Eigen::Index j = columns.empty() ? c : columns[static_cast<std::size_t>(c)];
+        axis.coordinate = j;
+        axis.scale = std::max(1.0, std::abs(x(j)));
+        axis.label = entry_name(kind, 0, j);
+        try {
+          judge_axis(worker, axis, analytic.col(c), fx, rounding, options, kind, table.column(c));
+        } catch (const FunctionThrew& e) {
+          const std::lock_guard<std::mutex> lock(threw_mutex);
+          if (c < threw_at.load()) {
+            threw_at = c;
+            threw_text = e.text;
+          }
+          break;
         }
       }
     }
-    // Stop once the diagonal grows away from the best estimate for every output.
-    if (((table[i][i] - table[i - 1][i - 1]).cwiseAbs().array() >= ladder_safe * error.array()).all()) break;
+    counts[static_cast<std::size_t>(id)] = worker.evaluations;
+  };
+  if (threads == 1) {
+    work(0);
+  } else {
+    std::vector<std::jthread> pool;
+    for (int id = 0; id < threads; ++id) pool.emplace_back(work, id);
   }
+  for (const long c : counts) evaluations += c;
+  if (threw_at.load() != std::numeric_limits<Eigen::Index>::max()) throw FunctionThrew{threw_text};
 }
 
-// The rounding noise of f at x, per output, measured as in Moré & Wild,
-// "Estimating computational noise", SIAM J. Sci. Comput. 33(3), 2011: along a
-// direction, at steps so small that f is a polynomial there, the k-th
-// differences of f are rounding alone, and γ_k · mean((Δ^k f)²) estimates its
-// variance, γ_k = (k!)² / (2k)!. Needed because f is rounded relative to its
-// terms, which can be far above |f| (−s_o + logsumexp(s) ≈ 0 from scores of 10).
-// Six evaluations per check; 0 where the probe cannot be made.
-Eigen::VectorXd measured_noise(const VectorFunction& f, const Eigen::VectorXd& x, const Eigen::VectorXd& fx,
-                               long& evaluations) {
-  constexpr int half = 3;                    // points x + iδv, i = −3..3
-  constexpr int order = 4;                   // 4th differences: 3 samples
-  constexpr double gamma = 576.0 / 40320.0;  // (4!)² / 8!
-  constexpr double relative_step = 1e-6;
+// Narrows a failing direction down to the coordinates where the claim is
+// wrong: judges the halves of v's coordinate range and keeps a failing one,
+// until one coordinate is left or neither half fails on its own. Returns the
+// range [lo, hi) reached.
+std::pair<Eigen::Index, Eigen::Index> narrow(Worker& worker, const Eigen::VectorXd& v, const Eigen::MatrixXd& a,
+                                             const Eigen::VectorXd& fx, const Eigen::VectorXd& rounding,
+                                             const CheckOptions& options, ClaimKind kind, long direction) {
   const Eigen::Index m = fx.size();
-  std::vector<Eigen::VectorXd> values(2 * half + 1);
-  values[half] = fx;
-  Eigen::VectorXd direction(x.size());
-  for (Eigen::Index j = 0; j < x.size(); ++j) {
-    direction(j) = ((j % 2 == 0) ? 1.0 : -1.0) * relative_step * std::max(1.0, std::abs(x(j)));
-  }
-  try {
-    for (int i = -half; i <= half; ++i) {
-      if (i == 0) continue;
-      ++evaluations;
-      f(x + static_cast<double>(i) * direction, values[static_cast<std::size_t>(i + half)]);
-      if (values[static_cast<std::size_t>(i + half)].size() != m ||
-          !values[static_cast<std::size_t>(i + half)].allFinite()) {
-        return Eigen::VectorXd::Zero(m);
-      }
+  Table scratch(m, 1);
+  Eigen::VectorXd claimed(m);
+  Axis half;
+  half.direction = &v;
+  const auto fails = [&](Eigen::Index lo, Eigen::Index hi) {
+    half.lo = lo;
+    half.hi = hi;
+    half.label = fmt::format("direction {} on coordinates {}..{}", direction, lo, hi - 1);
+    claimed.noalias() = a.middleCols(lo, hi - lo) * v.segment(lo, hi - lo);
+    judge_axis(worker, half, claimed, fx, rounding, options, kind, scratch.column(0));
+    return scratch.fails(m, 0);
+  };
+  Eigen::Index lo = 0;
+  Eigen::Index hi = v.size();
+  while (hi - lo > 1) {
+    const Eigen::Index mid = lo + (hi - lo) / 2;
+    if (fails(lo, mid)) {
+      hi = mid;
+    } else if (fails(mid, hi)) {
+      lo = mid;
+    } else {
+      break;  // the error is spread over both halves: neither alone shows it
     }
-  } catch (...) {
-    return Eigen::VectorXd::Zero(m);
   }
-  for (int k = 0; k < order; ++k) {
-    for (std::size_t i = 0; i + 1 < values.size() - static_cast<std::size_t>(k); ++i) {
-      values[i] = values[i + 1] - values[i];
-    }
-  }
-  Eigen::VectorXd mean_square = Eigen::VectorXd::Zero(m);
-  const int samples = 2 * half + 1 - order;
-  for (int i = 0; i < samples; ++i) mean_square += values[static_cast<std::size_t>(i)].cwiseAbs2() / samples;
-  return (gamma * mean_square).cwiseSqrt();
+  return {lo, hi};
 }
-
-struct EntryJudgement {
-  Verdict verdict;
-  Failure why;
-  std::string detail;  // for inconclusive entries
-};
 
 }  // namespace
 
@@ -255,6 +284,10 @@ CheckResult check_impl(const VectorFunction& f, const MatrixFunction& claim, con
   r.options = options;
   const char* what = kind == ClaimKind::gradient ? "gradient" : "Jacobian";
   const Eigen::Index n = x.size();
+  const Plan planned = plan(n, options);
+  r.options.mode = planned.mode;
+  r.options.samples = planned.samples;
+  r.predicted_evaluations = planned.evaluations;
 
   Eigen::VectorXd fx;
   try {
@@ -284,7 +317,7 @@ CheckResult check_impl(const VectorFunction& f, const MatrixFunction& claim, con
                     fmt::format("gradient has shape {}x{}, expected {}x1 (one entry per coordinate of x)", a.rows(),
                                 a.cols(), n));
     }
-    a.transposeInPlace();
+    a.resize(1, n);  // a column and a row share the layout
   } else if (a.rows() != m || a.cols() != n) {
     return finish(std::move(r), Verdict::fail, Failure::wrong_shape,
                   fmt::format("Jacobian has shape {}x{}, expected {}x{} (outputs x inputs)", a.rows(), a.cols(), m, n));
@@ -298,207 +331,135 @@ CheckResult check_impl(const VectorFunction& f, const MatrixFunction& claim, con
     }
   }
 
-  Perturber p(f, x, precision, r.evaluations);
-  const double eps = p.eps();
-  r.analytic = a;
-  r.numeric.resize(m, n);
-  r.allowance.resize(m, n);
-  r.estimate = Eigen::MatrixXd::Zero(m, n);
-  std::vector<EntryJudgement> judged(static_cast<std::size_t>(m * n), {Verdict::pass, Failure::none, {}});
-  const auto at = [&](Eigen::Index i, Eigen::Index j) -> EntryJudgement& {
-    return judged[static_cast<std::size_t>(j * m + i)];
-  };
-  const auto floor = [&](double ai, double ni, double noise) {
-    return options.atol + options.rtol * std::max(std::abs(ai), std::abs(ni)) + options.noise_factor * noise;
-  };
-
-  // The first difference passes an entry only if it meets the allowance and
-  // resolves rtol: where its rounding noise dominates, the ladder's larger
-  // steps resolve more (a wrong claim could hide in that noise).
-  const auto decided_by_first = [&](Eigen::Index i, Eigen::Index j, double noise) {
-    const double ai = a(i, j);
-    const double ni = r.numeric(i, j);
-    return std::abs(ai - ni) <= r.allowance(i, j) &&
-           options.noise_factor * noise <= options.atol + options.rtol * std::max(std::abs(ai), std::abs(ni));
-  };
+  std::optional<Table> table;
   try {
-    // Step 1: one central difference per coordinate.
-    Eigen::MatrixXd f_plus(m, n);
-    Eigen::MatrixXd f_minus(m, n);
-    Eigen::VectorXd steps(n);
-    Eigen::VectorXd fp;
-    Eigen::VectorXd fm;
-    for (Eigen::Index j = 0; j < n; ++j) {
-      const double h = p.exact_step(j, options.step * std::max(1.0, std::abs(x(j))));
-      steps(j) = h;
-      if (!(h > 0.0) || !std::isfinite(h)) {
-        r.numeric.col(j).setConstant(nan);
-        f_plus.col(j).setConstant(nan);
-        f_minus.col(j).setConstant(nan);
-        for (Eigen::Index i = 0; i < m; ++i) {
-          at(i, j) = {Verdict::inconclusive, Failure::step_underflow,
-                      fmt::format("x[{}] = {} cannot be perturbed: x + h == x", j, x(j))};
-        }
-        continue;
-      }
-      p.at(j, h, fp);
-      p.at(j, -h, fm);
-      if (fp.size() != m || fm.size() != m) {
-        return finish(
-            std::move(r), Verdict::fail, Failure::wrong_shape,
-            fmt::format("f returned {} and {} outputs at x ± h e_{} but {} at x", fp.size(), fm.size(), j, m));
-      }
-      f_plus.col(j) = fp;
-      f_minus.col(j) = fm;
-      r.numeric.col(j) = (fp - fm) / (2.0 * h);
+    Worker worker(f, x, precision, m);
+    Eigen::VectorXd v;  // the probe's direction, then the directional check's
+    Axis along;
+    along.direction = &v;
+    along.hi = n;
+    if (planned.mode == Mode::directional) {
+      draw_direction(options, 0, x, v);
+    } else {
+      v.resize(n);
+      for (Eigen::Index j = 0; j < n; ++j) v(j) = (j % 2 == 0 ? 1.0 : -1.0) * std::max(1.0, std::abs(x(j)));
     }
-    const Eigen::VectorXd rounding = measured_noise(f, x, fx, r.evaluations);
-    Eigen::VectorXd fp2;
-    Eigen::VectorXd fm2;
-    for (Eigen::Index j = 0; j < n; ++j) {
-      const double h = steps(j);
-      if (at(0, j).why == Failure::step_underflow) continue;
-      const double x_scale = std::max(1.0, std::abs(x(j)));
-      fp = f_plus.col(j);
-      fm = f_minus.col(j);
-      // f is taken to be rounded relative to intermediates of at least unit
-      // size: −s_o + logsumexp(s) ≈ 1e-11 at saturated scores still carries
-      // the rounding of scores near 30, which no probe along a line reveals
-      // (rounding a nearly linear function is a regular sawtooth).
-      const Eigen::VectorXd noise = (eps * fp.cwiseAbs().cwiseMax(fm.cwiseAbs()).cwiseMax(1.0)).cwiseMax(rounding) / h;
-      bool refine = false;
-      for (Eigen::Index i = 0; i < m; ++i) {
-        const double ni = r.numeric(i, j);
-        r.allowance(i, j) = floor(a(i, j), ni, noise(i));
-        if (!std::isfinite(ni)) {
-          at(i, j) = {Verdict::inconclusive, Failure::non_finite,
-                      fmt::format("f(x ± h e_{}) is not finite: {}", j, ni)};
-        } else if (!decided_by_first(i, j, noise(i))) {
-          refine = true;
-        }
-      }
-      if (!refine) continue;
+    const Eigen::VectorXd rounding = measured_noise(worker, along, fx);
+    r.evaluations += worker.evaluations;
+    worker.evaluations = 0;
 
-      // Step 2: a kink within the step, else Ridders' extrapolation.
-      p.at(j, 2.0 * h, fp2);
-      p.at(j, -2.0 * h, fm2);
-      Eigen::VectorXd best;
-      Eigen::VectorXd error;
-      bool extrapolated = false;
-      for (Eigen::Index i = 0; i < m; ++i) {
-        const double ai = a(i, j);
-        if (at(i, j).verdict != Verdict::pass || decided_by_first(i, j, noise(i))) continue;
-        const double forward = (fp(i) - fx(i)) / h;
-        const double backward = (fx(i) - fm(i)) / h;
-        const double forward2 = (fp2(i) - fx(i)) / (2.0 * h);
-        const double backward2 = (fx(i) - fm2(i)) / (2.0 * h);
-        const double gap = std::abs(forward - backward);
-        if (std::isfinite(gap) && gap > kink_ratio * std::abs(forward2 - backward2) &&
-            gap > 4.0 * options.noise_factor * noise(i) &&
-            gap > options.rtol * std::max(std::abs(forward), std::abs(backward))) {
-          const double widen = r.allowance(i, j) + std::abs(forward2 - forward) + std::abs(backward2 - backward);
-          const double lo = std::min(forward, backward) - widen;
-          const double hi = std::max(forward, backward) + widen;
-          if (ai >= lo && ai <= hi) {
-            at(i, j) = {Verdict::inconclusive, Failure::kink,
-                        fmt::format("kink within the step at {}: one-sided slopes {:.6g} and {:.6g}",
-                                    entry_name(kind, i, j), backward, forward)};
-            continue;
-          }
-          // Outside both one-sided slopes: wrong on either side of the kink.
-          r.numeric(i, j) = ai < lo ? std::min(forward, backward) : std::max(forward, backward);
-          r.allowance(i, j) = widen;
-          at(i, j) = {Verdict::fail, Failure::wrong_value, {}};
-          continue;
-        }
-        if (!extrapolated) {
-          ridders(p, j, x_scale, options.ladder_step, m, best, error);
-          extrapolated = true;
-        }
-        if (!std::isfinite(best(i)) || !std::isfinite(error(i))) {
-          at(i, j) = {Verdict::inconclusive, Failure::non_finite,
-                      fmt::format("the differences of {} are not finite", entry_name(kind, i, j))};
-          continue;
-        }
-        r.numeric(i, j) = best(i);
-        r.estimate(i, j) = error(i);
-        // Ridders' value comes from steps up to 1.4^9 ≈ 21 times larger than h, whose
-        // rounding noise is that much smaller (and is measured by its estimate).
-        const double ladder_min = options.ladder_step * x_scale / std::pow(ladder_shrink, ladder_levels - 1);
-        // Its rounding is also measured by the estimate, so the a-priori noise
-        // enters once (factor 1), not noise_factor times.
-        const double base = options.atol + options.rtol * std::max(std::abs(ai), std::abs(best(i))) +
-                            noise(i) * std::min(1.0, h / ladder_min);
-        const double with_estimate = base + options.estimate_factor * error(i);
-        r.allowance(i, j) = with_estimate;
-        const double gap_ai = std::abs(ai - best(i));
-        if (gap_ai <= base) {
-          at(i, j) = {Verdict::pass, Failure::none, {}};
-        } else if (gap_ai <= with_estimate) {
-          if (options.estimate_factor * error(i) <= resolution * std::max(std::abs(ai), std::abs(best(i)))) {
-            at(i, j) = {Verdict::pass, Failure::none, {}};
-          } else {
-            at(i, j) = {Verdict::inconclusive, Failure::unresolved,
-                        fmt::format("{}: error estimate {:.2e} of the numeric derivative {:.6g} exceeds 1% of it",
-                                    entry_name(kind, i, j), error(i), best(i))};
-          }
-        } else if (best(i) == 0.0 && std::abs(ai) * options.ladder_step * x_scale <=
-                                         options.noise_factor * eps * std::max(1.0, std::abs(fx(i)))) {
-          // f did not change at all, even over the largest step, and the claim
-          // predicts a change below the rounding of any O(1) intermediate
-          // (−s_o + logsumexp(s) ≡ 0 at saturated scores): unresolvable.
-          at(i, j) = {Verdict::inconclusive, Failure::unresolved,
-                      fmt::format("{}: f does not change with x[{}]; the claimed {:.3g} is below its resolution",
-                                  entry_name(kind, i, j), j, ai)};
-        } else {
-          at(i, j) = {Verdict::fail, Failure::wrong_value, {}};
+    if (planned.mode == Mode::directional) {
+      const long k = planned.samples;
+      table.emplace(m, k + 1);
+      r.analytic.resize(m, k + 1);
+      Eigen::Index guilty = -1;
+      for (long d = 0; d < k; ++d) {
+        if (d > 0) draw_direction(options, d, x, v);
+        along.label = fmt::format("direction {}", d);
+        r.analytic.col(d).noalias() = a * v;
+        r.inputs.push_back(-1);
+        judge_axis(worker, along, r.analytic.col(d), fx, rounding, options, kind, table->column(d));
+        if (guilty < 0 && r.narrowed_lo < 0 && table->fails(m, d)) {
+          const auto [lo, hi] = narrow(worker, v, a, fx, rounding, options, kind, d);
+          r.narrowed_lo = lo;
+          r.narrowed_hi = hi;
+          if (hi - lo == 1) guilty = lo;
         }
       }
+      if (guilty >= 0) {
+        // Judge the guilty coordinate as a full check would: the named entry.
+        Axis coordinate;
+        coordinate.coordinate = guilty;
+        coordinate.scale = std::max(1.0, std::abs(x(guilty)));
+        coordinate.label = entry_name(kind, 0, guilty);
+        r.analytic.col(k) = a.col(guilty);
+        r.inputs.push_back(guilty);
+        judge_axis(worker, coordinate, r.analytic.col(k), fx, rounding, options, kind, table->column(k));
+      } else {
+        r.analytic.conservativeResize(m, k);
+        table->numeric.conservativeResize(m, k);
+        table->allowance.conservativeResize(m, k);
+        table->estimate.conservativeResize(m, k);
+        table->judged.resize(static_cast<std::size_t>(m * k));
+      }
+      r.evaluations += worker.evaluations;
+    } else {
+      v = Eigen::VectorXd();  // the probe is done: free its n entries
+      if (planned.mode == Mode::sampled) {
+        r.inputs = sampled_coordinates(n, options);
+        r.analytic.resize(m, static_cast<Eigen::Index>(r.inputs.size()));
+        for (std::size_t c = 0; c < r.inputs.size(); ++c) r.analytic.col(static_cast<Eigen::Index>(c)) = a.col(r.inputs[c]);
+        a = Eigen::MatrixXd();
+      } else {
+        r.analytic = std::move(a);
+      }
+      table.emplace(m, r.analytic.cols());
+      judge_coordinates(f, x, precision, r.inputs, r.analytic, fx, rounding, options, kind, *table, r.evaluations);
     }
   } catch (const FunctionThrew& e) {
+    r.analytic = Eigen::MatrixXd();
+    r.inputs.clear();
     return finish(std::move(r), Verdict::fail, Failure::exception, e.text);
   }
+  r.numeric = std::move(table->numeric);
+  r.allowance = std::move(table->allowance);
+  r.estimate = std::move(table->estimate);
+  const std::vector<EntryJudgement>& judged = table->judged;
 
   // The verdict: FAIL beats INCONCLUSIVE beats PASS.
   const EntryJudgement* first_inconclusive = nullptr;
   bool any_fail = false;
-  for (Eigen::Index j = 0; j < n; ++j) {
+  const Eigen::Index columns = r.analytic.cols();
+  for (Eigen::Index c = 0; c < columns; ++c) {
     for (Eigen::Index i = 0; i < m; ++i) {
-      const EntryJudgement& e = at(i, j);
+      const EntryJudgement& e = judged[static_cast<std::size_t>(c * m + i)];
       if (e.verdict == Verdict::inconclusive) {
         ++r.inconclusive_entries;
         if (first_inconclusive == nullptr) first_inconclusive = &e;
         continue;
       }
-      any_fail = any_fail || e.verdict == Verdict::fail;
-      const double ai = a(i, j);
-      const double ni = r.numeric(i, j);
+      const bool failed = e.verdict == Verdict::fail;
+      any_fail = any_fail || failed;
+      const double ai = r.analytic(i, c);
+      const double ni = r.numeric(i, c);
       const double err = std::abs(ai - ni);
       const double scale = std::max(std::abs(ai), std::abs(ni));
       r.max_abs_error = std::max(r.max_abs_error, err);
-      const double allowance = r.allowance(i, j);
+      const double allowance = r.allowance(i, c);
       // Entries resolved to rtol only: where the relative term is at least half
       // the allowance (not an entry judged by noise, estimate or atol).
       if (scale > 0.0 && 2.0 * options.rtol * scale >= allowance)
         r.max_rel_error = std::max(r.max_rel_error, err / scale);
       const double ratio = allowance > 0.0 ? err / allowance : (err > 0.0 ? HUGE_VAL : 0.0);
-      if (r.worst_input < 0 || ratio > r.worst_ratio) {
+      // A named coordinate beats a direction when both fail: it says where.
+      const Eigen::Index input = r.inputs.empty() ? c : r.inputs[static_cast<std::size_t>(c)];
+      const bool named_failure = failed && input >= 0;
+      const bool worst_named = r.worst_input >= 0 && r.worst_ratio > 1.0;
+      if (r.worst_input < 0 && r.worst_direction < 0 ? true
+          : named_failure != worst_named              ? named_failure
+                                                      : ratio > r.worst_ratio) {
         r.worst_ratio = ratio;
         r.worst_output = i;
-        r.worst_input = j;
+        r.worst_input = input;
+        r.worst_direction = input < 0 ? c : -1;
         r.worst_analytic = ai;
         r.worst_numeric = ni;
         r.worst_error = err;
         r.worst_allowance = allowance;
-        r.worst_estimate = r.estimate(i, j);
+        r.worst_estimate = r.estimate(i, c);
       }
     }
   }
   if (any_fail) {
+    std::string where = r.worst_input >= 0 ? entry_name(kind, r.worst_output, r.worst_input)
+                                           : fmt::format("along direction {}", r.worst_direction);
+    if (r.worst_input < 0 && r.narrowed_lo >= 0) {
+      where += fmt::format(" (narrowed to coordinates {}..{}: the error is spread over them)", r.narrowed_lo,
+                           r.narrowed_hi - 1);
+    }
     return finish(std::move(r), Verdict::fail, Failure::wrong_value,
                   fmt::format("{} entry {}: analytic {:.10g} vs numeric {:.10g}, error {:.3e} > allowance {:.3e}", what,
-                              entry_name(kind, r.worst_output, r.worst_input), r.worst_analytic, r.worst_numeric,
-                              r.worst_error, r.worst_allowance));
+                              where, r.worst_analytic, r.worst_numeric, r.worst_error, r.worst_allowance));
   }
   if (first_inconclusive != nullptr) {
     return finish(
@@ -509,6 +470,49 @@ CheckResult check_impl(const VectorFunction& f, const MatrixFunction& claim, con
 }
 
 }  // namespace detail
+
+const char* to_string(Mode mode) noexcept {
+  switch (mode) {
+    case Mode::full:
+      return "full";
+    case Mode::sampled:
+      return "sampled";
+    case Mode::directional:
+      return "directional";
+    case Mode::automatic:
+      return "auto";
+  }
+  return "unknown";
+}
+
+std::optional<Mode> parse_mode(std::string_view text) noexcept {
+  for (const Mode m : {Mode::full, Mode::sampled, Mode::directional, Mode::automatic}) {
+    if (text == to_string(m)) return m;
+  }
+  return std::nullopt;
+}
+
+Plan plan(Eigen::Index n, const CheckOptions& options) {
+  detail::validate(options);
+  const long coordinates = static_cast<long>(n);
+  switch (options.mode) {
+    case Mode::full:
+      return {Mode::full, coordinates, detail::fixed_evaluations + 2 * coordinates};
+    case Mode::sampled: {
+      const long count = static_cast<long>(detail::sampled_coordinates(n, options).size());
+      return {Mode::sampled, options.samples, detail::fixed_evaluations + 2 * count};
+    }
+    case Mode::directional:
+      return {Mode::directional, options.samples, detail::fixed_evaluations + 2 * options.samples};
+    case Mode::automatic:
+      break;
+  }
+  if (detail::fixed_evaluations + 2 * coordinates <= options.budget) {
+    return {Mode::full, coordinates, detail::fixed_evaluations + 2 * coordinates};
+  }
+  const long k = std::clamp((options.budget - detail::fixed_evaluations) / 2, 1L, options.samples);
+  return {Mode::directional, k, detail::fixed_evaluations + 2 * k};
+}
 
 CheckResult compare_values(const Eigen::VectorXd& reference, const Eigen::VectorXd& claimed,
                            const CheckOptions& options) {

@@ -34,6 +34,15 @@
 // The check's verdict is FAIL if any entry fails (or the claim has the wrong
 // shape, is not finite, or throws), else INCONCLUSIVE if any entry is, else PASS.
 //
+// MODES (CheckOptions::mode). `full` judges every coordinate j as above;
+// `sampled` a random subset of them. `directional` replaces e_j by random
+// Gaussian directions v (entries N(0,1)·max(1, |x_j|)): the claimed ∇f·v is
+// judged against the same differences of t ↦ f(x + t v) (step `step`, no
+// exact-step rounding), under the same pass condition with a_ij = (∇f_i)·v.
+// A failing direction is narrowed down by bisection: the halves of v's
+// coordinates are judged the same way until one coordinate remains, which is
+// then judged as in `full`, so the report names a guilty entry.
+//
 // Defaults (options.hpp) were chosen by measurement: `gradcheck calibrate`
 // runs every derivation case at points scaled by 0.01, 1 and 30 and reports
 // false failures, inconclusive points and the sensitivity (the smallest
@@ -63,6 +72,18 @@ enum class Precision { double_precision, single_precision };
 CheckResult check_impl(const VectorFunction& f, const MatrixFunction& claim, const Eigen::VectorXd& x,
                        const CheckOptions& options, ClaimKind kind, Precision precision);
 }  // namespace detail
+
+/// What a check of n coordinates under `options` will do: the mode
+/// (Mode::automatic resolved), the samples it draws, and the evaluations of f
+/// it needs at least (1 at x, 6 for the noise probe, 2 per coordinate or
+/// direction; refinement adds up to 24 per coordinate or direction that the
+/// first difference does not decide). Throws gradcheck::Error on bad options.
+struct Plan {
+  Mode mode = Mode::full;
+  long samples = 0;
+  long evaluations = 0;
+};
+Plan plan(Eigen::Index n, const CheckOptions& options);
 
 /// Default options for a function computed in precision `Scalar`.
 template <class Scalar>

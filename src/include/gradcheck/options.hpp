@@ -1,7 +1,33 @@
 // gradcheck/options.hpp: the knobs of one gradient check.
 #pragma once
 
+#include <Eigen/Core>
+#include <cstdint>
+#include <optional>
+#include <string_view>
+#include <vector>
+
 namespace gradcheck {
+
+/// Which derivatives a check compares (CheckOptions::mode).
+enum class Mode {
+  /// Every coordinate: 2 evaluations of f per coordinate (more only where the
+  /// first difference does not decide). Exact per entry, cost O(n) evaluations.
+  full,
+  /// `samples` random coordinates per parameter block (`blocks`), plus `entries`.
+  sampled,
+  /// `samples` random Gaussian directions v: ∇f·v against the difference
+  /// quotient of t ↦ f(x + t v). O(samples) evaluations whatever n; a failure is
+  /// narrowed down (bisecting the coordinates of v) to a named coordinate.
+  directional,
+  /// `full` if its predicted evaluations fit in `budget`, else `directional`
+  /// with as many directions as fit (at least one; see gradcheck::plan).
+  automatic,
+};
+/// "full", "sampled", "directional", "auto".
+const char* to_string(Mode mode) noexcept;
+/// The inverse of to_string; nullopt for any other text.
+std::optional<Mode> parse_mode(std::string_view text) noexcept;
 
 /// Options of check_gradient / check_jacobian. The same names are used by the
 /// CLI flags (`--step`), the fixture keys (`step = ...`) and the report fields.
@@ -29,6 +55,24 @@ struct CheckOptions {
   double estimate_factor = 4.0;
   /// Relative initial step of Ridders' ladder (shrunk by 1.4 per level).
   double ladder_step = 1e-3;
+
+  /// Which derivatives to compare; see Mode.
+  Mode mode = Mode::full;
+  /// sampled: coordinates drawn per block; directional: directions drawn.
+  long samples = 8;
+  /// auto: the most evaluations of f the check may plan for.
+  long budget = 100000;
+  /// Worker threads for full and sampled checks, each perturbing its own copy
+  /// of x (f must then be safe to call concurrently, as pure functions are).
+  /// 0: all cores. Results do not depend on it. Directional checks use one.
+  int threads = 0;
+  /// Seed of the sampled coordinates and of the directions.
+  std::uint64_t seed = 0;
+  /// sampled: sizes of the parameter blocks x is made of, in order (e.g.
+  /// {d, V·d} for v_c and U); empty means one block of all of x.
+  std::vector<Eigen::Index> blocks;
+  /// sampled: coordinates always checked besides the drawn ones.
+  std::vector<Eigen::Index> entries;
 
   /// Defaults for functions computed in single precision (float): steps and
   /// allowances follow ε = 2^-23 (step = ε^(1/3) ≈ 4.9e-3; rtol 1e-4 keeps the

@@ -4,6 +4,7 @@
 #include <Eigen/Core>
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include "gradcheck/options.hpp"
 
@@ -51,9 +52,12 @@ struct CheckResult {
   double max_rel_error = 0.0;
 
   /// The worst judged entry: the one with the largest error / allowance.
-  /// For a gradient, worst_output is 0 and worst_input the coordinate.
+  /// For a gradient, worst_output is 0 and worst_input the coordinate. When
+  /// the worst is a direction (directional mode, not narrowed to a coordinate),
+  /// worst_input is −1 and worst_direction its number.
   Eigen::Index worst_output = -1;
   Eigen::Index worst_input = -1;
+  Eigen::Index worst_direction = -1;
   double worst_analytic = 0.0;
   double worst_numeric = 0.0;
   double worst_error = 0.0;
@@ -66,12 +70,26 @@ struct CheckResult {
   /// Entries that could not be judged (kinks, noise), counted not judged.
   long inconclusive_entries = 0;
 
-  /// The options that were applied (the tolerance of the verdict).
+  /// The options that were applied (the tolerance of the verdict); `mode` is
+  /// the one used (never Mode::automatic).
   CheckOptions options;
-  /// Number of calls to f made by the check.
+  /// Number of calls to f made by the check, and the number predicted up
+  /// front (gradcheck::plan; refinement can add to it).
   long evaluations = 0;
+  long predicted_evaluations = 0;
 
-  /// Full matrices (outputs × inputs), for reports; empty when the comparison
+  /// What the columns of the matrices below stand for. Empty in full mode:
+  /// column j is coordinate j. Sampled: the coordinate of each column.
+  /// Directional: −1 for each direction's column (analytic = ∇f·v, numeric =
+  /// the difference quotient along v), then the coordinate a failing direction
+  /// was narrowed down to, if any.
+  std::vector<Eigen::Index> inputs;
+  /// Directional mode: the coordinates [lo, hi) a failing direction was
+  /// narrowed to (hi − lo == 1: one guilty entry); lo = hi = −1 otherwise.
+  Eigen::Index narrowed_lo = -1;
+  Eigen::Index narrowed_hi = -1;
+
+  /// Matrices (outputs × columns), for reports; empty when the comparison
   /// could not be made (wrong shape, exception).
   Eigen::MatrixXd analytic;
   Eigen::MatrixXd numeric;

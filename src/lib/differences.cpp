@@ -1,0 +1,326 @@
+#include "differences.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "gradcheck/error.hpp"
+
+namespace gradcheck::detail {
+namespace {
+
+constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+// Ridders' ladder (Numerical Recipes §5.7): shrink factor, levels, and the
+// growth of the tableau's differences at which extrapolation stops helping.
+constexpr double ladder_shrink = 1.4;
+constexpr int ladder_levels = 10;
+constexpr double ladder_safe = 2.0;
+// Across a kink F(h) − B(h) does not shrink with h; for smooth f it halves.
+constexpr double kink_ratio = 0.75;
+// An entry passed only thanks to an error estimate above this share of its
+// value is not resolved by the numerics: INCONCLUSIVE, not PASS.
+constexpr double resolution = 1e-2;
+
+std::string entry_label(ClaimKind kind, const Axis& axis, Eigen::Index i) {
+  if (axis.coordinate < 0) return kind == ClaimKind::jacobian ? fmt::format("output {} along {}", i, axis.label) : axis.label;
+  switch (kind) {
+    case ClaimKind::gradient:
+      return fmt::format("x[{}]", axis.coordinate);
+    case ClaimKind::value:
+      return fmt::format("[{}]", axis.coordinate);
+    case ClaimKind::jacobian:
+      break;
+  }
+  return fmt::format("({}, {})", i, axis.coordinate);
+}
+
+// Ridders' extrapolation along `axis`: the derivative of every output into
+// worker.best and an estimate of its error into worker.error.
+void ridders(Worker& w, const Axis& axis, double ladder_step, Eigen::Index m) {
+  auto& table = w.ladder;
+  table.resize(static_cast<std::size_t>(ladder_levels * ladder_levels));
+  const auto cell = [&](int k, int i) -> Eigen::VectorXd& {
+    return table[static_cast<std::size_t>(k * ladder_levels + i)];
+  };
+  const auto difference = [&](double h_wanted, Eigen::VectorXd& out) {
+    const double h = w.exact_step(axis, h_wanted);
+    w.at(axis, h, w.rp);
+    w.at(axis, -h, w.rm);
+    out = (w.rp - w.rm) / (2.0 * h);
+  };
+  w.best.setConstant(m, nan);
+  w.error.setConstant(m, HUGE_VAL);
+  double h = ladder_step * axis.scale;
+  difference(h, cell(0, 0));
+  for (int i = 1; i < ladder_levels; ++i) {
+    h /= ladder_shrink;
+    difference(h, cell(0, i));
+    if (!cell(0, i).allFinite()) break;
+    double factor = ladder_shrink * ladder_shrink;
+    for (int k = 1; k <= i; ++k) {
+      cell(k, i) = (cell(k - 1, i) * factor - cell(k - 1, i - 1)) / (factor - 1.0);
+      factor *= ladder_shrink * ladder_shrink;
+      for (Eigen::Index o = 0; o < m; ++o) {
+        const double e = std::max(std::abs(cell(k, i)(o) - cell(k - 1, i)(o)),
+                                  std::abs(cell(k, i)(o) - cell(k - 1, i - 1)(o)));
+        if (e <= w.error(o)) {
+          w.error(o) = e;
+          w.best(o) = cell(k, i)(o);
+        }
+      }
+    }
+    // Stop once the diagonal grows away from the best estimate for every output.
+    bool growing = true;
+    for (Eigen::Index o = 0; o < m && growing; ++o) {
+      growing = std::abs(cell(i, i)(o) - cell(i - 1, i - 1)(o)) >= ladder_safe * w.error(o);
+    }
+    if (growing) break;
+  }
+}
+
+}  // namespace
+
+Worker::Worker(const VectorFunction& f, const Eigen::VectorXd& x, Precision precision, Eigen::Index outputs)
+    : fp(outputs),
+      fm(outputs),
+      fp2(outputs),
+      fm2(outputs),
+      rp(outputs),
+      rm(outputs),
+      best(outputs),
+      error(outputs),
+      f_(f),
+      x_(x),
+      w_(x),
+      precision_(precision) {}
+
+double Worker::eps() const {
+  return precision_ == Precision::single_precision ? std::numeric_limits<float>::epsilon()
+                                                   : std::numeric_limits<double>::epsilon();
+}
+
+double Worker::exact_step(const Axis& axis, double h) const {
+  if (axis.coordinate < 0) return h;
+  const double xj = x_(axis.coordinate);
+  if (precision_ == Precision::single_precision) {
+    const volatile float up = static_cast<float>(xj) + static_cast<float>(h);
+    return static_cast<double>(up - static_cast<float>(xj));
+  }
+  const volatile double up = xj + h;
+  return up - xj;
+}
+
+void Worker::at(const Axis& axis, double offset, Eigen::VectorXd& out) {
+  ++evaluations;
+  const auto call = [&]() {
+    try {
+      f_(w_, out);
+    } catch (...) {
+      throw FunctionThrew{fmt::format("f threw at x ± h {}: {}", axis.move(), current_exception_text())};
+    }
+  };
+  if (axis.coordinate >= 0) {
+    const Eigen::Index j = axis.coordinate;
+    w_(j) = x_(j) + offset;
+    try {
+      call();
+    } catch (...) {
+      w_(j) = x_(j);
+      throw;
+    }
+    w_(j) = x_(j);
+    return;
+  }
+  const Eigen::Index len = axis.hi - axis.lo;
+  w_.segment(axis.lo, len) = x_.segment(axis.lo, len) + offset * axis.direction->segment(axis.lo, len);
+  try {
+    call();
+  } catch (...) {
+    w_.segment(axis.lo, len) = x_.segment(axis.lo, len);
+    throw;
+  }
+  w_.segment(axis.lo, len) = x_.segment(axis.lo, len);
+}
+
+// Moré & Wild, "Estimating computational noise", SIAM J. Sci. Comput. 33(3),
+// 2011: along a direction, at steps so small that f is a polynomial there, the
+// k-th differences of f are rounding alone, and γ_k · mean((Δ^k f)²) estimates
+// its variance, γ_k = (k!)² / (2k)!. Needed because f is rounded relative to its
+// terms, which can be far above |f| (−s_o + logsumexp(s) ≈ 0 from scores of 10).
+Eigen::VectorXd measured_noise(Worker& worker, const Axis& probe, const Eigen::VectorXd& fx) {
+  constexpr int half = 3;                    // points x + iδv, i = −3..3
+  constexpr int order = 4;                   // 4th differences: 3 samples
+  constexpr double gamma = 576.0 / 40320.0;  // (4!)² / 8!
+  constexpr double relative_step = 1e-6;
+  const Eigen::Index m = fx.size();
+  std::vector<Eigen::VectorXd> values(2 * half + 1);
+  values[half] = fx;
+  try {
+    for (int i = -half; i <= half; ++i) {
+      if (i == 0) continue;
+      Eigen::VectorXd& v = values[static_cast<std::size_t>(i + half)];
+      worker.at(probe, static_cast<double>(i) * relative_step, v);
+      if (v.size() != m || !v.allFinite()) return Eigen::VectorXd::Zero(m);
+    }
+  } catch (const FunctionThrew&) {
+    return Eigen::VectorXd::Zero(m);
+  }
+  for (int k = 0; k < order; ++k) {
+    for (std::size_t i = 0; i + 1 < values.size() - static_cast<std::size_t>(k); ++i) {
+      values[i] = values[i + 1] - values[i];
+    }
+  }
+  Eigen::VectorXd mean_square = Eigen::VectorXd::Zero(m);
+  const int samples = 2 * half + 1 - order;
+  for (int i = 0; i < samples; ++i) mean_square += values[static_cast<std::size_t>(i)].cwiseAbs2() / samples;
+  return (gamma * mean_square).cwiseSqrt();
+}
+
+void judge_axis(Worker& worker, const Axis& axis, const Eigen::Ref<const Eigen::VectorXd>& claimed,
+                const Eigen::VectorXd& fx, const Eigen::VectorXd& rounding, const CheckOptions& options,
+                ClaimKind kind, const AxisOutput& out) {
+  const Eigen::Index m = fx.size();
+  const Eigen::Index c = out.column;
+  const auto judged = [&](Eigen::Index i) -> EntryJudgement& {
+    return out.judged[static_cast<std::size_t>(c * m + i)];
+  };
+  const double eps = worker.eps();
+  const double h = worker.exact_step(axis, options.step * axis.scale);
+  if (!(h > 0.0) || !std::isfinite(h)) {
+    out.numeric.col(c).setConstant(nan);
+    out.allowance.col(c).setConstant(nan);
+    for (Eigen::Index i = 0; i < m; ++i) {
+      judged(i) = {Verdict::inconclusive, Failure::step_underflow,
+                   fmt::format("{} cannot be perturbed: x + h == x", axis.label)};
+    }
+    return;
+  }
+
+  // Step 1: one central difference.
+  Eigen::VectorXd& fp = worker.fp;
+  Eigen::VectorXd& fm = worker.fm;
+  worker.at(axis, h, fp);
+  worker.at(axis, -h, fm);
+  if (fp.size() != m || fm.size() != m) {
+    throw FunctionThrew{fmt::format("f returned {} and {} outputs at x ± h {} but {} at x", fp.size(), fm.size(),
+                                    axis.move(), m)};
+  }
+  const auto floor = [&](double ai, double ni, double noise) {
+    return options.atol + options.rtol * std::max(std::abs(ai), std::abs(ni)) + options.noise_factor * noise;
+  };
+  // The first difference passes an entry only if it meets the allowance and
+  // resolves rtol: where its rounding noise dominates, the ladder's larger
+  // steps resolve more (a wrong claim could hide in that noise). A claimed 0
+  // where f did not change at all is decided too: nothing to resolve.
+  const auto decided_by_first = [&](Eigen::Index i, double noise) {
+    const double ai = claimed(i);
+    const double ni = out.numeric(i, c);
+    if (ai == 0.0 && fp(i) == fm(i)) return true;
+    return std::abs(ai - ni) <= out.allowance(i, c) &&
+           options.noise_factor * noise <= options.atol + options.rtol * std::max(std::abs(ai), std::abs(ni));
+  };
+  // f is taken to be rounded relative to intermediates of at least unit size:
+  // −s_o + logsumexp(s) ≈ 1e-11 at saturated scores still carries the rounding
+  // of scores near 30, which no probe along a line reveals (rounding a nearly
+  // linear function is a regular sawtooth).
+  const auto noise_of = [&](Eigen::Index i) {
+    return std::max(eps * std::max({std::abs(fp(i)), std::abs(fm(i)), 1.0}), rounding(i)) / h;
+  };
+  bool refine = false;
+  for (Eigen::Index i = 0; i < m; ++i) {
+    const double ni = (fp(i) - fm(i)) / (2.0 * h);
+    out.numeric(i, c) = ni;
+    out.estimate(i, c) = 0.0;
+    out.allowance(i, c) = floor(claimed(i), ni, noise_of(i));
+    judged(i) = {};
+    if (!std::isfinite(ni)) {
+      judged(i) = {Verdict::inconclusive, Failure::non_finite,
+                   fmt::format("f(x ± h {}) is not finite: {}", axis.move(), ni)};
+    } else if (!decided_by_first(i, noise_of(i))) {
+      refine = true;
+    }
+  }
+  if (!refine) return;
+
+  // Step 2: a kink within the step, else Ridders' extrapolation.
+  const Eigen::VectorXd& f2p = worker.fp2;
+  const Eigen::VectorXd& f2m = worker.fm2;
+  worker.at(axis, 2.0 * h, worker.fp2);
+  worker.at(axis, -2.0 * h, worker.fm2);
+  bool extrapolated = false;
+  for (Eigen::Index i = 0; i < m; ++i) {
+    const double ai = claimed(i);
+    const double noise = noise_of(i);
+    if (judged(i).verdict != Verdict::pass || decided_by_first(i, noise)) continue;
+    const double forward = (fp(i) - fx(i)) / h;
+    const double backward = (fx(i) - fm(i)) / h;
+    const double forward2 = (f2p(i) - fx(i)) / (2.0 * h);
+    const double backward2 = (fx(i) - f2m(i)) / (2.0 * h);
+    const double gap = std::abs(forward - backward);
+    if (std::isfinite(gap) && gap > kink_ratio * std::abs(forward2 - backward2) &&
+        gap > 4.0 * options.noise_factor * noise &&
+        gap > options.rtol * std::max(std::abs(forward), std::abs(backward))) {
+      const double widen = out.allowance(i, c) + std::abs(forward2 - forward) + std::abs(backward2 - backward);
+      const double lo = std::min(forward, backward) - widen;
+      const double hi = std::max(forward, backward) + widen;
+      if (ai >= lo && ai <= hi) {
+        judged(i) = {Verdict::inconclusive, Failure::kink,
+                     fmt::format("kink within the step at {}: one-sided slopes {:.6g} and {:.6g}",
+                                 entry_label(kind, axis, i), backward, forward)};
+        continue;
+      }
+      // Outside both one-sided slopes: wrong on either side of the kink.
+      out.numeric(i, c) = ai < lo ? std::min(forward, backward) : std::max(forward, backward);
+      out.allowance(i, c) = widen;
+      judged(i) = {Verdict::fail, Failure::wrong_value, {}};
+      continue;
+    }
+    if (!extrapolated) {
+      ridders(worker, axis, options.ladder_step, m);
+      extrapolated = true;
+    }
+    const double best = worker.best(i);
+    const double error = worker.error(i);
+    if (!std::isfinite(best) || !std::isfinite(error)) {
+      judged(i) = {Verdict::inconclusive, Failure::non_finite,
+                   fmt::format("the differences of {} are not finite", entry_label(kind, axis, i))};
+      continue;
+    }
+    out.numeric(i, c) = best;
+    out.estimate(i, c) = error;
+    // Ridders' value comes from steps up to 1.4^9 ≈ 21 times larger than h, whose
+    // rounding noise is that much smaller (and is measured by its estimate):
+    // the a-priori noise enters once (factor 1), scaled to the smallest step.
+    const double ladder_min = options.ladder_step * axis.scale / std::pow(ladder_shrink, ladder_levels - 1);
+    const double base = options.atol + options.rtol * std::max(std::abs(ai), std::abs(best)) +
+                        noise * std::min(1.0, h / ladder_min);
+    const double with_estimate = base + options.estimate_factor * error;
+    out.allowance(i, c) = with_estimate;
+    const double gap_ai = std::abs(ai - best);
+    if (gap_ai <= base) {
+      judged(i) = {};
+    } else if (gap_ai <= with_estimate) {
+      if (options.estimate_factor * error <= resolution * std::max(std::abs(ai), std::abs(best))) {
+        judged(i) = {};
+      } else {
+        judged(i) = {Verdict::inconclusive, Failure::unresolved,
+                     fmt::format("{}: error estimate {:.2e} of the numeric derivative {:.6g} exceeds 1% of it",
+                                 entry_label(kind, axis, i), error, best)};
+      }
+    } else if (best == 0.0 && std::abs(ai) * options.ladder_step * axis.scale <=
+                                  options.noise_factor * eps * std::max(1.0, std::abs(fx(i)))) {
+      // f did not change at all, even over the largest step, and the claim
+      // predicts a change below the rounding of any O(1) intermediate
+      // (−s_o + logsumexp(s) ≡ 0 at saturated scores): unresolvable.
+      judged(i) = {Verdict::inconclusive, Failure::unresolved,
+                   fmt::format("{}: f does not change along {}; the claimed {:.3g} is below its resolution",
+                               entry_label(kind, axis, i), axis.label, ai)};
+    } else {
+      judged(i) = {Verdict::fail, Failure::wrong_value, {}};
+    }
+  }
+}
+
+}  // namespace gradcheck::detail

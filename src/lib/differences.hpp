@@ -1,0 +1,94 @@
+// lib/differences.hpp (internal): the finite differences behind check_impl.
+// A Worker evaluates f along one axis (a coordinate, or a direction restricted
+// to a range of coordinates) in its own copy of x, perturbed in place and
+// restored; judge_axis applies the scheme and pass condition of check.hpp to
+// one axis: a first central difference, then (only where that does not decide)
+// a kink test and Ridders' extrapolation.
+#pragma once
+
+#include <Eigen/Core>
+#include <string>
+#include <vector>
+
+#include "gradcheck/check.hpp"
+
+namespace gradcheck::detail {
+
+/// One line through x: t ↦ x + t·e_j (coordinate ≥ 0), or t ↦ x + t·v on the
+/// coordinates [lo, hi) of the direction v.
+struct Axis {
+  Eigen::Index coordinate = -1;
+  const Eigen::VectorXd* direction = nullptr;
+  Eigen::Index lo = 0;
+  Eigen::Index hi = 0;
+  /// Steps are step·scale: max(1, |x_j|) for a coordinate, 1 for a direction
+  /// (whose entries carry the scale of x already).
+  double scale = 1.0;
+  /// For messages: "x[3]" or "direction 2".
+  std::string label;
+  /// The move, for messages: "e_3" or "v (direction 2)".
+  std::string move() const { return coordinate >= 0 ? "e_" + std::to_string(coordinate) : "v (" + label + ")"; }
+};
+
+/// Thrown when f throws, with where it threw, to be reported once.
+struct FunctionThrew {
+  std::string text;
+};
+
+/// Evaluates f along axes, in a private working copy of x. Not thread-safe:
+/// one per thread. No allocation per evaluation (beyond what f does).
+class Worker {
+ public:
+  Worker(const VectorFunction& f, const Eigen::VectorXd& x, Precision precision, Eigen::Index outputs);
+
+  /// Unit roundoff of f's precision.
+  double eps() const;
+  /// The step nearest to h along `axis` that f's precision represents exactly
+  /// (x_j ± step exact); for a direction, h itself.
+  double exact_step(const Axis& axis, double h) const;
+  /// f at x + offset·axis, into out.
+  void at(const Axis& axis, double offset, Eigen::VectorXd& out);
+
+  long evaluations = 0;
+
+  // Scratch reused across axes (sized to the number of outputs).
+  Eigen::VectorXd fp, fm, fp2, fm2, rp, rm, best, error;
+  std::vector<Eigen::VectorXd> ladder;  // Ridders' tableau, ladder_levels²
+
+ private:
+  const VectorFunction& f_;
+  const Eigen::VectorXd& x_;
+  Eigen::VectorXd w_;
+  Precision precision_;
+};
+
+/// How one entry was judged.
+struct EntryJudgement {
+  Verdict verdict = Verdict::pass;
+  Failure why = Failure::none;
+  std::string detail;  ///< for inconclusive entries
+};
+
+/// Where judge_axis writes: column `column` of the result's matrices and the
+/// entries' judgements (outputs × columns, column-major).
+struct AxisOutput {
+  Eigen::MatrixXd& numeric;
+  Eigen::MatrixXd& allowance;
+  Eigen::MatrixXd& estimate;
+  std::vector<EntryJudgement>& judged;
+  Eigen::Index column;
+};
+
+/// Judges the claimed derivative `claimed` (one per output) of f along `axis`
+/// under the pass condition of check.hpp. `fx` is f(x); `rounding` the
+/// measured noise of f per output. Throws FunctionThrew if f throws.
+void judge_axis(Worker& worker, const Axis& axis, const Eigen::Ref<const Eigen::VectorXd>& claimed,
+                const Eigen::VectorXd& fx, const Eigen::VectorXd& rounding, const CheckOptions& options,
+                ClaimKind kind, const AxisOutput& out);
+
+/// The rounding noise of f near x, per output (Moré & Wild's ECnoise along
+/// the direction `probe`, whose entries should be of the size of max(1, |x_j|));
+/// 0 where it cannot be measured. Six evaluations.
+Eigen::VectorXd measured_noise(Worker& worker, const Axis& probe, const Eigen::VectorXd& fx);
+
+}  // namespace gradcheck::detail
