@@ -68,9 +68,11 @@ it, the high-water mark reset just before the check by writing 5 to
 with a fallback of VmHWM - VmRSS without the reset, an over-estimate).
 
 Time limit: the child first times one bare evaluation and predicts the check's
-time (numpy loop: (2n + 1) f calls; torch full: 2n + 2 forward calls, a lower
-bound since torch's own per-coordinate overhead is left out; torch fast: 4
-forward + 4 gradient calls). If the prediction exceeds --time-limit it does not
+time (numpy loop: (2n + 1) f calls plus n times the loop's own cost per
+coordinate, measured on a constant f over 4000 coordinates; torch full: 2n + 2
+forward and 4 gradient calls plus n times torch's own cost per coordinate,
+measured with gradcheck on sum(x) over 1000 coordinates; torch fast: 4 forward +
+4 gradient calls, which leaves out torch's n-sized temporaries). If the prediction exceeds --time-limit it does not
 run the check and reports status "not run: predicted X s > time limit Y s"
 (--force runs it anyway). A check that runs past the limit is interrupted by
 SIGALRM and reported as "timeout" with the evaluations made so far; the parent
@@ -338,6 +340,59 @@ class PartialLoop(TimeLimit):
         self.done, self.numgrad = done, numgrad
 
 
+class _Trivial:
+    """A constant function of n0 coordinates: the loops' own cost per coordinate."""
+
+    def __init__(self, n0):
+        self.g = np.zeros(n0)
+
+    def loss(self, x):
+        return 0.0
+
+    def loss_and_grad(self, x):
+        return 0.0, self.g
+
+    def grad(self, x):
+        return self.g
+
+
+def numpy_loop_overhead(loss_only, n0=4000):
+    """Seconds per coordinate that the loop spends outside f (nditer, setstate, comparison)."""
+    best = float("inf")
+    for _ in range(3):
+        triv, x = _Trivial(n0), np.zeros(n0)
+        start = time.perf_counter()
+        run_numpy_loop(triv, x, lambda: triv.g, loss_only, {"f": 0, "g": 0})
+        best = min(best, time.perf_counter() - start)
+    return best / n0
+
+
+def torch_full_overhead(n0=1000):
+    """Seconds per coordinate that torch's slow gradcheck spends outside the forward's own work,
+    measured on f(t) = sum(t) (whose own cost is subtracted)."""
+    import warnings
+
+    class Sum(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, t):
+            return t.sum()
+
+        @staticmethod
+        def backward(ctx, grad_output):
+            return grad_output * torch.ones(n0, dtype=torch.float64)
+
+    x = torch.zeros(n0, dtype=torch.float64, requires_grad=True)
+    t_sum = mean_call_seconds(lambda: x.detach().sum(), min_seconds=0.05)
+    best = float("inf")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for _ in range(3):
+            start = time.perf_counter()
+            torch.autograd.gradcheck(Sum.apply, (x,), eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=False)
+            best = min(best, time.perf_counter() - start)
+    return max(0.0, best / n0 - 2 * t_sum)
+
+
 def child(args):
     torch.set_num_threads(args.threads)
     loss, V, d, peer = args.loss, args.V, args.d, args.peer
@@ -347,7 +402,7 @@ def child(args):
            "bare_seconds": None, "floor_ratio": None, "accuracy": None, "accuracy_median": None,
            "passed": None, "peak_rss_bytes": None, "param_bytes": 8 * n, "status": "ok",
            "time_limit": args.time_limit, "predicted_seconds": None, "seed": args.seed,
-           "threads": {"torch.get_num_threads": torch.get_num_threads(), "numpy_blas": blas_library()},
+           "threads": torch.get_num_threads(), "numpy_blas": blas_library(),
            "versions": {"python": sys.version.split()[0], "numpy": np.__version__, "torch": torch.__version__}}
     x, o, negatives = make_point(loss, V, d, args.seed)
     counter = {"f": 0, "g": 0}
@@ -358,8 +413,10 @@ def child(args):
         claimed = fns.grad(x)
         t_f = mean_call_seconds(lambda: fns.loss(x) if loss_only else fns.loss_and_grad(x))
         t_g = mean_call_seconds(lambda: fns.grad(x)) if loss_only else 0.0
-        predicted = (2 * n + 1) * t_f + t_g
-        rec["predicted_basis"] = f"(2n + 1) x {t_f:.3g} s per f call" + (f" + {t_g:.3g} s gradient" if loss_only else "")
+        over = numpy_loop_overhead(loss_only)
+        predicted = (2 * n + 1) * t_f + t_g + n * over
+        rec["predicted_basis"] = (f"(2n + 1) x {t_f:.3g} s per f call" + (f" + {t_g:.3g} s gradient" if loss_only else "")
+                                  + f" + n x {over:.3g} s loop overhead per coordinate")
         rec["f_interface"] = "loss only" if loss_only else "loss and gradient (homework interface)"
     else:
         fast = peer == "torch_fast"
@@ -409,9 +466,10 @@ def child(args):
             predicted = 4 * t_f + 4 * t_g
             rec["predicted_basis"] = f"4 x {t_f:.3g} s forward + 4 x {t_g:.3g} s gradient"
         else:
-            predicted = (2 * n + 2) * t_f + 4 * t_g
-            rec["predicted_basis"] = (f"(2n + 2) x {t_f:.3g} s forward + 4 x {t_g:.3g} s gradient; "
-                                      "a lower bound (torch's per-coordinate overhead left out)")
+            over = torch_full_overhead()
+            predicted = (2 * n + 2) * t_f + 4 * t_g + n * over
+            rec["predicted_basis"] = (f"(2n + 2) x {t_f:.3g} s forward + 4 x {t_g:.3g} s gradient + n x {over:.3g} s "
+                                      "torch's own overhead per coordinate (measured on sum(x), n = 1000)")
     rec["predicted_seconds"] = predicted
     if predicted > args.time_limit and not args.force:
         rec["status"] = f"not run: predicted {predicted:.3g} s > time limit {args.time_limit:g} s"

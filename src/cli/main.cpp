@@ -208,6 +208,8 @@ std::string setting_flags_given(const po::variables_map& vm) {
     std::string text;
     if (const auto* d = boost::any_cast<double>(&value)) text = fmt::format("{}", *d);
     if (const auto* i = boost::any_cast<int>(&value)) text = std::to_string(*i);
+    if (const auto* l = boost::any_cast<long>(&value)) text = std::to_string(*l);
+    if (const auto* m = boost::any_cast<Mode>(&value)) text = to_string(*m);
     if (const auto* r = boost::any_cast<runner::Range>(&value)) text = runner::to_string(*r);
     flags += fmt::format(" --{} {}", name, text);
   });

@@ -205,6 +205,7 @@ void judge_coordinates(const VectorFunction& f, const Eigen::VectorXd& x, Precis
   std::mutex threw_mutex;
   std::string threw_text;
   std::vector<long> counts(static_cast<std::size_t>(threads), 0);
+  const Eigen::VectorXd row_scale = analytic.cwiseAbs().rowwise().maxCoeff();
   const auto work = [&](int id) {
     Worker worker(f, x, precision, fx.size());
     Axis axis;
@@ -217,7 +218,7 @@ void judge_coordinates(const VectorFunction& f, const Eigen::VectorXd& x, Precis
         axis.scale = std::max(1.0, std::abs(x(j)));
         axis.label = entry_name(kind, 0, j);
         try {
-          judge_axis(worker, axis, analytic.col(c), fx, rounding, options, kind, table.column(c));
+          judge_axis(worker, axis, analytic.col(c), row_scale, fx, rounding, options, kind, table.column(c));
         } catch (const FunctionThrew& e) {
           const std::lock_guard<std::mutex> lock(threw_mutex);
           if (c < threw_at.load()) {
@@ -245,7 +246,7 @@ void judge_coordinates(const VectorFunction& f, const Eigen::VectorXd& x, Precis
 // until one coordinate is left or neither half fails on its own. Returns the
 // range [lo, hi) reached.
 std::pair<Eigen::Index, Eigen::Index> narrow(Worker& worker, const Eigen::VectorXd& v, const Eigen::MatrixXd& a,
-                                             const Eigen::VectorXd& fx, const Eigen::VectorXd& rounding,
+                                             const Eigen::VectorXd& row_scale, const Eigen::VectorXd& fx, const Eigen::VectorXd& rounding,
                                              const CheckOptions& options, ClaimKind kind, long direction) {
   const Eigen::Index m = fx.size();
   Table scratch(m, 1);
@@ -257,7 +258,7 @@ std::pair<Eigen::Index, Eigen::Index> narrow(Worker& worker, const Eigen::Vector
     half.hi = hi;
     half.label = fmt::format("direction {} on coordinates {}..{}", direction, lo, hi - 1);
     claimed.noalias() = a.middleCols(lo, hi - lo) * v.segment(lo, hi - lo);
-    judge_axis(worker, half, claimed, fx, rounding, options, kind, scratch.column(0));
+    judge_axis(worker, half, claimed, row_scale, fx, rounding, options, kind, scratch.column(0));
     return scratch.fails(m, 0);
   };
   Eigen::Index lo = 0;
@@ -358,9 +359,10 @@ CheckResult check_impl(const VectorFunction& f, const MatrixFunction& claim, con
         along.label = fmt::format("direction {}", d);
         r.analytic.col(d).noalias() = a * v;
         r.inputs.push_back(-1);
-        judge_axis(worker, along, r.analytic.col(d), fx, rounding, options, kind, table->column(d));
+        const Eigen::VectorXd own_scale = r.analytic.col(d).cwiseAbs();
+        judge_axis(worker, along, r.analytic.col(d), own_scale, fx, rounding, options, kind, table->column(d));
         if (guilty < 0 && r.narrowed_lo < 0 && table->fails(m, d)) {
-          const auto [lo, hi] = narrow(worker, v, a, fx, rounding, options, kind, d);
+          const auto [lo, hi] = narrow(worker, v, a, own_scale, fx, rounding, options, kind, d);
           r.narrowed_lo = lo;
           r.narrowed_hi = hi;
           if (hi - lo == 1) guilty = lo;
@@ -374,7 +376,8 @@ CheckResult check_impl(const VectorFunction& f, const MatrixFunction& claim, con
         coordinate.label = entry_name(kind, 0, guilty);
         r.analytic.col(k) = a.col(guilty);
         r.inputs.push_back(guilty);
-        judge_axis(worker, coordinate, r.analytic.col(k), fx, rounding, options, kind, table->column(k));
+        const Eigen::VectorXd row_scale = a.cwiseAbs().rowwise().maxCoeff();
+        judge_axis(worker, coordinate, r.analytic.col(k), row_scale, fx, rounding, options, kind, table->column(k));
       } else {
         r.analytic.conservativeResize(m, k);
         table->numeric.conservativeResize(m, k);

@@ -22,6 +22,9 @@ constexpr double kink_ratio = 0.75;
 // An entry passed only thanks to an error estimate above this share of its
 // value is not resolved by the numerics: INCONCLUSIVE, not PASS.
 constexpr double resolution = 1e-2;
+// Entries below this share of their row's largest need not resolve rtol of
+// themselves at the first difference, only rtol of that share (check.hpp).
+constexpr double row_share = 1e-2;
 
 std::string entry_label(ClaimKind kind, const Axis& axis, Eigen::Index i) {
   if (axis.coordinate < 0) return kind == ClaimKind::jacobian ? fmt::format("output {} along {}", i, axis.label) : axis.label;
@@ -153,7 +156,10 @@ Eigen::VectorXd measured_noise(Worker& worker, const Axis& probe, const Eigen::V
   constexpr int half = 3;                    // points x + iδv, i = −3..3
   constexpr int order = 4;                   // 4th differences: 3 samples
   constexpr double gamma = 576.0 / 40320.0;  // (4!)² / 8!
-  constexpr double relative_step = 1e-6;
+  // Rounding noise does not shrink with the step; what a kink within the
+  // probe adds does (∝ step). So probe as close as precision allows: 1e-9
+  // relative in double, 16 ulps in float.
+  const double relative_step = std::max(1e-9, 16.0 * worker.eps());
   const Eigen::Index m = fx.size();
   std::vector<Eigen::VectorXd> values(2 * half + 1);
   values[half] = fx;
@@ -179,7 +185,7 @@ Eigen::VectorXd measured_noise(Worker& worker, const Axis& probe, const Eigen::V
 }
 
 void judge_axis(Worker& worker, const Axis& axis, const Eigen::Ref<const Eigen::VectorXd>& claimed,
-                const Eigen::VectorXd& fx, const Eigen::VectorXd& rounding, const CheckOptions& options,
+                const Eigen::Ref<const Eigen::VectorXd>& row_scale, const Eigen::VectorXd& fx, const Eigen::VectorXd& rounding, const CheckOptions& options,
                 ClaimKind kind, const AxisOutput& out) {
   const Eigen::Index m = fx.size();
   const Eigen::Index c = out.column;
@@ -211,15 +217,17 @@ void judge_axis(Worker& worker, const Axis& axis, const Eigen::Ref<const Eigen::
     return options.atol + options.rtol * std::max(std::abs(ai), std::abs(ni)) + options.noise_factor * noise;
   };
   // The first difference passes an entry only if it meets the allowance and
-  // resolves rtol: where its rounding noise dominates, the ladder's larger
-  // steps resolve more (a wrong claim could hide in that noise). A claimed 0
-  // where f did not change at all is decided too: nothing to resolve.
+  // resolves rtol (of the entry, or of 1% of its row's largest entry): where
+  // its rounding noise dominates, the ladder's larger steps resolve more (a
+  // wrong claim could hide in that noise). A claimed 0 where f did not change
+  // at all is decided too: nothing to resolve.
   const auto decided_by_first = [&](Eigen::Index i, double noise) {
     const double ai = claimed(i);
     const double ni = out.numeric(i, c);
     if (ai == 0.0 && fp(i) == fm(i)) return true;
+    const double resolved = std::max({std::abs(ai), std::abs(ni), row_share * row_scale(i)});
     return std::abs(ai - ni) <= out.allowance(i, c) &&
-           options.noise_factor * noise <= options.atol + options.rtol * std::max(std::abs(ai), std::abs(ni));
+           options.noise_factor * noise <= options.atol + options.rtol * resolved;
   };
   // f is taken to be rounded relative to intermediates of at least unit size:
   // −s_o + logsumexp(s) ≈ 1e-11 at saturated scores still carries the rounding

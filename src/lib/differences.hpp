@@ -80,10 +80,11 @@ struct AxisOutput {
 };
 
 /// Judges the claimed derivative `claimed` (one per output) of f along `axis`
-/// under the pass condition of check.hpp. `fx` is f(x); `rounding` the
-/// measured noise of f per output. Throws FunctionThrew if f throws.
+/// under the pass condition of check.hpp. `row_scale` is, per output, the
+/// largest claimed magnitude of its row (‖a_i‖∞); `fx` is f(x); `rounding`
+/// the measured noise of f per output. Throws FunctionThrew if f throws.
 void judge_axis(Worker& worker, const Axis& axis, const Eigen::Ref<const Eigen::VectorXd>& claimed,
-                const Eigen::VectorXd& fx, const Eigen::VectorXd& rounding, const CheckOptions& options,
+                const Eigen::Ref<const Eigen::VectorXd>& row_scale, const Eigen::VectorXd& fx, const Eigen::VectorXd& rounding, const CheckOptions& options,
                 ClaimKind kind, const AxisOutput& out);
 
 /// The rounding noise of f near x, per output (Moré & Wild's ECnoise along

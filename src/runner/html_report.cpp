@@ -528,6 +528,8 @@ void controls_section(Node body, const std::vector<CaseReport>& cases) {
 }
 
 std::string setting_text(const int& v) { return std::to_string(v); }
+std::string setting_text(const long& v) { return std::to_string(v); }
+std::string setting_text(const Mode& v) { return gradcheck::to_string(v); }
 std::string setting_text(const double& v) { return fmt::format("{}", v); }
 std::string setting_text(const Range& v) { return to_string(v); }
 

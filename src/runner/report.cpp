@@ -33,6 +33,8 @@ ordered_json settings_json(const CaseSettings& s) {
   for_each_setting(s, [&](const char* name, const char* /*help*/, const auto& field) {
     if constexpr (std::is_same_v<std::remove_cvref_t<decltype(field)>, Range>) {
       j[name] = to_string(field);
+    } else if constexpr (std::is_same_v<std::remove_cvref_t<decltype(field)>, Mode>) {
+      j[name] = gradcheck::to_string(field);
     } else {
       j[name] = field;
     }
@@ -184,14 +186,17 @@ std::vector<EntryRow> worst_entries(const Judgement& j, const std::vector<Block>
   }
   for (Eigen::Index col = 0; col < r.analytic.cols(); ++col) {
     for (Eigen::Index row = 0; row < r.analytic.rows(); ++row) {
-      if (kind == ProblemKind::elementwise && row != col) continue;  // off the diagonal both are 0
+      // Columns are coordinates (full), the sampled coordinates, or directions.
+      const Eigen::Index input = r.inputs.empty() ? col : r.inputs[static_cast<std::size_t>(col)];
+      if (kind == ProblemKind::elementwise && input >= 0 && row != input) continue;  // off the diagonal both are 0
       const double a = r.analytic(row, col);
       const double n = r.numeric(row, col);
       const double allowance = r.allowance(row, col);
       if (!std::isfinite(n) || !std::isfinite(allowance)) continue;  // not judged (x + h == x, ...)
       const double error = std::abs(a - n);
       const double ratio = allowance > 0.0 ? error / allowance : (error > 0.0 ? HUGE_VAL : 0.0);
-      rows.push_back({entry_name(layout, col), a, n, error, allowance, ratio});
+      rows.push_back({input >= 0 ? entry_name(layout, input) : fmt::format("direction {}", col), a, n, error,
+                      allowance, ratio});
     }
   }
   // Stable: ties keep the layout's order, so the same seed gives the same table.

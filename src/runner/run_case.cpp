@@ -66,7 +66,12 @@ Eigen::Index layout_size(const std::vector<Block>& layout) {
   return size;
 }
 
-Judgement judge_claim(const Problem& p, const Claim& claim, const CheckOptions& options) {
+Judgement judge_claim(const Problem& p, const Claim& claim, const CheckOptions& check_options) {
+  // Sampled checks draw coordinates per block of the layout.
+  CheckOptions options = check_options;
+  if (options.blocks.empty()) {
+    for (const Block& b : p.layout) options.blocks.push_back(b.rows * b.cols);
+  }
   std::vector<Eigen::MatrixXd> blocks;
   try {
     blocks = claim(p.x);
@@ -97,7 +102,9 @@ Judgement judge_claim(const Problem& p, const Claim& claim, const CheckOptions& 
   }
   // A gradient's or a value's worst entry is named by the layout; an
   // elementwise Jacobian's by its input coordinate (the diagonal).
-  std::string worst = r.worst_input < 0 ? std::string() : entry_name(p.layout, r.worst_input);
+  std::string worst = r.worst_input >= 0       ? entry_name(p.layout, r.worst_input)
+                      : r.worst_direction >= 0 ? fmt::format("direction {}", r.worst_direction)
+                                               : std::string();
   if (r.verdict == Verdict::fail && r.failure == Failure::wrong_value) r.message = worst + ": " + r.message;
   return {std::move(r), std::move(worst)};
 }
@@ -106,6 +113,10 @@ TrialReport run_trial(const CheckCase& c, const CaseSettings& settings, std::uin
                       std::optional<Problem>* judged) {
   TrialReport trial{.trial = t, .points = 0, .point = {}, .formula = {}, .controls = {}};
   Rng rng = trial_rng(seed, c.id, static_cast<std::uint64_t>(t));
+  // The sampled coordinates and directions: fixed by the trial, the same for
+  // the formula and its controls.
+  CheckOptions options = settings.check;
+  options.seed = trial_rng(seed, c.id + "/check", static_cast<std::uint64_t>(t))();
   // An INCONCLUSIVE point (formula or control) is redrawn from the same
   // generator, a bounded number of times; the last point drawn is reported.
   for (int attempt = 0; attempt <= settings.resample; ++attempt) {
@@ -117,8 +128,8 @@ TrialReport run_trial(const CheckCase& c, const CaseSettings& settings, std::uin
       trial.point = p.point;
       trial.layout = p.layout;
       trial.kind = p.kind;
-      trial.formula = judge_claim(p, p.claim, settings.check);
-      for (const Claim& control : p.controls) trial.controls.push_back(judge_claim(p, control, settings.check));
+      trial.formula = judge_claim(p, p.claim, options);
+      for (const Claim& control : p.controls) trial.controls.push_back(judge_claim(p, control, options));
       if (judged != nullptr) *judged = std::move(p);
     } catch (...) {
       trial.formula = {

@@ -59,9 +59,33 @@ void check_domain(const Origin& origin, const CaseSettings& s) {
   }
   if (!(s.scale > 0.0 && s.scale <= 1e6)) fail("scale", fmt::format("{}", s.scale), "a number with 0 < scale <= 1e6");
   if (s.resample < 0 || s.resample > 100) fail("resample", std::to_string(s.resample), "a whole number from 0 to 100");
+  if (s.check.samples < 1 || s.check.samples > 1000000) {
+    fail("samples", std::to_string(s.check.samples), "a whole number from 1 to 1000000");
+  }
+  if (s.check.budget < 1) fail("budget", std::to_string(s.check.budget), "a whole number >= 1");
+  if (s.check.threads < 0 || s.check.threads > 1024) {
+    fail("threads", std::to_string(s.check.threads), "a whole number from 0 (all cores) to 1024");
+  }
 }
 
 }  // namespace
+}  // namespace gradcheck::runner
+
+namespace gradcheck {
+void validate(boost::any& v, const std::vector<std::string>& values, Mode* /*unused*/, int /*unused*/) {
+  po::validators::check_first_occurrence(v);
+  const std::string& text = po::validators::get_single_string(values);
+  const auto mode = parse_mode(text);
+  if (!mode) {
+    throw po::error_with_option_name("the argument '" + text +
+                                     "' for option '%canonical_option%' is invalid: expected full, sampled, "
+                                     "directional or auto");
+  }
+  v = *mode;
+}
+}  // namespace gradcheck
+
+namespace gradcheck::runner {
 
 std::string to_string(const Range& r) {
   return r.lo == r.hi ? std::to_string(r.lo) : fmt::format("{}..{}", r.lo, r.hi);

@@ -11,6 +11,11 @@
 
 #include "gradcheck/options.hpp"
 
+namespace gradcheck {
+/// Boost.Program_options hook: parses "full", "sampled", "directional", "auto".
+void validate(boost::any& v, const std::vector<std::string>& values, Mode* /*unused*/, int /*unused*/);
+}  // namespace gradcheck
+
 namespace gradcheck::runner {
 
 /// An inclusive integer range, written "2..50" (or "7" for 7..7).
@@ -46,6 +51,10 @@ void for_each_setting(S& s, Visit&& visit) {
   visit("noise_factor", "multiplier on the measured rounding noise (>= 0)", s.check.noise_factor);
   visit("estimate_factor", "multiplier on Ridders' error estimate (>= 0)", s.check.estimate_factor);
   visit("ladder_step", "relative initial step of Ridders' ladder (> 0)", s.check.ladder_step);
+  visit("mode", "full, sampled, directional or auto (see CheckOptions::mode)", s.check.mode);
+  visit("samples", "sampled: coordinates per block; directional: directions (>= 1)", s.check.samples);
+  visit("budget", "auto: the most evaluations of f to plan for (>= 1)", s.check.budget);
+  visit("threads", "worker threads of full and sampled checks (0: all cores)", s.check.threads);
   visit("V", "vocabulary size range LO..HI (>= 2)", s.V);
   visit("d", "embedding size range LO..HI (>= 1)", s.d);
   visit("m", "skip-gram window half-width range LO..HI (>= 1)", s.m);

@@ -8,9 +8,13 @@
 //    in the function's precision, so x_j ± h_j are exact; the numeric value is
 //        n_ij = (f_i(x + h_j e_j) − f_i(x − h_j e_j)) / (2 h_j),
 //    with error ≈ h²|f‴|/6 (truncation) + ε|f|/h (rounding), smallest near
-//    h ≈ ε^(1/3). Two evaluations. If the entry already meets the floor below,
-//    it passes here: a truncation error can make a right formula look wrong,
-//    but not a wrong one look right.
+//    h ≈ ε^(1/3). Two evaluations. The entry passes here if it meets the
+//    allowance below and the rounding term noise_factor·ε|f|/h resolves rtol
+//    relative to max(|a_ij|, |n_ij|, ‖a_i‖∞/100), a_i the claimed row of
+//    output i (entries under 1% of the row's largest are judged to rtol of
+//    that 1%, not refined); a claimed 0 where f(x ± h e_j) are identical
+//    passes too. A truncation error can make a right formula look wrong, but
+//    not a wrong one look right.
 // 2. Refinement, only for coordinates with an entry the first difference did
 //    not pass. One-sided differences at h and 2h detect a kink within the step
 //    (for smooth f, F(h) − B(h) ≈ h f″ halves with h; across a kink it does

@@ -1,0 +1,209 @@
+// bench/gradcheck_bench.cpp: times one gradcheck check of a word2vec loss and,
+// in the same run, the bare evaluations it needs, for bench/compare.py.
+//
+//   gradcheck_bench --loss naive_softmax|neg_sampling --V N --d N
+//                   --mode full|sampled|directional [--threads T] [--samples K] [--seed S]
+//
+// prints one JSON line: seconds of the check, bare_seconds (full/sampled: two
+// evaluations of f per judged coordinate, the floor of central differences,
+// run on the same threads with no checking around them; directional: one
+// gradient evaluation and 2k + 1 evaluations of f for k directions),
+// floor_ratio = seconds / bare_seconds, the accuracy reached (largest
+// |analytic − numeric| over the entries or directions judged, divided by the
+// largest |analytic|), and the peak memory the check added (VmHWM after the
+// check minus VmRSS before it, with the high-water mark reset first).
+#include <fmt/format.h>
+
+#include <Eigen/Core>
+#include <algorithm>
+#include <boost/program_options.hpp>
+#include <chrono>
+#include <cmath>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "gradcheck/check.hpp"
+#include "gradcheck/random.hpp"
+
+namespace {
+
+using Eigen::Index;
+using Eigen::VectorXd;
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+long status_kib(const char* key) {
+  std::ifstream in("/proc/self/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind(key, 0) == 0) return std::stol(line.substr(std::string(key).size()));
+  }
+  return -1;
+}
+
+// x = [v_c (d); U (V × d, column-major)], as in the derivation cases.
+struct Loss {
+  Index V = 0;
+  Index d = 0;
+  Index o = 0;
+  std::vector<Index> negatives;  // empty: naive softmax
+
+  double operator()(const VectorXd& x) const {
+    const auto v_c = x.head(d);
+    const Eigen::Map<const Eigen::MatrixXd> U(x.data() + d, V, d);
+    if (negatives.empty()) {
+      const VectorXd s = U * v_c;
+      const double top = s.maxCoeff();
+      return top + std::log((s.array() - top).exp().sum()) - s(o);
+    }
+    const auto log_sigmoid = [](double z) { return z >= 0 ? -std::log1p(std::exp(-z)) : z - std::log1p(std::exp(z)); };
+    double j = -log_sigmoid(U.row(o).dot(v_c));
+    for (const Index k : negatives) j -= log_sigmoid(-U.row(k).dot(v_c));
+    return j;
+  }
+
+  VectorXd gradient(const VectorXd& x) const {
+    const auto v_c = x.head(d);
+    const Eigen::Map<const Eigen::MatrixXd> U(x.data() + d, V, d);
+    VectorXd g(x.size());
+    Eigen::Map<Eigen::MatrixXd> gU(g.data() + d, V, d);
+    if (negatives.empty()) {
+      VectorXd p = U * v_c;
+      p = (p.array() - p.maxCoeff()).exp();
+      p /= p.sum();
+      p(o) -= 1.0;
+      g.head(d).noalias() = U.transpose() * p;
+      gU.noalias() = p * v_c.transpose();
+      return g;
+    }
+    const auto sigmoid = [](double z) { return 1.0 / (1.0 + std::exp(-z)); };
+    g.setZero();
+    const double to = sigmoid(U.row(o).dot(v_c)) - 1.0;
+    g.head(d) += to * U.row(o).transpose();
+    gU.row(o) += to * v_c.transpose();
+    for (const Index k : negatives) {
+      const double tk = 1.0 - sigmoid(-U.row(k).dot(v_c));
+      g.head(d) += tk * U.row(k).transpose();
+      gU.row(k) += tk * v_c.transpose();
+    }
+    return g;
+  }
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  namespace po = boost::program_options;
+  std::string loss_name;
+  std::string mode_name;
+  Index V = 0;
+  Index d = 0;
+  gradcheck::CheckOptions options;
+  std::uint64_t seed = 1;
+  Index wrong = -1;
+  po::options_description flags("gradcheck_bench");
+  flags.add_options()("loss", po::value(&loss_name)->required(), "naive_softmax or neg_sampling")(
+      "V", po::value(&V)->required(), "vocabulary size")("d", po::value(&d)->required(), "embedding size")(
+      "mode", po::value(&mode_name)->default_value("full"), "full, sampled, directional or auto")(
+      "threads", po::value(&options.threads)->default_value(0), "worker threads (0: all cores)")(
+      "samples", po::value(&options.samples)->default_value(options.samples), "coordinates per block or directions")(
+      "seed", po::value(&seed)->default_value(1), "seed of the point")(
+      "wrong-entry", po::value(&wrong)->default_value(-1), "plant an error in this gradient entry");
+  try {
+    po::variables_map vm;
+    po::store(po::parse_command_line(argc, argv, flags), vm);
+    po::notify(vm);
+    const auto mode = gradcheck::parse_mode(mode_name);
+    if (!mode || (loss_name != "naive_softmax" && loss_name != "neg_sampling") || V < 2 || d < 1) {
+      throw std::runtime_error("expected --loss naive_softmax|neg_sampling, --V >= 2, --d >= 1, a known --mode");
+    }
+    options.mode = *mode;
+  } catch (const std::exception& e) {
+    std::cerr << "gradcheck_bench: " << e.what() << "\n";
+    return 2;
+  }
+  options.seed = seed;
+
+  gradcheck::Rng rng = gradcheck::trial_rng(seed, loss_name, 0);
+  Loss loss{V, d, gradcheck::random_index(rng, 0, V - 1), {}};
+  if (loss_name == "neg_sampling") {
+    for (int k = 0; k < 10; ++k) loss.negatives.push_back(gradcheck::random_index(rng, 0, V - 1));
+  }
+  const Index n = d + V * d;
+  VectorXd x = gradcheck::random_normal(rng, n);
+  x.tail(V * d) /= std::sqrt(static_cast<double>(d));  // scores of order 1
+  options.blocks = {d, V * d};
+  const auto claim = [&](const VectorXd& p) {
+    VectorXd g = loss.gradient(p);
+    if (wrong >= 0) g(wrong) += 1e-3 * g.cwiseAbs().maxCoeff();
+    return g;
+  };
+
+  std::ofstream("/proc/self/clear_refs") << "5";  // reset VmHWM to the current RSS
+  const long rss_before = status_kib("VmRSS:");
+  const auto start = Clock::now();
+  const gradcheck::CheckResult r = gradcheck::check_gradient(loss, claim, x, options);
+  const double seconds = seconds_since(start);
+  const long peak = status_kib("VmHWM:");
+
+  // The bare cost, in the same run.
+  const int threads = options.threads == 0 ? static_cast<int>(std::max(1U, std::thread::hardware_concurrency()))
+                                           : options.threads;
+  double bare = 0.0;
+  volatile double sink = 0.0;
+  if (r.options.mode == gradcheck::Mode::directional) {
+    const auto t0 = Clock::now();
+    sink = claim(x)(0);
+    for (long k = 0; k < 2 * r.options.samples + 1; ++k) sink = sink + loss(x);
+    bare = seconds_since(t0);
+  } else {
+    const int workers = static_cast<int>(std::min<long>(threads, std::max<long>(1, r.analytic.cols() / 32)));
+    const auto t0 = Clock::now();
+    std::vector<std::jthread> pool;
+    for (int w = 0; w < workers; ++w) {
+      pool.emplace_back([&, w] {
+        VectorXd copy = x;
+        double acc = 0.0;
+        for (long k = w; k < 2 * r.analytic.cols(); k += workers) acc += loss(copy);
+        sink = sink + acc;
+      });
+    }
+    pool.clear();
+    bare = seconds_since(t0);
+  }
+
+  double accuracy = 0.0;
+  if (r.analytic.size() > 0 && r.numeric.size() == r.analytic.size()) {
+    const double scale = r.analytic.cwiseAbs().maxCoeff();
+    accuracy = (r.analytic - r.numeric).cwiseAbs().maxCoeff() / std::max(scale, 1e-300);
+  }
+  const nlohmann::json line = {{"tool", "gradcheck"},
+                               {"mode", gradcheck::to_string(r.options.mode)},
+                               {"loss", loss_name},
+                               {"V", V},
+                               {"d", d},
+                               {"n", n},
+                               {"threads", threads},
+                               {"samples", r.options.samples},
+                               {"seconds", seconds},
+                               {"evaluations", r.evaluations},
+                               {"bare_seconds", bare},
+                               {"floor_ratio", seconds / bare},
+                               {"accuracy", accuracy},
+                               {"passed", r.passed},
+                               {"verdict", gradcheck::to_string(r.verdict)},
+                               {"message", r.message},
+                               {"worst_input", r.worst_input},
+                               {"peak_rss_bytes", (peak - rss_before) * 1024},
+                               {"param_bytes", n * static_cast<Index>(sizeof(double))},
+                               {"status", "ok"}};
+  std::cout << line.dump() << std::endl;
+  return r.passed ? 0 : 1;
+}
