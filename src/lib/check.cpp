@@ -204,9 +204,11 @@ void judge_coordinates(const VectorFunction& f, const Eigen::VectorXd& x, Precis
   std::atomic<Eigen::Index> threw_at{std::numeric_limits<Eigen::Index>::max()};
   std::mutex threw_mutex;
   std::string threw_text;
-  std::vector<long> counts(static_cast<std::size_t>(threads), 0);
   const Eigen::VectorXd row_scale = analytic.cwiseAbs().rowwise().maxCoeff();
-  const auto work = [&](int id) {
+  // Evaluations per column, summed up to where f threw (if it did): the count
+  // then does not depend on how far other workers had got.
+  std::vector<std::uint8_t> spent(static_cast<std::size_t>(count), 0);
+  const auto work = [&]() {
     Worker worker(f, x, precision, fx.size());
     Axis axis;
     for (;;) {
@@ -217,9 +219,12 @@ void judge_coordinates(const VectorFunction& f, const Eigen::VectorXd& x, Precis
         axis.coordinate = j;
         axis.scale = std::max(1.0, std::abs(x(j)));
         axis.label = entry_name(kind, 0, j);
+        const long before = worker.evaluations;
         try {
           judge_axis(worker, axis, analytic.col(c), row_scale, fx, rounding, options, kind, table.column(c));
+          spent[static_cast<std::size_t>(c)] = static_cast<std::uint8_t>(worker.evaluations - before);
         } catch (const FunctionThrew& e) {
+          spent[static_cast<std::size_t>(c)] = static_cast<std::uint8_t>(worker.evaluations - before);
           const std::lock_guard<std::mutex> lock(threw_mutex);
           if (c < threw_at.load()) {
             threw_at = c;
@@ -229,51 +234,54 @@ void judge_coordinates(const VectorFunction& f, const Eigen::VectorXd& x, Precis
         }
       }
     }
-    counts[static_cast<std::size_t>(id)] = worker.evaluations;
   };
   if (threads == 1) {
-    work(0);
+    work();
   } else {
     std::vector<std::jthread> pool;
-    for (int id = 0; id < threads; ++id) pool.emplace_back(work, id);
+    for (int id = 0; id < threads; ++id) pool.emplace_back(work);
   }
-  for (const long c : counts) evaluations += c;
+  const Eigen::Index last = std::min(count - 1, threw_at.load());
+  for (Eigen::Index c = 0; c <= last; ++c) evaluations += spent[static_cast<std::size_t>(c)];
   if (threw_at.load() != std::numeric_limits<Eigen::Index>::max()) throw FunctionThrew{threw_text};
 }
 
-// Narrows a failing direction down to the coordinates where the claim is
-// wrong: judges the halves of v's coordinate range and keeps a failing one,
-// until one coordinate is left or neither half fails on its own. Returns the
-// range [lo, hi) reached.
-std::pair<Eigen::Index, Eigen::Index> narrow(Worker& worker, const Eigen::VectorXd& v, const Eigen::MatrixXd& a,
-                                             const Eigen::VectorXd& row_scale, const Eigen::VectorXd& fx, const Eigen::VectorXd& rounding,
-                                             const CheckOptions& options, ClaimKind kind, long direction) {
-  const Eigen::Index m = fx.size();
-  Table scratch(m, 1);
-  Eigen::VectorXd claimed(m);
+// Narrows a failing direction down to the coordinate where the claim is
+// wrong. The discrepancy D(S) = a·v_S − (difference quotient along v_S) is
+// additive over disjoint coordinate sets S, up to rounding: bisect, measuring
+// D on the left half by one central difference and inferring the right half's
+// as D(S) − D(left), and keep the half with the larger |D| relative to its
+// noise. Two evaluations per halving (log2 n of them). Returns the single
+// coordinate reached, or −1 if the discrepancy stops being resolved (an error
+// spread over many coordinates).
+Eigen::Index narrow(Worker& worker, const Eigen::VectorXd& v, const Eigen::Map<const Eigen::MatrixXd>& a,
+                    const CheckOptions& options, Eigen::Index output, double noise, double discrepancy) {
   Axis half;
   half.direction = &v;
-  const auto fails = [&](Eigen::Index lo, Eigen::Index hi) {
-    half.lo = lo;
-    half.hi = hi;
-    half.label = fmt::format("direction {} on coordinates {}..{}", direction, lo, hi - 1);
-    claimed.noalias() = a.middleCols(lo, hi - lo) * v.segment(lo, hi - lo);
-    judge_axis(worker, half, claimed, row_scale, fx, rounding, options, kind, scratch.column(0));
-    return scratch.fails(m, 0);
-  };
+  const double h = options.step;
   Eigen::Index lo = 0;
   Eigen::Index hi = v.size();
+  double d_whole = discrepancy;
   while (hi - lo > 1) {
     const Eigen::Index mid = lo + (hi - lo) / 2;
-    if (fails(lo, mid)) {
+    half.lo = lo;
+    half.hi = mid;
+    half.label = fmt::format("coordinates {}..{} of v", lo, mid - 1);
+    worker.at(half, h, worker.fp);
+    worker.at(half, -h, worker.fm);
+    const double numeric = (worker.fp(output) - worker.fm(output)) / (2.0 * h);
+    const double d_left = a.row(output).segment(lo, mid - lo).dot(v.segment(lo, mid - lo)) - numeric;
+    const double d_right = d_whole - d_left;
+    if (std::max(std::abs(d_left), std::abs(d_right)) <= options.noise_factor * noise) return -1;
+    if (std::abs(d_left) >= std::abs(d_right)) {
       hi = mid;
-    } else if (fails(mid, hi)) {
-      lo = mid;
+      d_whole = d_left;
     } else {
-      break;  // the error is spread over both halves: neither alone shows it
+      lo = mid;
+      d_whole = d_right;
     }
   }
-  return {lo, hi};
+  return lo;
 }
 
 }  // namespace
@@ -305,24 +313,27 @@ CheckResult check_impl(const VectorFunction& f, const MatrixFunction& claim, con
     }
   }
 
-  Eigen::MatrixXd a;
+  Eigen::VectorXd claimed;
+  Eigen::Index rows = 0;
+  Eigen::Index cols = 0;
   try {
-    a = claim(x);
+    claimed = claim(x, rows, cols);
   } catch (...) {
     return finish(std::move(r), Verdict::fail, Failure::exception,
                   fmt::format("the claimed {} threw: {}", what, current_exception_text()));
   }
   if (kind == ClaimKind::gradient) {
-    if (a.rows() != n || a.cols() != 1) {
+    if (rows != n || cols != 1) {
       return finish(std::move(r), Verdict::fail, Failure::wrong_shape,
-                    fmt::format("gradient has shape {}x{}, expected {}x1 (one entry per coordinate of x)", a.rows(),
-                                a.cols(), n));
+                    fmt::format("gradient has shape {}x{}, expected {}x1 (one entry per coordinate of x)", rows, cols,
+                                n));
     }
-    a.resize(1, n);  // a column and a row share the layout
-  } else if (a.rows() != m || a.cols() != n) {
+  } else if (rows != m || cols != n) {
     return finish(std::move(r), Verdict::fail, Failure::wrong_shape,
-                  fmt::format("Jacobian has shape {}x{}, expected {}x{} (outputs x inputs)", a.rows(), a.cols(), m, n));
+                  fmt::format("Jacobian has shape {}x{}, expected {}x{} (outputs x inputs)", rows, cols, m, n));
   }
+  // A gradient's n × 1 column, seen as the 1 × n row of a Jacobian.
+  const Eigen::Map<const Eigen::MatrixXd> a(claimed.data(), m, n);
   for (Eigen::Index j = 0; j < n; ++j) {
     for (Eigen::Index i = 0; i < m; ++i) {
       if (!std::isfinite(a(i, j))) {
@@ -354,18 +365,24 @@ CheckResult check_impl(const VectorFunction& f, const MatrixFunction& claim, con
       table.emplace(m, k + 1);
       r.analytic.resize(m, k + 1);
       Eigen::Index guilty = -1;
+      bool narrowed = false;
       for (long d = 0; d < k; ++d) {
         if (d > 0) draw_direction(options, d, x, v);
         along.label = fmt::format("direction {}", d);
-        r.analytic.col(d).noalias() = a * v;
+        r.analytic.col(d).noalias() = a * v;  // ∇f·v for every output
         r.inputs.push_back(-1);
         const Eigen::VectorXd own_scale = r.analytic.col(d).cwiseAbs();
         judge_axis(worker, along, r.analytic.col(d), own_scale, fx, rounding, options, kind, table->column(d));
-        if (guilty < 0 && r.narrowed_lo < 0 && table->fails(m, d)) {
-          const auto [lo, hi] = narrow(worker, v, a, own_scale, fx, rounding, options, kind, d);
-          r.narrowed_lo = lo;
-          r.narrowed_hi = hi;
-          if (hi - lo == 1) guilty = lo;
+        if (!narrowed && table->fails(m, d)) {
+          // Narrow down along the output that fails by the widest margin.
+          narrowed = true;
+          Eigen::Index output = 0;
+          ((r.analytic.col(d) - table->numeric.col(d)).cwiseAbs().array() / table->allowance.col(d).array())
+              .maxCoeff(&output);
+          const double noise = std::max(worker.eps() * std::max(std::abs(fx(output)), 1.0), rounding(output)) /
+                               options.step;
+          guilty = narrow(worker, v, a, options, output, noise,
+                          r.analytic(output, d) - table->numeric(output, d));
         }
       }
       if (guilty >= 0) {
@@ -392,10 +409,10 @@ CheckResult check_impl(const VectorFunction& f, const MatrixFunction& claim, con
         r.inputs = sampled_coordinates(n, options);
         r.analytic.resize(m, static_cast<Eigen::Index>(r.inputs.size()));
         for (std::size_t c = 0; c < r.inputs.size(); ++c) r.analytic.col(static_cast<Eigen::Index>(c)) = a.col(r.inputs[c]);
-        a = Eigen::MatrixXd();
       } else {
-        r.analytic = std::move(a);
+        r.analytic = a;
       }
+      claimed = Eigen::VectorXd();
       table.emplace(m, r.analytic.cols());
       judge_coordinates(f, x, precision, r.inputs, r.analytic, fx, rounding, options, kind, *table, r.evaluations);
     }
@@ -456,10 +473,7 @@ CheckResult check_impl(const VectorFunction& f, const MatrixFunction& claim, con
   if (any_fail) {
     std::string where = r.worst_input >= 0 ? entry_name(kind, r.worst_output, r.worst_input)
                                            : fmt::format("along direction {}", r.worst_direction);
-    if (r.worst_input < 0 && r.narrowed_lo >= 0) {
-      where += fmt::format(" (narrowed to coordinates {}..{}: the error is spread over them)", r.narrowed_lo,
-                           r.narrowed_hi - 1);
-    }
+    if (r.worst_input < 0) where += " (not narrowed to one coordinate: the error is spread over many)";
     return finish(std::move(r), Verdict::fail, Failure::wrong_value,
                   fmt::format("{} entry {}: analytic {:.10g} vs numeric {:.10g}, error {:.3e} > allowance {:.3e}", what,
                               where, r.worst_analytic, r.worst_numeric, r.worst_error, r.worst_allowance));

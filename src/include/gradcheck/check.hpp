@@ -67,7 +67,10 @@ namespace detail {
 // f writes its m outputs into `out` (resized by the callee as needed).
 using VectorFunction = std::function<void(const Eigen::VectorXd& x, Eigen::VectorXd& out)>;
 // The claimed Jacobian at x; for a gradient, an n × 1 column.
-using MatrixFunction = std::function<Eigen::MatrixXd(const Eigen::VectorXd& x)>;
+// Its entries column-major, with the shape in rows × cols: a gradient's own
+// vector is handed over without a copy (it may be n = 30 million long).
+using MatrixFunction =
+    std::function<Eigen::VectorXd(const Eigen::VectorXd& x, Eigen::Index& rows, Eigen::Index& cols)>;
 
 enum class ClaimKind { gradient, jacobian, value };
 /// The precision f computes in: steps are made exact and noise is measured in it.
@@ -115,16 +118,35 @@ CheckResult check_gradient(F&& f, G&& grad, const Eigen::MatrixBase<Derived>& x,
           out.resize(1);
           out(0) = static_cast<double>(f(Eigen::VectorXf(p.cast<float>())));
         },
-        [&grad, &xf](const Eigen::VectorXd&) -> Eigen::MatrixXd { return Eigen::VectorXf(grad(xf)).cast<double>(); },
+        [&grad, &xf](const Eigen::VectorXd&, Eigen::Index& rows, Eigen::Index& cols) -> Eigen::VectorXd {
+          Eigen::MatrixXf g = grad(xf);
+          rows = g.rows();
+          cols = g.cols();
+          return g.reshaped().cast<double>();
+        },
         xf.cast<double>(), options, detail::ClaimKind::gradient, detail::Precision::single_precision);
   } else {
-    return detail::check_impl(
-        [&f](const Eigen::VectorXd& p, Eigen::VectorXd& out) {
-          out.resize(1);
-          out(0) = static_cast<double>(f(p));
-        },
-        [&grad](const Eigen::VectorXd& p) -> Eigen::MatrixXd { return grad(p); }, Eigen::VectorXd(x), options,
-        detail::ClaimKind::gradient, detail::Precision::double_precision);
+    const auto f_out = [&f](const Eigen::VectorXd& p, Eigen::VectorXd& out) {
+      out.resize(1);
+      out(0) = static_cast<double>(f(p));
+    };
+    const auto g_out = [&grad](const Eigen::VectorXd& p, Eigen::Index& rows, Eigen::Index& cols) -> Eigen::VectorXd {
+      decltype(auto) g = grad(p);
+      rows = g.rows();
+      cols = g.cols();
+      if constexpr (std::is_same_v<std::remove_cvref_t<decltype(g)>, Eigen::VectorXd>) {
+        return g;  // moved, not copied, when grad returns by value
+      } else {
+        return Eigen::MatrixXd(g).reshaped();
+      }
+    };
+    if constexpr (std::is_same_v<Derived, Eigen::VectorXd>) {
+      return detail::check_impl(f_out, g_out, x.derived(), options, detail::ClaimKind::gradient,
+                                detail::Precision::double_precision);
+    } else {
+      return detail::check_impl(f_out, g_out, Eigen::VectorXd(x), options, detail::ClaimKind::gradient,
+                                detail::Precision::double_precision);
+    }
   }
 }
 
@@ -132,9 +154,15 @@ CheckResult check_gradient(F&& f, G&& grad, const Eigen::MatrixBase<Derived>& x,
 /// `f(x)` returns an m-vector (Eigen::VectorXd); `jac(x)` an m × n matrix.
 template <class F, class J>
 CheckResult check_jacobian(F&& f, J&& jac, const Eigen::VectorXd& x, const CheckOptions& options = {}) {
-  return detail::check_impl([&f](const Eigen::VectorXd& p, Eigen::VectorXd& out) { out = f(p); },
-                            [&jac](const Eigen::VectorXd& p) -> Eigen::MatrixXd { return jac(p); }, x, options,
-                            detail::ClaimKind::jacobian, detail::Precision::double_precision);
+  return detail::check_impl(
+      [&f](const Eigen::VectorXd& p, Eigen::VectorXd& out) { out = f(p); },
+      [&jac](const Eigen::VectorXd& p, Eigen::Index& rows, Eigen::Index& cols) -> Eigen::VectorXd {
+        const Eigen::MatrixXd j = jac(p);
+        rows = j.rows();
+        cols = j.cols();
+        return j.reshaped();
+      },
+      x, options, detail::ClaimKind::jacobian, detail::Precision::double_precision);
 }
 
 /// Compare claimed values with reference values entrywise under the same

@@ -4,6 +4,7 @@
 #include <Eigen/Core>
 #include <cstdint>
 #include <optional>
+#include <ostream>
 #include <string_view>
 #include <vector>
 
@@ -26,6 +27,7 @@ enum class Mode {
 };
 /// "full", "sampled", "directional", "auto".
 const char* to_string(Mode mode) noexcept;
+inline std::ostream& operator<<(std::ostream& out, Mode mode) { return out << to_string(mode); }
 /// The inverse of to_string; nullopt for any other text.
 std::optional<Mode> parse_mode(std::string_view text) noexcept;
 

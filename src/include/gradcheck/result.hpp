@@ -84,10 +84,6 @@ struct CheckResult {
   /// the difference quotient along v), then the coordinate a failing direction
   /// was narrowed down to, if any.
   std::vector<Eigen::Index> inputs;
-  /// Directional mode: the coordinates [lo, hi) a failing direction was
-  /// narrowed to (hi − lo == 1: one guilty entry); lo = hi = −1 otherwise.
-  Eigen::Index narrowed_lo = -1;
-  Eigen::Index narrowed_hi = -1;
 
   /// Matrices (outputs × columns), for reports; empty when the comparison
   /// could not be made (wrong shape, exception).

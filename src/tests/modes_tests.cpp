@@ -1,0 +1,202 @@
+// Tests of CheckOptions::mode and threads: full is the same on any number of
+// threads; sampled judges the drawn and named coordinates; directional catches
+// and narrows a single wrong entry, up to a 100,000 × 300 table; auto plans
+// within its budget. Each correct gradient has a wrong one the same check rejects.
+#include <boost/test/unit_test.hpp>
+#include <cmath>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "gradcheck/check.hpp"
+#include "gradcheck/random.hpp"
+#include "runner/case.hpp"
+
+using namespace gradcheck;
+using Eigen::Index;
+using Eigen::MatrixXd;
+using Eigen::VectorXd;
+
+namespace {
+
+// The naive-softmax loss of the notes on x = [v_c (d); U (V × d, column-major)].
+struct NaiveSoftmax {
+  Index V;
+  Index d;
+  Index o;
+
+  double operator()(const VectorXd& x) const {
+    const Eigen::Map<const MatrixXd> U(x.data() + d, V, d);
+    const VectorXd s = U * x.head(d);
+    const double top = s.maxCoeff();
+    return top + std::log((s.array() - top).exp().sum()) - s(o);
+  }
+  VectorXd gradient(const VectorXd& x) const {
+    const Eigen::Map<const MatrixXd> U(x.data() + d, V, d);
+    VectorXd p = U * x.head(d);
+    p = (p.array() - p.maxCoeff()).exp();
+    p /= p.sum();
+    p(o) -= 1.0;
+    VectorXd g(x.size());
+    g.head(d).noalias() = U.transpose() * p;
+    Eigen::Map<MatrixXd>(g.data() + d, V, d).noalias() = p * x.head(d).transpose();
+    return g;
+  }
+  VectorXd point(std::uint64_t seed) const {
+    Rng rng = trial_rng(seed, "modes", 0);
+    VectorXd x = random_normal(rng, d + V * d);
+    x.tail(V * d) /= std::sqrt(static_cast<double>(d));
+    return x;
+  }
+  std::vector<runner::Block> layout() const { return {{"v_c", d, 1}, {"U", V, d}}; }
+};
+
+void require_same(const CheckResult& a, const CheckResult& b) {
+  BOOST_TEST(a.verdict == b.verdict);
+  BOOST_TEST(a.message == b.message);
+  BOOST_TEST(a.evaluations == b.evaluations);
+  BOOST_TEST(a.worst_input == b.worst_input);
+  BOOST_TEST(a.worst_ratio == b.worst_ratio);
+  BOOST_TEST((a.numeric.array() == b.numeric.array()).all());
+  BOOST_TEST((a.allowance.array() == b.allowance.array()).all());
+  BOOST_TEST((a.estimate.array() == b.estimate.array()).all());
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(modes)
+
+BOOST_AUTO_TEST_CASE(full_is_identical_on_one_and_two_threads) {
+  const NaiveSoftmax loss{300, 20, 7};
+  const VectorXd x = loss.point(1);
+  const auto grad = [&](const VectorXd& p) { return loss.gradient(p); };
+  const auto wrong = [&](const VectorXd& p) {
+    VectorXd g = loss.gradient(p);
+    g(loss.d + 5 * loss.V + 7) *= 1.001;  // U[7,5] off by 0.1%
+    return g;
+  };
+  const auto throws_late = [&](const VectorXd& p) {
+    if (p(4000) != x(4000) || p(5000) != x(5000)) throw std::runtime_error("out of range");
+    return loss(p);
+  };
+  for (const auto& [name, f_throws] : {std::pair{"plain", false}, std::pair{"throwing", true}}) {
+    BOOST_TEST_CONTEXT(name) {
+      CheckOptions one;
+      one.threads = 1;
+      CheckOptions two = one;
+      two.threads = 2;
+      const auto run = [&](const auto& g, const CheckOptions& o) {
+        return f_throws ? check_gradient(throws_late, g, x, o) : check_gradient(loss, g, x, o);
+      };
+      const CheckResult right1 = run(grad, one);
+      const CheckResult right2 = run(grad, two);
+      require_same(right1, right2);
+      const CheckResult wrong1 = run(wrong, one);
+      const CheckResult wrong2 = run(wrong, two);
+      require_same(wrong1, wrong2);
+      if (f_throws) {
+        // The lowest coordinate at which f throws is reported, as by one thread.
+        BOOST_TEST(right2.failure == Failure::exception);
+        BOOST_TEST(right2.message.find("e_4000") != std::string::npos, right2.message);
+      } else {
+        BOOST_TEST(right1.passed, right1.message);
+        BOOST_TEST(right1.evaluations == 7 + 2 * x.size());  // two per coordinate: nothing refined
+        BOOST_TEST(!wrong2.passed);
+        BOOST_TEST(wrong2.worst_input == loss.d + 5 * loss.V + 7);
+      }
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(sampled_judges_drawn_and_named_coordinates) {
+  const NaiveSoftmax loss{50, 4, 3};
+  const VectorXd x = loss.point(2);
+  CheckOptions o;
+  o.mode = Mode::sampled;
+  o.samples = 5;
+  o.blocks = {loss.d, loss.V * loss.d};
+  o.entries = {loss.d + 2 * loss.V + 3};  // U[3,2]
+  const CheckResult r = check_gradient(loss, [&](const VectorXd& p) { return loss.gradient(p); }, x, o);
+  BOOST_TEST(r.passed, r.message);
+  // All 4 of v_c (a block no larger than samples), 5 of U, and U[3,2].
+  BOOST_TEST_REQUIRE(r.inputs.size() >= 9U);
+  BOOST_TEST(r.inputs.size() <= 10U);
+  BOOST_TEST(std::count(r.inputs.begin(), r.inputs.end(), loss.d + 2 * loss.V + 3) == 1);
+  for (Index j = 0; j < loss.d; ++j) BOOST_TEST(std::count(r.inputs.begin(), r.inputs.end(), j) == 1);
+  BOOST_TEST(r.evaluations == 7 + 2 * static_cast<long>(r.inputs.size()));
+  // The same draw rejects an error at the named entry.
+  const auto wrong = [&](const VectorXd& p) {
+    VectorXd g = loss.gradient(p);
+    g(loss.d + 2 * loss.V + 3) += 1e-3;
+    return g;
+  };
+  const CheckResult bad = check_gradient(loss, wrong, x, o);
+  BOOST_TEST(!bad.passed);
+  BOOST_TEST(bad.worst_input == loss.d + 2 * loss.V + 3);
+  BOOST_TEST(runner::entry_name(loss.layout(), bad.worst_input) == "U[3,2]");
+}
+
+BOOST_AUTO_TEST_CASE(auto_plans_within_its_budget) {
+  CheckOptions o;
+  o.mode = Mode::automatic;
+  o.budget = 1000;
+  const Plan small = plan(400, o);
+  BOOST_TEST(small.mode == Mode::full);
+  BOOST_TEST(small.evaluations == 807);
+  const Plan large = plan(100000, o);
+  BOOST_TEST(large.mode == Mode::directional);
+  BOOST_TEST(large.evaluations <= o.budget);
+  BOOST_TEST(large.samples == o.samples);
+  o.budget = 10;
+  BOOST_TEST(plan(100000, o).samples == 1);  // at least one direction
+}
+
+BOOST_AUTO_TEST_CASE(directional_catches_and_narrows_a_single_wrong_entry) {
+  const NaiveSoftmax loss{2000, 30, 11};
+  const VectorXd x = loss.point(3);
+  CheckOptions o;
+  o.mode = Mode::directional;
+  o.samples = 4;
+  const CheckResult right = check_gradient(loss, [&](const VectorXd& p) { return loss.gradient(p); }, x, o);
+  BOOST_TEST(right.passed, right.message);
+  BOOST_TEST(right.analytic.cols() == 4);
+  const Index planted = loss.d + 17 * loss.V + 1234;  // U[1234,17]
+  const auto wrong = [&](const VectorXd& p) {
+    VectorXd g = loss.gradient(p);
+    g(planted) += 1e-4;
+    return g;
+  };
+  const CheckResult bad = check_gradient(loss, wrong, x, o);
+  BOOST_TEST(!bad.passed);
+  BOOST_TEST(bad.worst_input == planted);
+  BOOST_TEST(runner::entry_name(loss.layout(), bad.worst_input) == "U[1234,17]");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// The 100,000 × 300 table of the issue: 30 million coordinates, 240 MB each for
+// x, the gradient, the working copy and the direction. A suite of its own so
+// CTest runs it beside the others.
+BOOST_AUTO_TEST_SUITE(directional_large)
+
+BOOST_AUTO_TEST_CASE(wrong_entry_of_a_100000_by_300_table_is_named) {
+  const NaiveSoftmax loss{100000, 300, 4242};
+  const VectorXd x = loss.point(4);
+  const Index planted = loss.d + 123 * loss.V + 98765;  // U[98765,123]
+  const auto wrong = [&](const VectorXd& p) {
+    VectorXd g = loss.gradient(p);
+    g(planted) += 1e-3;
+    return g;
+  };
+  CheckOptions o;
+  o.mode = Mode::directional;
+  o.samples = 1;
+  const CheckResult bad = check_gradient(loss, wrong, x, o);
+  BOOST_TEST(!bad.passed);
+  BOOST_TEST(bad.worst_input == planted, bad.message);
+  BOOST_TEST(runner::entry_name(loss.layout(), bad.worst_input) == "U[98765,123]");
+  BOOST_TEST(bad.message.find("x[" + std::to_string(planted) + "]") != std::string::npos, bad.message);
+  BOOST_TEST_MESSAGE(bad.message << " (" << bad.evaluations << " evaluations)");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
