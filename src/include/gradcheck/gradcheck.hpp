@@ -1,6 +1,7 @@
 // gradcheck/gradcheck.hpp: the whole public API in one include.
 #pragma once
 
+#include "gradcheck/autodiff.hpp"         // IWYU pragma: export
 #include "gradcheck/check.hpp"            // IWYU pragma: export
 #include "gradcheck/error.hpp"            // IWYU pragma: export
 #include "gradcheck/options.hpp"          // IWYU pragma: export
