@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <exception>
 
+#include "gradcheck/autodiff.hpp"
 #include "gradcheck/check.hpp"
 #include "gradcheck/error.hpp"
 
@@ -94,6 +95,19 @@ Judgement judge_claim(const Problem& p, const Claim& claim, const CheckOptions& 
         r = failed(Failure::exception, "the reference threw: " + current_exception_text(), options);
       }
       break;
+  }
+  // The second opinion: the exact derivative of f (forward-mode AD), laid out
+  // like r.analytic. It is reported beside the finite difference and never
+  // changes the verdict; a throw or a wrong size is noted in the message.
+  if (p.exact && p.kind != ProblemKind::value) {
+    attach_exact_from(r, [&p]() -> Eigen::MatrixXd {
+      const Eigen::VectorXd exact = p.exact(p.x);
+      if (exact.size() != p.x.size()) {
+        throw Error(fmt::format("it has {} entries, expected {} (one per coordinate of x)", exact.size(), p.x.size()));
+      }
+      if (p.kind == ProblemKind::elementwise) return exact.asDiagonal();
+      return exact.transpose();
+    });
   }
   // A gradient's or a value's worst entry is named by the layout; an
   // elementwise Jacobian's by its input coordinate (the diagonal).
