@@ -175,7 +175,11 @@ inline CheckOptions float_claim_options() {
 /// check_gradient with `options`, where a float claim's own rounding, relative
 /// to the largest terms it sums rather than to each entry, is covered by
 /// adding rtol · max_j |grad_j| to atol (the finite difference in double no
-/// longer supplies float's noise term). r.options holds the options applied.
+/// longer supplies float's noise term). Measured on the float32 naive-softmax,
+/// sigmoid and negative-sampling forms, 2000 points each: without that term
+/// 22, 76 and 10 correct claims failed (entries far below the largest); with
+/// it none did, and every control, including a 1e-3 relative perturbation,
+/// was still rejected at every point. r.options holds the options applied.
 /// `f` is a generic lambda (or a callable object with a templated call
 /// operator): it is called with Eigen::VectorXd (returning double) and with
 /// AutoDiffVector.
