@@ -70,7 +70,7 @@ CheckCase leaky_relu_derivative() {
                                   (x0.array() > 0.0).count(), kinks);
             p.layout = {{"x", x0.size(), 1}};
             p.x = x0;
-            p.f = [alpha](const VectorXd& x) { return w2v::leaky_relu(x, alpha); };
+            set_elementwise(p, [alpha](const auto& x) { return w2v::leaky_relu(x, alpha); });
             p.claim = [alpha](const VectorXd& x) {
               return std::vector<MatrixXd>{w2v::leaky_relu_derivative(x, alpha)};
             };
@@ -108,7 +108,7 @@ CheckCase sigmoid_derivative() {
             // underflow alike and "missing_exp_sign" would be right to every digit.
             p.x = draw_off_zero(rng, n) * s.scale;
             p.x(0) = std::abs(p.x(0));
-            p.f = [](const VectorXd& x) { return w2v::sigmoid(x); };
+            set_elementwise(p, [](const auto& x) { return w2v::sigmoid(x); });
             p.claim = [](const VectorXd& x) { return std::vector<MatrixXd>{w2v::sigmoid_derivative(x)}; };
             const auto with_sigma = [](auto&& form) {
               return [=](const VectorXd& x) {

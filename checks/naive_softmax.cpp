@@ -64,7 +64,7 @@ CheckCase xent_grad_logits() {
             p.point = fmt::format("V={} o={}", V, o);
             p.layout = {{"s", V, 1}};
             p.x = normal(rng, s, V);
-            p.f = [y](const VectorXd& logits) { return scalar(w2v::cross_entropy(y, logits)); };
+            set_loss(p, [y](const auto& logits) { return w2v::cross_entropy(y, logits); });
             const auto grad = [y](auto&& form) {
               return [y, form](const VectorXd& logits) { return std::vector<MatrixXd>{form(w2v::softmax(logits), y)}; };
             };
@@ -101,7 +101,10 @@ CheckCase naive_softmax_grad_center() {
             p.point = fmt::format("V={} d={} o={}", V, d, o);
             p.layout = {{"v_c", d, 1}};
             p.x = normal(rng, s, d);
-            p.f = [=](const VectorXd& vc) { return scalar(w2v::naive_softmax_loss_and_gradient(vc, o, U).loss); };
+            set_loss(p, [U, o](const auto& vc) {
+              using T = scalar_of<decltype(vc)>;
+              return w2v::naive_softmax_loss<T>(vc, o, U.template cast<T>());
+            });
             p.claim = [=](const VectorXd& vc) {
               return std::vector<MatrixXd>{w2v::naive_softmax_loss_and_gradient(vc, o, U).grad_center};
             };
@@ -141,9 +144,10 @@ CheckCase naive_softmax_grad_outside() {
             p.layout = {{"U", V, d}};
             p.x = pack({&U0});
             const auto layout = p.layout;
-            p.f = [=](const VectorXd& x) {
-              return scalar(w2v::naive_softmax_loss_and_gradient(vc, o, unpack(x, layout, 0)).loss);
-            };
+            set_loss(p, [vc, o, layout](const auto& x) {
+              using T = scalar_of<decltype(x)>;
+              return w2v::naive_softmax_loss<T>(vc.template cast<T>(), o, unpack(x, layout, 0));
+            });
             p.claim = [=](const VectorXd& x) {
               return std::vector<MatrixXd>{
                   w2v::naive_softmax_loss_and_gradient(vc, o, unpack(x, layout, 0)).grad_outside};

@@ -19,8 +19,6 @@ using w2v::sigmoid;
 const char* const row_convention =
     "row convention: U is V x d, row w is u_w; J = -log sigma(u_o^T v_c) - sum_k log sigma(-u_{w_k}^T v_c)";
 
-VectorXd scalar(double v) { return VectorXd::Constant(1, v); }
-
 // A drawn point: sizes, the true outside word o, the samples, v_c and U.
 struct Point {
   Index V = 0;
@@ -96,9 +94,10 @@ Problem outside_problem(const Point& pt, std::vector<runner::Claim> controls) {
   const VectorXd vc = pt.vc;
   const Index o = pt.o;
   const auto negatives = pt.negatives;
-  p.f = [=](const VectorXd& x) {
-    return scalar(w2v::neg_sampling_loss_and_gradient(vc, o, unpack(x, layout, 0), negatives).loss);
-  };
+  set_loss(p, [vc, o, negatives, layout](const auto& x) {
+    using T = scalar_of<decltype(x)>;
+    return w2v::neg_sampling_loss<T>(vc.template cast<T>(), o, unpack(x, layout, 0), negatives);
+  });
   p.claim = [=](const VectorXd& x) {
     return std::vector<MatrixXd>{
         w2v::neg_sampling_loss_and_gradient(vc, o, unpack(x, layout, 0), negatives).grad_outside};
@@ -147,9 +146,10 @@ CheckCase neg_sampling_grad_center() {
             p.point = pt.describe();
             p.layout = {{"v_c", pt.d, 1}};
             p.x = pt.vc;
-            p.f = [=](const VectorXd& vc) {
-              return scalar(w2v::neg_sampling_loss_and_gradient(vc, o, U, negatives).loss);
-            };
+            set_loss(p, [U, o, negatives](const auto& vc) {
+              using T = scalar_of<decltype(vc)>;
+              return w2v::neg_sampling_loss<T>(vc, o, U.template cast<T>(), negatives);
+            });
             p.claim = [=](const VectorXd& vc) {
               return std::vector<MatrixXd>{w2v::neg_sampling_loss_and_gradient(vc, o, U, negatives).grad_center};
             };

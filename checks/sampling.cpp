@@ -29,12 +29,6 @@ Eigen::VectorXd pack(std::initializer_list<const Eigen::MatrixXd*> blocks) {
   return x;
 }
 
-Eigen::MatrixXd unpack(const Eigen::VectorXd& x, const std::vector<runner::Block>& layout, std::size_t b) {
-  Eigen::Index offset = 0;
-  for (std::size_t k = 0; k < b; ++k) offset += layout[k].rows * layout[k].cols;
-  return x.segment(offset, layout[b].rows * layout[b].cols).reshaped(layout[b].rows, layout[b].cols);
-}
-
 std::string to_string(const std::vector<Eigen::Index>& indices) {
   return fmt::format("[{}]", fmt::join(indices, ", "));
 }

@@ -20,8 +20,6 @@ const char* const window_convention =
     "(repeats allowed, c allowed); even trials: naive-softmax loss, odd trials: negative sampling with K samples "
     "per outside word";
 
-VectorXd scalar(double v) { return VectorXd::Constant(1, v); }
-
 // One drawn window and its loss: even trials use the naive-softmax loss, odd
 // trials negative sampling, so every case checks the sum rule for both.
 struct Window {
@@ -49,6 +47,14 @@ struct Window {
   w2v::SkipGramResult loss(const MatrixXd& centers, const MatrixXd& outsides) const {
     return neg_sampling ? w2v::skipgram_neg_sampling(c, outside, centers, outsides, negatives)
                         : w2v::skipgram_naive_softmax(c, outside, centers, outsides);
+  }
+
+  // The loss alone, in any scalar type T (double for the finite differences,
+  // AutoDiff for the exact derivative): the function `loss` differentiates.
+  template <class T>
+  T loss_value(const w2v::Matrix<T>& centers, const w2v::Matrix<T>& outsides) const {
+    return neg_sampling ? w2v::skipgram_neg_sampling_loss<T>(c, outside, centers, outsides, negatives)
+                        : w2v::skipgram_naive_softmax_loss<T>(c, outside, centers, outsides);
   }
 
   // The loss of the last outside word alone: what assigning instead of
@@ -96,7 +102,10 @@ CheckCase skipgram_grad_outside() {
             p.layout = {{"U", w.V, w.d}};
             p.x = pack({&w.outside_vectors});
             const auto layout = p.layout;
-            p.f = [=](const VectorXd& x) { return scalar(w.loss(w.center_vectors, unpack(x, layout, 0)).loss); };
+            set_loss(p, [w, layout](const auto& x) {
+              using T = scalar_of<decltype(x)>;
+              return w.loss_value<T>(w.center_vectors.template cast<T>(), unpack(x, layout, 0));
+            });
             p.claim = [=](const VectorXd& x) {
               return std::vector<MatrixXd>{w.loss(w.center_vectors, unpack(x, layout, 0)).grad_outside_vectors};
             };
@@ -138,7 +147,12 @@ CheckCase skipgram_grad_center() {
               all.row(w.c) = vc.transpose();
               return all;
             };
-            p.f = [=](const VectorXd& vc) { return scalar(w.loss(centers(vc), w.outside_vectors).loss); };
+            set_loss(p, [w](const auto& vc) {
+              using T = scalar_of<decltype(vc)>;
+              w2v::Matrix<T> all = w.center_vectors.template cast<T>();
+              all.row(w.c) = vc.transpose();
+              return w.loss_value<T>(all, w.outside_vectors.template cast<T>());
+            });
             const auto grad_vc = [=](const VectorXd& vc) -> VectorXd {
               return w.loss(centers(vc), w.outside_vectors).grad_center_vectors.row(w.c).transpose();
             };
@@ -175,7 +189,10 @@ CheckCase skipgram_grad_other_centers_zero() {
             const auto grad = [=](const VectorXd& x) -> MatrixXd {
               return w.loss(unpack(x, layout, 0), w.outside_vectors).grad_center_vectors;
             };
-            p.f = [=](const VectorXd& x) { return scalar(w.loss(unpack(x, layout, 0), w.outside_vectors).loss); };
+            set_loss(p, [w, layout](const auto& x) {
+              using T = scalar_of<decltype(x)>;
+              return w.loss_value<T>(unpack(x, layout, 0), w.outside_vectors.template cast<T>());
+            });
             p.claim = [=](const VectorXd& x) { return std::vector<MatrixXd>{grad(x)}; };
             const auto window_size = static_cast<double>(w.outside.size());
             p.controls = {

@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -121,10 +122,13 @@ void print_case(const runner::CaseReport& r, bool colour) {
   double worst = 0.0;
   for (const auto& t : r.trials) worst = std::max(worst, t.formula.result.max_rel_error);
   const int rejected = r.controls_caught();
-  fmt::print(
-      "{:<5} {:<36} {:<8} trials {}/{}  inconclusive points {}  max rel err {:.1e}  controls rejected {}/{}  seed {}\n",
-      verdict_text(r.verdict(), colour), c.id, c.notes, r.formula_passes(), r.trials.size(), r.inconclusive_points(),
-      worst, rejected, c.controls.size(), r.seed);
+  // The second opinion, where the case has one: max |exact − numeric| / allowance over the trials.
+  const std::optional<runner::ExactSummary> exact = runner::exact_summary(r);
+  fmt::print("{:<5} {:<36} {:<8} trials {}/{}  inconclusive points {}  max rel err {:.1e}",
+             verdict_text(r.verdict(), colour), c.id, c.notes, r.formula_passes(), r.trials.size(),
+             r.inconclusive_points(), worst);
+  if (exact) fmt::print("  exact_vs_numeric {:.1e}", exact->exact_vs_numeric);
+  fmt::print("  controls rejected {}/{}  seed {}\n", rejected, c.controls.size(), r.seed);
   if (r.verdict() == Verdict::inconclusive) {
     fmt::print(
         "      every trial was inconclusive: the numerics could not judge this formula at the points drawn ({})\n",
@@ -143,6 +147,15 @@ void print_case(const runner::CaseReport& r, bool colour) {
                    t.controls[k].result.verdict == Verdict::pass ? "ACCEPTED" : "not rejected (inconclusive)", t.trial,
                    t.point, r.reproduce(t.trial));
       }
+    }
+  }
+  // The exact derivative and the finite difference disagree: the verdict
+  // stands (it is the finite difference's), but say so.
+  if (exact) {
+    for (const std::size_t k : exact->disagreements) {
+      const auto& t = r.trials[k];
+      fmt::print("      trial {} ({}): the exact (AD) derivative disagrees with the finite difference: {}\n", t.trial,
+                 t.point, runner::exact_disagreement_text(t.formula, t.layout, t.kind));
     }
   }
   // A control never rejected, yet equal to the formula within its allowance

@@ -15,9 +15,10 @@
 #include "gradcheck/error.hpp"
 
 namespace gradcheck::word2vec {
+namespace detail {
 namespace {
-
 bool in_range(Eigen::Index i, Eigen::Index size) { return 0 <= i && i < size; }
+}  // namespace
 
 void check_alpha(std::string_view fn, double alpha) {
   // Written as !(inside) so that a NaN alpha is rejected too.
@@ -26,20 +27,26 @@ void check_alpha(std::string_view fn, double alpha) {
   }
 }
 
-void check_not_empty(std::string_view fn, const Eigen::VectorXd& scores) {
-  if (scores.size() == 0) throw Error(fmt::format("{}: scores is empty; expected at least one score", fn));
+void check_not_empty(std::string_view fn, Eigen::Index size) {
+  if (size == 0) throw Error(fmt::format("{}: scores is empty; expected at least one score", fn));
 }
 
-void check_center(std::string_view fn, const Eigen::VectorXd& center, const Eigen::MatrixXd& outside_vectors) {
-  if (center.size() != outside_vectors.cols()) {
-    throw Error(fmt::format("{}: center has {} entries but outside_vectors has {} columns", fn, center.size(),
-                            outside_vectors.cols()));
+void check_same_size(std::string_view fn, Eigen::Index y_size, Eigen::Index scores_size) {
+  if (y_size != scores_size) {
+    throw Error(fmt::format("{}: y has {} entries but scores has {}", fn, y_size, scores_size));
   }
 }
 
-void check_outside(std::string_view fn, Eigen::Index outside, const Eigen::MatrixXd& outside_vectors) {
-  if (!in_range(outside, outside_vectors.rows())) {
-    throw Error(fmt::format("{}: outside index {} is out of range [0, {})", fn, outside, outside_vectors.rows()));
+void check_center(std::string_view fn, Eigen::Index center_size, Eigen::Index outside_cols) {
+  if (center_size != outside_cols) {
+    throw Error(
+        fmt::format("{}: center has {} entries but outside_vectors has {} columns", fn, center_size, outside_cols));
+  }
+}
+
+void check_outside(std::string_view fn, Eigen::Index outside, Eigen::Index vocab_size) {
+  if (!in_range(outside, vocab_size)) {
+    throw Error(fmt::format("{}: outside index {} is out of range [0, {})", fn, outside, vocab_size));
   }
 }
 
@@ -54,13 +61,13 @@ void check_negatives(std::string_view fn, const std::vector<Eigen::Index>& negat
 
 // The checks shared by both skip-gram losses.
 void check_window(std::string_view fn, Eigen::Index center_word, const std::vector<Eigen::Index>& outside_words,
-                  const Eigen::MatrixXd& center_vectors, const Eigen::MatrixXd& outside_vectors) {
-  if (center_vectors.rows() != outside_vectors.rows() || center_vectors.cols() != outside_vectors.cols()) {
+                  Eigen::Index center_rows, Eigen::Index center_cols, Eigen::Index outside_rows,
+                  Eigen::Index outside_cols) {
+  if (center_rows != outside_rows || center_cols != outside_cols) {
     throw Error(fmt::format("{}: center_vectors is {}x{} but outside_vectors is {}x{}; both must be V x d", fn,
-                            center_vectors.rows(), center_vectors.cols(), outside_vectors.rows(),
-                            outside_vectors.cols()));
+                            center_rows, center_cols, outside_rows, outside_cols));
   }
-  const Eigen::Index vocab_size = outside_vectors.rows();
+  const Eigen::Index vocab_size = outside_rows;
   if (!in_range(center_word, vocab_size)) {
     throw Error(fmt::format("{}: center word {} is out of range [0, {})", fn, center_word, vocab_size));
   }
@@ -72,50 +79,62 @@ void check_window(std::string_view fn, Eigen::Index center_word, const std::vect
   }
 }
 
-double leaky_relu_unchecked(double x, double alpha) { return x > 0.0 ? x : alpha * x; }
+void check_window_negatives(std::string_view fn, const std::vector<std::vector<Eigen::Index>>& negatives,
+                            std::size_t outside_words, Eigen::Index vocab_size) {
+  if (negatives.size() != outside_words) {
+    throw Error(fmt::format("{}: negatives has {} lists but outside_words has {} words; expected one list per word", fn,
+                            negatives.size(), outside_words));
+  }
+  for (std::size_t j = 0; j < negatives.size(); ++j) {
+    for (std::size_t k = 0; k < negatives[j].size(); ++k) {
+      if (!in_range(negatives[j][k], vocab_size)) {
+        throw Error(fmt::format("{}: negative index {} (negatives[{}][{}]) is out of range [0, {})", fn,
+                                negatives[j][k], j, k, vocab_size));
+      }
+    }
+  }
+}
+
+}  // namespace detail
+
+namespace {
+
+using detail::check_alpha;
+using detail::check_center;
+using detail::check_negatives;
+using detail::check_not_empty;
+using detail::check_outside;
+using detail::check_window;
+using detail::logsumexp_unchecked;
+using detail::softmax_unchecked;
+
 double leaky_relu_derivative_unchecked(double x, double alpha) { return x > 0.0 ? 1.0 : alpha; }
 
-double logsumexp_unchecked(const Eigen::VectorXd& scores) {
-  const double max = scores.maxCoeff();
-  // ±inf (or NaN) is already the answer; subtracting it would give inf − inf = NaN.
-  if (!std::isfinite(max)) return max;
-  return max + std::log((scores.array() - max).exp().sum());
-}
-
-// exp(s − max) / Σ rather than exp(s − logsumexp(s)): the same value, but s − max is exact where
-// s − logsumexp(s) carries the rounding of a large logsumexp (1e-13 relative at scores ~1000).
-Eigen::VectorXd softmax_unchecked(const Eigen::VectorXd& scores) {
-  const Eigen::ArrayXd shifted = (scores.array() - scores.maxCoeff()).exp();
-  return (shifted / shifted.sum()).matrix();
-}
-
-// log σ(x) = −log(1 + e^{−x}); each branch exponentiates a non-positive number, so nothing overflows.
-double log_sigmoid(double x) { return x >= 0.0 ? -std::log1p(std::exp(-x)) : x - std::log1p(std::exp(x)); }
-
+// The losses are the templates of word2vec_losses.hpp at T = double, the code
+// that forward-mode AD differentiates; the gradients are the notes' closed forms.
 LossAndGradients naive_softmax_unchecked(const Eigen::VectorXd& center, Eigen::Index outside,
                                          const Eigen::MatrixXd& outside_vectors) {
   const Eigen::VectorXd scores = outside_vectors * center;
   Eigen::VectorXd delta = softmax_unchecked(scores);  // ŷ
   delta(outside) -= 1.0;                              // ŷ − y
-  return {logsumexp_unchecked(scores) - scores(outside), outside_vectors.transpose() * delta,
+  return {detail::naive_softmax_loss_unchecked(center, outside, outside_vectors), outside_vectors.transpose() * delta,
           delta * center.transpose()};
 }
 
 LossAndGradients neg_sampling_unchecked(const Eigen::VectorXd& center, Eigen::Index outside,
                                         const Eigen::MatrixXd& outside_vectors,
                                         const std::vector<Eigen::Index>& negatives) {
-  LossAndGradients result{0.0, Eigen::VectorXd::Zero(center.size()),
+  LossAndGradients result{detail::neg_sampling_loss_unchecked(center, outside, outside_vectors, negatives),
+                          Eigen::VectorXd::Zero(center.size()),
                           Eigen::MatrixXd::Zero(outside_vectors.rows(), outside_vectors.cols())};
   // 1 − σ(x) is computed as σ(−x): same value, no cancellation when σ(x) ≈ 1.
   const double score_outside = outside_vectors.row(outside).dot(center.transpose());
   const double weight_outside = sigmoid(-score_outside);
-  result.loss -= log_sigmoid(score_outside);
   result.grad_center -= weight_outside * outside_vectors.row(outside).transpose();
   result.grad_outside.row(outside) -= weight_outside * center.transpose();
   for (const Eigen::Index k : negatives) {
     const double score = outside_vectors.row(k).dot(center.transpose());
     const double weight = sigmoid(score);  // 1 − σ(−score)
-    result.loss -= log_sigmoid(-score);
     result.grad_center += weight * outside_vectors.row(k).transpose();
     // += rather than =: every draw adds its own term, including repeats and draws of `outside`.
     result.grad_outside.row(k) += weight * center.transpose();
@@ -123,18 +142,17 @@ LossAndGradients neg_sampling_unchecked(const Eigen::VectorXd& center, Eigen::In
   return result;
 }
 
-// J_sg = Σ_j J(v_c, w_j, U): losses and gradients are summed (not averaged) over
-// the window, and only the centre word's row of ∂J_sg/∂(center_vectors) is touched.
+// ∂J_sg = Σ_j ∂J(v_c, w_j, U): gradients are summed (not averaged) over the window, and only the
+// centre word's row of ∂J_sg/∂(center_vectors) is touched. The loss is set by the caller.
 template <typename WordLoss>
-SkipGramResult skipgram(Eigen::Index center_word, const std::vector<Eigen::Index>& outside_words,
-                        const Eigen::MatrixXd& center_vectors, const Eigen::MatrixXd& outside_vectors,
-                        WordLoss word_loss) {
+SkipGramResult skipgram_gradients(Eigen::Index center_word, const std::vector<Eigen::Index>& outside_words,
+                                  const Eigen::MatrixXd& center_vectors, const Eigen::MatrixXd& outside_vectors,
+                                  WordLoss word_loss) {
   const Eigen::VectorXd center = center_vectors.row(center_word).transpose();
   SkipGramResult result{0.0, Eigen::MatrixXd::Zero(center_vectors.rows(), center_vectors.cols()),
                         Eigen::MatrixXd::Zero(outside_vectors.rows(), outside_vectors.cols())};
   for (std::size_t j = 0; j < outside_words.size(); ++j) {
     const LossAndGradients term = word_loss(center, j);
-    result.loss += term.loss;
     result.grad_center_vectors.row(center_word) += term.grad_center.transpose();
     result.grad_outside_vectors += term.grad_outside;
   }
@@ -143,15 +161,10 @@ SkipGramResult skipgram(Eigen::Index center_word, const std::vector<Eigen::Index
 
 }  // namespace
 
-// Two branches so that exp() only ever sees a non-positive argument.
-double sigmoid(double x) {
-  if (x >= 0.0) return 1.0 / (1.0 + std::exp(-x));
-  const double e = std::exp(x);
-  return e / (1.0 + e);
-}
+double sigmoid(double x) { return detail::sigmoid_unchecked(x); }
 
 Eigen::VectorXd sigmoid(const Eigen::VectorXd& x) {
-  return x.unaryExpr([](double v) { return sigmoid(v); });
+  return x.unaryExpr([](double v) { return detail::sigmoid_unchecked(v); });
 }
 
 // σ(x)(1 − σ(x)) written as σ(x)σ(−x): equal, and accurate in both tails.
@@ -163,12 +176,12 @@ Eigen::VectorXd sigmoid_derivative(const Eigen::VectorXd& x) {
 
 double leaky_relu(double x, double alpha) {
   check_alpha("leaky_relu", alpha);
-  return leaky_relu_unchecked(x, alpha);
+  return detail::leaky_relu_unchecked(x, alpha);
 }
 
 Eigen::VectorXd leaky_relu(const Eigen::VectorXd& x, double alpha) {
   check_alpha("leaky_relu", alpha);
-  return x.unaryExpr([alpha](double v) { return leaky_relu_unchecked(v, alpha); });
+  return x.unaryExpr([alpha](double v) { return detail::leaky_relu_unchecked(v, alpha); });
 }
 
 double leaky_relu_derivative(double x, double alpha) {
@@ -182,38 +195,33 @@ Eigen::VectorXd leaky_relu_derivative(const Eigen::VectorXd& x, double alpha) {
 }
 
 double logsumexp(const Eigen::VectorXd& scores) {
-  check_not_empty("logsumexp", scores);
+  check_not_empty("logsumexp", scores.size());
   return logsumexp_unchecked(scores);
 }
 
 Eigen::VectorXd softmax(const Eigen::VectorXd& scores) {
-  check_not_empty("softmax", scores);
+  check_not_empty("softmax", scores.size());
   return softmax_unchecked(scores);
 }
 
 Eigen::VectorXd onehot(Eigen::Index o, Eigen::Index size) {
   if (size <= 0) throw Error(fmt::format("onehot: size {} is not positive", size));
-  if (!in_range(o, size)) throw Error(fmt::format("onehot: index {} is out of range [0, {})", o, size));
+  if (o < 0 || o >= size) throw Error(fmt::format("onehot: index {} is out of range [0, {})", o, size));
   Eigen::VectorXd y = Eigen::VectorXd::Zero(size);
   y(o) = 1.0;
   return y;
 }
 
+// log ŷ from the scores stays finite where softmax(s) underflows to 0 (and 0 · log 0 would be NaN).
 double cross_entropy(const Eigen::VectorXd& y, const Eigen::VectorXd& scores) {
-  if (y.size() != scores.size()) {
-    throw Error(fmt::format("cross_entropy: y has {} entries but scores has {}", y.size(), scores.size()));
-  }
-  check_not_empty("cross_entropy", scores);
-  // log ŷ from the scores stays finite where softmax(s) underflows to 0 (and 0 · log 0 would be NaN).
-  const Eigen::ArrayXd log_y_hat = scores.array() - logsumexp_unchecked(scores);
-  return -(y.array() * log_y_hat).sum();
+  return word2vec::cross_entropy<double>(y, scores);
 }
 
 LossAndGradients naive_softmax_loss_and_gradient(const Eigen::VectorXd& center, Eigen::Index outside,
                                                  const Eigen::MatrixXd& outside_vectors) {
   constexpr std::string_view fn = "naive_softmax_loss_and_gradient";
-  check_center(fn, center, outside_vectors);
-  check_outside(fn, outside, outside_vectors);
+  check_center(fn, center.size(), outside_vectors.cols());
+  check_outside(fn, outside, outside_vectors.rows());
   return naive_softmax_unchecked(center, outside, outside_vectors);
 }
 
@@ -221,42 +229,43 @@ LossAndGradients neg_sampling_loss_and_gradient(const Eigen::VectorXd& center, E
                                                 const Eigen::MatrixXd& outside_vectors,
                                                 const std::vector<Eigen::Index>& negatives) {
   constexpr std::string_view fn = "neg_sampling_loss_and_gradient";
-  check_center(fn, center, outside_vectors);
-  check_outside(fn, outside, outside_vectors);
+  check_center(fn, center.size(), outside_vectors.cols());
+  check_outside(fn, outside, outside_vectors.rows());
   check_negatives(fn, negatives, outside_vectors.rows());
   return neg_sampling_unchecked(center, outside, outside_vectors, negatives);
 }
 
 SkipGramResult skipgram_naive_softmax(Eigen::Index center_word, const std::vector<Eigen::Index>& outside_words,
                                       const Eigen::MatrixXd& center_vectors, const Eigen::MatrixXd& outside_vectors) {
-  check_window("skipgram_naive_softmax", center_word, outside_words, center_vectors, outside_vectors);
-  return skipgram(center_word, outside_words, center_vectors, outside_vectors,
-                  [&](const Eigen::VectorXd& center, std::size_t j) {
-                    return naive_softmax_unchecked(center, outside_words[j], outside_vectors);
-                  });
+  check_window("skipgram_naive_softmax", center_word, outside_words, center_vectors.rows(), center_vectors.cols(),
+               outside_vectors.rows(), outside_vectors.cols());
+  SkipGramResult result = skipgram_gradients(
+      center_word, outside_words, center_vectors, outside_vectors, [&](const Eigen::VectorXd& center, std::size_t j) {
+        return naive_softmax_unchecked(center, outside_words[j], outside_vectors);
+      });
+  result.loss = detail::skipgram_loss_unchecked(
+      center_word, outside_words.size(), center_vectors, [&](const Eigen::VectorXd& center, std::size_t j) {
+        return detail::naive_softmax_loss_unchecked(center, outside_words[j], outside_vectors);
+      });
+  return result;
 }
 
 SkipGramResult skipgram_neg_sampling(Eigen::Index center_word, const std::vector<Eigen::Index>& outside_words,
                                      const Eigen::MatrixXd& center_vectors, const Eigen::MatrixXd& outside_vectors,
                                      const std::vector<std::vector<Eigen::Index>>& negatives) {
   constexpr std::string_view fn = "skipgram_neg_sampling";
-  check_window(fn, center_word, outside_words, center_vectors, outside_vectors);
-  if (negatives.size() != outside_words.size()) {
-    throw Error(fmt::format("{}: negatives has {} lists but outside_words has {} words; expected one list per word", fn,
-                            negatives.size(), outside_words.size()));
-  }
-  for (std::size_t j = 0; j < negatives.size(); ++j) {
-    for (std::size_t k = 0; k < negatives[j].size(); ++k) {
-      if (!in_range(negatives[j][k], outside_vectors.rows())) {
-        throw Error(fmt::format("{}: negative index {} (negatives[{}][{}]) is out of range [0, {})", fn,
-                                negatives[j][k], j, k, outside_vectors.rows()));
-      }
-    }
-  }
-  return skipgram(center_word, outside_words, center_vectors, outside_vectors,
-                  [&](const Eigen::VectorXd& center, std::size_t j) {
-                    return neg_sampling_unchecked(center, outside_words[j], outside_vectors, negatives[j]);
-                  });
+  check_window(fn, center_word, outside_words, center_vectors.rows(), center_vectors.cols(), outside_vectors.rows(),
+               outside_vectors.cols());
+  detail::check_window_negatives(fn, negatives, outside_words.size(), outside_vectors.rows());
+  SkipGramResult result = skipgram_gradients(
+      center_word, outside_words, center_vectors, outside_vectors, [&](const Eigen::VectorXd& center, std::size_t j) {
+        return neg_sampling_unchecked(center, outside_words[j], outside_vectors, negatives[j]);
+      });
+  result.loss = detail::skipgram_loss_unchecked(
+      center_word, outside_words.size(), center_vectors, [&](const Eigen::VectorXd& center, std::size_t j) {
+        return detail::neg_sampling_loss_unchecked(center, outside_words[j], outside_vectors, negatives[j]);
+      });
+  return result;
 }
 
 Eigen::VectorXd normalize(const Eigen::VectorXd& u) {

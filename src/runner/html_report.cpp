@@ -52,6 +52,7 @@ code.cmd { white-space: nowrap; }
 tr.fail td { background: #ffebe9; }
 th.group { background: #ffffff; font-weight: 500; padding-top: 10px; border-bottom: 1px solid #8c959f; }
 tr.inconclusive td { background: #fff8c5; }
+td.disagree { background: #fff8c5; font-weight: 600; }
 .lede { font-size: 15px; margin: 6px 0 14px; }
 section.case { border: 1px solid #d0d7de; border-left: 6px solid #1a7f37; border-radius: 6px; padding: 10px 12px;
                margin: 14px 0; break-inside: avoid; }
@@ -85,6 +86,14 @@ std::string slug(const std::string& id, const char* prefix = "") {
 
 std::string sci(double v) { return v == 0.0 ? std::string("0") : fmt::format("{:.2e}", v); }
 std::string value(double v) { return fmt::format("{:.10g}", v); }
+// An exact (AD) value, or a dash where there is none (NaN).
+std::string exact_text(double v) { return std::isnan(v) ? std::string("\u2014") : value(v); }
+double worst_exact_value(const CheckResult& r) {
+  if (r.worst_input < 0 || r.worst_output < 0 || r.worst_output >= r.exact.rows() || r.worst_input >= r.exact.cols()) {
+    return std::nan("");
+  }
+  return r.exact(r.worst_output, r.worst_input);
+}
 const char* css_class(Verdict v) { return to_string(v); }  // pass, fail, inconclusive
 
 Node badge(Node parent, Verdict v) {
@@ -324,8 +333,8 @@ void summary(Node body, const std::vector<CaseReport>& cases) {
   sec.attr("id", "summary");
   sec.add("h2", "Summary");
   Node table = sec.add("table");
-  header_row(table,
-             {"case", "notes", "verdict", "worst entry", "error", "allowance", "trials", "controls rejected", "seed"});
+  header_row(table, {"case", "notes", "verdict", "worst entry", "error", "allowance", "exact vs numeric", "trials",
+                     "controls rejected", "seed"});
   Node tbody = table.add("tbody");
   for (const CaseReport& r : cases) {
     const CheckCase& c = *r.check_case;
@@ -347,6 +356,12 @@ void summary(Node body, const std::vector<CaseReport>& cases) {
       cell(tr, "\u2014");
       cell(tr, "\u2014");
     }
+    const std::optional<ExactSummary> exact = exact_summary(r);
+    if (exact) {
+      cell(tr, sci(exact->exact_vs_numeric), exact->disagreements.empty() ? "num" : "num disagree");
+    } else {
+      cell(tr, "\u2014");
+    }
     cell(tr, trials_text(r));
     cell(tr, fmt::format("{}/{}", r.controls_caught(), c.controls.size()));
     cell(tr, std::to_string(r.seed), "num");
@@ -356,6 +371,8 @@ void summary(Node body, const std::vector<CaseReport>& cases) {
 // At most this many trials are listed per failing formula or control; the
 // JSON report has them all.
 constexpr std::size_t listed_trials = 5;
+
+void disagreements_list(Node sec, const CaseReport& r);
 
 void case_section(Node parent, const CaseReport& r) {
   const CheckCase& c = *r.check_case;
@@ -382,6 +399,16 @@ void case_section(Node parent, const CaseReport& r) {
   fact(facts, "negative controls",
        fmt::format("{} of {} rejected in every conclusive trial (details under Negative controls)", r.controls_caught(),
                    c.controls.size()));
+  if (const std::optional<ExactSummary> exact = exact_summary(r)) {
+    std::string text = fmt::format(
+        "exact derivative (forward-mode AD of the same loss) in {} of {} trials: largest |exact \u2212 numeric| / "
+        "allowance {} ({}), largest relative difference of the formula from it {}",
+        exact->trials, r.trials.size(), sci(exact->exact_vs_numeric),
+        exact->disagreements.empty() ? "the finite difference agrees with it"
+                                     : fmt::format("DISAGREES in {} trials: see below", exact->disagreements.size()),
+        sci(exact->exact_vs_analytic));
+    fact(facts, "second opinion", text);
+  }
   const int w = worst_trial(r);
   if (w < 0) return;
   const TrialReport& t = r.trials[static_cast<std::size_t>(w)];
@@ -412,7 +439,12 @@ void case_section(Node parent, const CaseReport& r) {
     side.add("p", "No entry was compared: " + t.formula.result.message);
   } else {
     Node table = side.add("table");
-    header_row(table, {"entry", "analytic", "numeric", "error", "allowance", "error / allowance"});
+    const bool has_exact = t.formula.result.exact.size() > 0;
+    if (has_exact) {
+      header_row(table, {"entry", "analytic", "numeric", "exact (AD)", "error", "allowance", "error / allowance"});
+    } else {
+      header_row(table, {"entry", "analytic", "numeric", "error", "allowance", "error / allowance"});
+    }
     Node tbody = table.add("tbody");
     for (const EntryRow& e : rows) {
       Node tr = tbody.add("tr");
@@ -420,6 +452,7 @@ void case_section(Node parent, const CaseReport& r) {
       code_cell(tr, e.entry);
       cell(tr, value(e.analytic), "num");
       cell(tr, value(e.numeric), "num");
+      if (has_exact) cell(tr, exact_text(e.exact), "num");
       cell(tr, sci(e.error), "num");
       cell(tr, sci(e.allowance), "num");
       cell(tr, fmt::format("{:.3g}", e.ratio), "num");
@@ -449,6 +482,30 @@ void case_section(Node parent, const CaseReport& r) {
     li.text(fmt::format(" trial {} ({}): {} ", u.trial, u.point, u.formula.result.message));
     li.add("code", r.reproduce(u.trial)).attr("class", "cmd");
   }
+  disagreements_list(sec, r);
+}
+
+// Trials whose exact derivative and finite difference disagree (the verdict stands).
+void disagreements_list(Node sec, const CaseReport& r) {
+  const std::optional<ExactSummary> exact = exact_summary(r);
+  if (!exact || exact->disagreements.empty()) return;
+  sec.add("h3", "Trials where the exact derivative disagrees with the finite difference");
+  Node list = sec.add("ul");
+  list.attr("class", "failures");
+  std::size_t listed = 0;
+  for (const std::size_t k : exact->disagreements) {
+    if (++listed > listed_trials) {
+      list.add("li", fmt::format("\u2026 and {} more (all are in gradcheck.json)",
+                                 exact->disagreements.size() - listed_trials));
+      break;
+    }
+    const TrialReport& u = r.trials[k];
+    Node li = list.add("li");
+    badge(li, u.formula.result.verdict);
+    li.text(fmt::format(" trial {} ({}): {} (the verdict is the finite difference's) ", u.trial, u.point,
+                        exact_disagreement_text(u.formula, u.layout, u.kind)));
+    li.add("code", r.reproduce(u.trial)).attr("class", "cmd");
+  }
 }
 
 void controls_section(Node body, const std::vector<CaseReport>& cases) {
@@ -460,15 +517,15 @@ void controls_section(Node body, const std::vector<CaseReport>& cases) {
           "trial its case shows in detail: the entry where it is most wrong there, with the error and the "
           "allowance it exceeds.");
   Node table = sec.add("table");
-  header_row(table, {"control", "wrong formula", "verdict", "trials rejected", "entry", "analytic", "numeric", "error",
-                     "allowance"});
+  header_row(table, {"control", "wrong formula", "verdict", "trials rejected", "entry", "analytic", "numeric",
+                     "exact (AD)", "error", "allowance"});
   Node tbody = table.add("tbody");
   for (const CaseReport& r : cases) {
     const CheckCase& c = *r.check_case;
     const int w = worst_trial(r);
     const int conclusive = r.formula_passes() + r.formula_failures();
     Node group = tbody.add("tr").add("th");
-    group.attr("colspan", "9").attr("class", "group");
+    group.attr("colspan", "10").attr("class", "group");
     Node link = group.add("a");
     link.attr("href", slug(c.id, "#"));
     link.add("code", c.id);
@@ -494,17 +551,18 @@ void controls_section(Node body, const std::vector<CaseReport>& cases) {
       }
       cell(tr, rejected);
       if (w < 0) {
-        for (int n = 0; n < 5; ++n) cell(tr, "\u2014");
+        for (int n = 0; n < 6; ++n) cell(tr, "\u2014");
         continue;
       }
       const Judgement& j = r.trials[static_cast<std::size_t>(w)].controls[k];
       if (j.worst_entry.empty()) {
         Node why = tr.add("td", j.result.message.empty() ? std::string("\u2014") : j.result.message);
-        why.attr("colspan", "5");
+        why.attr("colspan", "6");
       } else {
         code_cell(tr, j.worst_entry);
         cell(tr, value(j.result.worst_analytic), "num");
         cell(tr, value(j.result.worst_numeric), "num");
+        cell(tr, exact_text(worst_exact_value(j.result)), "num");
         cell(tr, sci(j.result.worst_error), "num");
         cell(tr, sci(j.result.worst_allowance), "num");
       }
@@ -512,7 +570,7 @@ void controls_section(Node body, const std::vector<CaseReport>& cases) {
       for (std::size_t n = 0; n < accepted.size() && n < listed_trials; ++n) {
         const TrialReport& t = r.trials[accepted[n]];
         Node td = tbody.add("tr").attr("class", "fail").add("td");
-        td.attr("colspan", "9");
+        td.attr("colspan", "10");
         td.text(fmt::format("{} {} in trial {} ({}): {}; reproduce: ", c.controls[k].id,
                             t.controls[k].result.verdict == Verdict::pass ? "ACCEPTED" : "not rejected", t.trial,
                             t.point, worst_entry_text(t.controls[k])));
@@ -520,7 +578,7 @@ void controls_section(Node body, const std::vector<CaseReport>& cases) {
       }
       if (accepted.size() > listed_trials) {
         Node td = tbody.add("tr").attr("class", "fail").add("td");
-        td.attr("colspan", "9");
+        td.attr("colspan", "10");
         td.text(fmt::format("\u2026 and {} more trials (all are in gradcheck.json)", accepted.size() - listed_trials));
       }
     }

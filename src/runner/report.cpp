@@ -13,6 +13,8 @@
 #include <chrono>
 #include <cmath>
 #include <fstream>
+#include <limits>
+#include <optional>
 #include <system_error>
 
 #include "gradcheck/error.hpp"
@@ -42,16 +44,33 @@ ordered_json settings_json(const CaseSettings& s) {
   return j;
 }
 
+// A number, or null where there is none (NaN: a second opinion not computed or not comparable).
+ordered_json number_or_null(double v) { return std::isnan(v) ? ordered_json(nullptr) : ordered_json(v); }
+
+// The exact (AD) derivative at the worst entry, NaN without one.
+double worst_exact(const CheckResult& r) {
+  if (r.worst_input < 0 || r.worst_output < 0 || r.worst_output >= r.exact.rows() || r.worst_input >= r.exact.cols()) {
+    return std::numeric_limits<double>::quiet_NaN();
+  }
+  return r.exact(r.worst_output, r.worst_input);
+}
+
 ordered_json judgement_json(const Judgement& j) {
   const CheckResult& r = j.result;
+  const bool has_exact = r.exact.size() > 0;
   ordered_json out;
   out["verdict"] = to_string(r.verdict);
   out["failure"] = to_string(r.failure);
   out["max_abs_error"] = r.max_abs_error;
   out["max_rel_error"] = r.max_rel_error;
+  // The second opinion (null without one): the finite difference against the
+  // exact derivative, and the claim against the exact derivative.
+  out["exact_vs_numeric"] = has_exact ? number_or_null(r.exact_vs_numeric) : ordered_json(nullptr);
+  out["exact_vs_analytic"] = has_exact ? number_or_null(r.exact_vs_analytic) : ordered_json(nullptr);
   out["worst_entry"] = j.worst_entry;
   out["analytic"] = r.worst_analytic;
   out["numeric"] = r.worst_numeric;
+  out["exact"] = number_or_null(worst_exact(r));
   out["error"] = r.worst_error;
   out["allowance"] = r.worst_allowance;
   out["estimate"] = r.worst_estimate;
@@ -113,6 +132,10 @@ ordered_json case_json(const CaseReport& report) {
   }
   j["max_rel_error"] = worst_rel;
   j["max_abs_error"] = worst_abs;
+  const std::optional<ExactSummary> exact = exact_summary(report);
+  j["exact_vs_numeric"] = exact ? ordered_json(exact->exact_vs_numeric) : ordered_json(nullptr);
+  j["exact_vs_analytic"] = exact ? ordered_json(exact->exact_vs_analytic) : ordered_json(nullptr);
+  j["exact_disagreements"] = exact ? exact->disagreements.size() : 0U;
   j["trial_results"] = std::move(trials);
   ordered_json controls = ordered_json::array();
   for (std::size_t k = 0; k < c.controls.size(); ++k) {
@@ -146,6 +169,7 @@ ordered_json case_json(const CaseReport& report) {
       entries.push_back({{"entry", e.entry},
                          {"analytic", e.analytic},
                          {"numeric", e.numeric},
+                         {"exact", number_or_null(e.exact)},
                          {"error", e.error},
                          {"allowance", e.allowance}});
     }
@@ -176,6 +200,65 @@ int worst_trial(const CaseReport& report) {
   return worst;
 }
 
+namespace {
+
+// exact(row, col) when the judgement has an exact derivative of its shape, else NaN.
+double exact_at(const CheckResult& r, Eigen::Index row, Eigen::Index col) {
+  if (r.exact.rows() != r.analytic.rows() || r.exact.cols() != r.analytic.cols()) {
+    return std::numeric_limits<double>::quiet_NaN();
+  }
+  return r.exact(row, col);
+}
+
+}  // namespace
+
+std::optional<ExactSummary> exact_summary(const CaseReport& report) {
+  ExactSummary s;
+  for (std::size_t k = 0; k < report.trials.size(); ++k) {
+    const CheckResult& r = report.trials[k].formula.result;
+    if (r.exact.size() == 0) continue;
+    ++s.trials;
+    if (!std::isnan(r.exact_vs_numeric)) s.exact_vs_numeric = std::max(s.exact_vs_numeric, r.exact_vs_numeric);
+    if (!std::isnan(r.exact_vs_analytic)) s.exact_vs_analytic = std::max(s.exact_vs_analytic, r.exact_vs_analytic);
+    if (r.exact_vs_numeric > 1.0) s.disagreements.push_back(k);
+  }
+  if (s.trials == 0) return std::nullopt;
+  return s;
+}
+
+std::optional<EntryRow> exact_worst_entry(const Judgement& j, const std::vector<Block>& layout, ProblemKind kind) {
+  const CheckResult& r = j.result;
+  const Eigen::MatrixXd& e = r.exact;
+  if (e.size() == 0 || e.rows() != r.analytic.rows() || e.cols() != r.analytic.cols() || r.numeric.rows() != e.rows() ||
+      r.numeric.cols() != e.cols() || r.allowance.rows() != e.rows() || r.allowance.cols() != e.cols()) {
+    return std::nullopt;
+  }
+  std::optional<EntryRow> worst;
+  for (Eigen::Index col = 0; col < e.cols(); ++col) {
+    for (Eigen::Index row = 0; row < e.rows(); ++row) {
+      if (kind == ProblemKind::elementwise && row != col) continue;
+      const double n = r.numeric(row, col);
+      const double allowance = r.allowance(row, col);
+      if (!std::isfinite(n) || !std::isfinite(allowance)) continue;
+      const double error = std::abs(e(row, col) - n);
+      const double ratio = allowance > 0.0 ? error / allowance : (error > 0.0 ? HUGE_VAL : 0.0);
+      if (!worst || ratio > worst->ratio) {
+        worst = EntryRow{entry_name(layout, col), r.analytic(row, col), n, error, allowance, ratio, e(row, col)};
+      }
+    }
+  }
+  return worst;
+}
+
+std::string exact_disagreement_text(const Judgement& j, const std::vector<Block>& layout, ProblemKind kind) {
+  const std::optional<EntryRow> e = exact_worst_entry(j, layout, kind);
+  if (!e) return "no exact derivative to compare";
+  return fmt::format(
+      "exact_vs_numeric {:.1e} at {}: exact {:.10g} vs numeric {:.10g}, error {:.3e} {} allowance {:.3e}",
+      j.result.exact_vs_numeric, e->entry, e->exact, e->numeric, e->error,
+      e->error > e->allowance ? ">" : "<=", e->allowance);
+}
+
 std::vector<EntryRow> worst_entries(const Judgement& j, const std::vector<Block>& layout, ProblemKind kind,
                                     std::size_t k) {
   const CheckResult& r = j.result;
@@ -196,7 +279,7 @@ std::vector<EntryRow> worst_entries(const Judgement& j, const std::vector<Block>
       const double error = std::abs(a - n);
       const double ratio = allowance > 0.0 ? error / allowance : (error > 0.0 ? HUGE_VAL : 0.0);
       rows.push_back({input >= 0 ? entry_name(layout, input) : fmt::format("direction {}", col), a, n, error,
-                      allowance, ratio});
+                      allowance, ratio, exact_at(r, row, col)});
     }
   }
   // Stable: ties keep the layout's order, so the same seed gives the same table.
@@ -272,18 +355,29 @@ std::string to_markdown(const std::vector<CaseReport>& cases, const RunInfo& inf
   std::string md = "# gradcheck report\n\n";
   md += fmt::format("Seed {}; fixture `{}`; `{}`.\n\n{}\n\n", info.seed, info.fixture, info.command_line, conventions);
   md +=
-      "| case | notes | verdict | trials passed | inconclusive points | largest rel. error | controls rejected | seed "
-      "|\n";
-  md += "|---|---|---|---|---|---|---|---|\n";
+      "| case | notes | verdict | trials passed | inconclusive points | largest rel. error | exact vs numeric | "
+      "controls rejected | seed |\n";
+  md += "|---|---|---|---|---|---|---|---|---|\n";
   std::string failures;
+  std::string disagreements;
   for (const CaseReport& r : cases) {
     const CheckCase& c = *r.check_case;
     double worst = 0.0;
     for (const auto& t : r.trials) worst = std::max(worst, t.formula.result.max_rel_error);
     const int rejected = r.controls_caught();
-    md += fmt::format("| `{}` | {} | **{}** | {}/{} | {} | {} | {}/{} | {} |\n", c.id, c.notes, upper(r.verdict()),
-                      r.formula_passes(), r.trials.size(), r.inconclusive_points(), format_error(worst), rejected,
+    const std::optional<ExactSummary> exact = exact_summary(r);
+    md += fmt::format("| `{}` | {} | **{}** | {}/{} | {} | {} | {} | {}/{} | {} |\n", c.id, c.notes, upper(r.verdict()),
+                      r.formula_passes(), r.trials.size(), r.inconclusive_points(), format_error(worst),
+                      exact ? format_error(exact->exact_vs_numeric) : std::string("\u2014"), rejected,
                       c.controls.size(), r.seed);
+    if (exact) {
+      for (const std::size_t k : exact->disagreements) {
+        const TrialReport& t = r.trials[k];
+        disagreements += fmt::format("- `{}` trial {} ({}), verdict {}: {}\n  reproduce: `{}`\n", c.id, t.trial,
+                                     t.point, upper(t.formula.result.verdict),
+                                     exact_disagreement_text(t.formula, t.layout, t.kind), r.reproduce(t.trial));
+      }
+    }
     for (const auto& t : r.trials) {
       if (!t.formula.result.passed) {
         failures += fmt::format("- `{}` trial {} ({}): {}\n  reproduce: `{}`\n", c.id, t.trial, t.point,
@@ -305,6 +399,12 @@ std::string to_markdown(const std::vector<CaseReport>& cases, const RunInfo& inf
                       r.check_case->convention);
   }
   md += "\n## Failures\n\n" + (failures.empty() ? std::string("None.\n") : failures);
+  md +=
+      "\n## Second opinion\n\n*exact vs numeric* is the largest |exact \u2212 numeric| / allowance over the trials, "
+      "the exact derivative being forward-mode automatic differentiation of the same templated loss (\u2014: the case "
+      "has none). Above 1 the finite difference and the exact derivative disagree beyond the allowance; the verdict "
+      "is the finite difference's and is not changed.\n\n";
+  md += disagreements.empty() ? std::string("No disagreement.\n") : disagreements;
   return md;
 }
 

@@ -4,7 +4,9 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <limits>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -37,12 +39,38 @@ struct EntryRow {
   double error = 0.0;
   double allowance = 0.0;
   double ratio = 0.0;  ///< error / allowance: above 1 fails
+  /// The exact (AD) derivative of this entry, the second opinion; NaN when
+  /// the judgement has none.
+  double exact = std::numeric_limits<double>::quiet_NaN();
 };
 /// The `k` entries of `j` with the largest error/allowance, worst first, named
 /// by `layout` (a gradient's or value's coordinate; an elementwise Jacobian's
 /// diagonal only). Empty when nothing was compared (wrong shape, exception).
 std::vector<EntryRow> worst_entries(const Judgement& j, const std::vector<Block>& layout, ProblemKind kind,
                                     std::size_t k = 5);
+
+/// The second opinion of a case's formula over its trials (trials whose
+/// judgement carries an exact derivative, CheckResult::exact).
+struct ExactSummary {
+  int trials = 0;                  ///< trials with an exact derivative
+  double exact_vs_numeric = 0.0;   ///< largest over those trials (NaN ratios skipped)
+  double exact_vs_analytic = 0.0;  ///< largest over those trials (NaN ratios skipped)
+  /// Trials whose exact derivative and finite difference disagree beyond the
+  /// allowance (exact_vs_numeric > 1), as indices into CaseReport::trials.
+  std::vector<std::size_t> disagreements;
+};
+/// Empty when no trial of the formula had an exact derivative.
+std::optional<ExactSummary> exact_summary(const CaseReport& report);
+
+/// The entry of `j` where the exact derivative is farthest from the finite
+/// difference: `error` is |exact − numeric| and `ratio` error / allowance
+/// (exact_vs_numeric when the check judged every entry). Empty without an
+/// exact derivative or a compared entry.
+std::optional<EntryRow> exact_worst_entry(const Judgement& j, const std::vector<Block>& layout, ProblemKind kind);
+
+/// "exact_vs_numeric 3.2e+00 at U[3,1]: exact 0.5 vs numeric 0.25, allowance 1.0e-07" for a judgement
+/// whose exact derivative disagrees with the finite difference.
+std::string exact_disagreement_text(const Judgement& j, const std::vector<Block>& layout, ProblemKind kind);
 
 /// "U[3,1]: analytic 0.5 vs numeric 0.25, error 2.500e-01 > allowance 1.000e-06"
 /// for a judgement that compared entries (a control that passed has no

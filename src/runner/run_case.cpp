@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <exception>
 
+#include "gradcheck/autodiff.hpp"
 #include "gradcheck/check.hpp"
 #include "gradcheck/error.hpp"
 
@@ -99,6 +100,26 @@ Judgement judge_claim(const Problem& p, const Claim& claim, const CheckOptions& 
         r = failed(Failure::exception, "the reference threw: " + current_exception_text(), options);
       }
       break;
+  }
+  // The second opinion: the exact derivative of f (forward-mode AD), laid out
+  // like r.analytic. It is reported beside the finite difference and never
+  // changes the verdict; a throw or a wrong size is noted in the message.
+  // Directional columns stand for directions the result does not keep: no
+  // second opinion there; sampled columns pick their coordinates.
+  const bool directional = std::any_of(r.inputs.begin(), r.inputs.end(), [](Eigen::Index j) { return j < 0; });
+  if (p.exact && p.kind != ProblemKind::value && !directional) {
+    attach_exact_from(r, [&p, &r]() -> Eigen::MatrixXd {
+      const Eigen::VectorXd exact = p.exact(p.x);
+      if (exact.size() != p.x.size()) {
+        throw Error(fmt::format("it has {} entries, expected {} (one per coordinate of x)", exact.size(), p.x.size()));
+      }
+      const Eigen::MatrixXd full =
+          p.kind == ProblemKind::elementwise ? Eigen::MatrixXd(exact.asDiagonal()) : Eigen::MatrixXd(exact.transpose());
+      if (r.inputs.empty()) return full;
+      Eigen::MatrixXd picked(full.rows(), static_cast<Eigen::Index>(r.inputs.size()));
+      for (std::size_t c = 0; c < r.inputs.size(); ++c) picked.col(static_cast<Eigen::Index>(c)) = full.col(r.inputs[c]);
+      return picked;
+    });
   }
   // A gradient's or a value's worst entry is named by the layout; an
   // elementwise Jacobian's by its input coordinate (the diagonal).

@@ -4,8 +4,10 @@
 #include <boost/test/unit_test.hpp>
 #include <string>
 
+#include "gradcheck/autodiff.hpp"
 #include "gradcheck/check.hpp"
 #include "gradcheck/random.hpp"
+#include "gradcheck/word2vec.hpp"
 
 using namespace gradcheck;
 using Eigen::MatrixXf;
@@ -135,6 +137,110 @@ BOOST_AUTO_TEST_CASE(neg_sampling_grad_center) {
       return k == 2 ? VectorXf(-g) : g;  // k = 2: sign flipped
     };
     return check_gradient(loss, grad, vc);
+  });
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// The same float32 closed forms and controls, judged against a reference
+// computed in double (check_gradient_templated): f is one templated loss,
+// f<double> at x.cast<double>() gives the finite differences, f<AutoDiff> the
+// exact column; only the claim is float. No false failure, every control
+// rejected, and the exact derivative agrees with the double differences.
+BOOST_AUTO_TEST_SUITE(float32_reference)
+
+namespace {
+
+template <class V>
+using scalar_of = typename std::remove_cvref_t<V>::Scalar;
+
+// The two references agree with each other at every point; the correct claim
+// (k = 0) is the exact gradient to float's rtol relative to the gradient's
+// size (entry by entry a float σ(1 − σ) near σ = 1 is far less accurate:
+// 1 − σ cancels; Uᵀ(ŷ − y) sums terms larger than itself).
+CheckResult with_exact_checked(const CheckResult& r, int k) {
+  BOOST_TEST_REQUIRE(r.exact.cols() == r.analytic.cols());
+  BOOST_TEST(r.exact_vs_numeric <= 1.0, "the double finite difference and the exact derivative disagree");
+  if (k == 0) {
+    const double size = r.exact.cwiseAbs().maxCoeff();
+    const double off = (r.analytic - r.exact).cwiseAbs().maxCoeff() / size;
+    BOOST_TEST(off <= CheckOptions::single_precision().rtol, "a float claim off the exact gradient by " << off);
+  }
+  return r;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(naive_softmax_grad_center) {
+  expect_float_verdicts("f32ref_naive_softmax_grad_center", 3, [](Rng& rng, int k) {
+    const auto V = random_index(rng, 2, 50);
+    const auto d = random_index(rng, 2, 20);
+    const auto o = random_index(rng, 0, V - 1);
+    const MatrixXf U = random_normal(rng, V, d).cast<float>();
+    const VectorXf vc = random_normal(rng, d).cast<float>();
+    const VectorXf e = random_normal(rng, d).normalized().cast<float>();
+    const auto loss = [&](const auto& v) {
+      using T = scalar_of<decltype(v)>;
+      return gradcheck::word2vec::naive_softmax_loss<T>(v, o, U.cast<T>());
+    };
+    const auto grad = [&](const VectorXf& v) -> VectorXf {
+      VectorXf delta = softmax(U * v);
+      delta(o) -= 1.0f;
+      if (k == 1) delta = -delta;    // sign flipped: Uᵀ(y − ŷ)
+      if (k == 2) delta(o) += 1.0f;  // forgot y: Uᵀŷ
+      const VectorXf g = U.transpose() * delta;
+      const VectorXf side = e.dot(g) < 0.0f ? VectorXf(-e) : e;
+      return k == 3 ? VectorXf(g * (1.0f + 1e-3f) + 1e-3f * g.norm() * side) : g;
+    };
+    return with_exact_checked(check_gradient_templated(loss, grad, vc), k);
+  });
+}
+
+BOOST_AUTO_TEST_CASE(sigmoid_derivative) {
+  expect_float_verdicts("f32ref_sigmoid_derivative", 2, [](Rng& rng, int k) {
+    const auto n = random_index(rng, 2, 20);
+    VectorXf x = (random_normal(rng, n) * 3.0).cast<float>();
+    x(0) = std::abs(x(0)) + 0.1f;
+    const VectorXf w = random_normal(rng, n).cast<float>();
+    // L(x) = Σ_i w_i σ(x_i): ∂L/∂x_i = w_i σ′(x_i).
+    const auto loss = [&](const auto& p) {
+      using T = scalar_of<decltype(p)>;
+      const gradcheck::word2vec::Vector<T> s = gradcheck::word2vec::sigmoid(gradcheck::word2vec::Vector<T>(p));
+      return T((s.array() * w.cast<T>().array()).sum());
+    };
+    const auto grad = [&](const VectorXf& p) -> VectorXf {
+      const Eigen::ArrayXf s = sigmoid(p);
+      const Eigen::ArrayXf d = k == 0   ? Eigen::ArrayXf(s * (1.0f - s))
+                               : k == 1 ? Eigen::ArrayXf(s * s)
+                                        : Eigen::ArrayXf(s * (1.0f + s));
+      return (d * w.array()).matrix();
+    };
+    return with_exact_checked(check_gradient_templated(loss, grad, x), k);
+  });
+}
+
+BOOST_AUTO_TEST_CASE(neg_sampling_grad_center) {
+  expect_float_verdicts("f32ref_neg_sampling_grad_center", 2, [](Rng& rng, int k) {
+    const auto V = random_index(rng, 2, 30);
+    const auto d = random_index(rng, 2, 20);
+    const auto o = random_index(rng, 0, V - 1);
+    const auto K = random_index(rng, 1, 10);
+    std::vector<Eigen::Index> negatives(static_cast<std::size_t>(K));
+    for (auto& w : negatives) w = random_index(rng, 0, V - 1);
+    const MatrixXf U = random_normal(rng, V, d).cast<float>();
+    const VectorXf vc = (random_normal(rng, d) / std::sqrt(static_cast<double>(d))).cast<float>();
+    const auto sig = [](float z) { return 1.0f / (1.0f + std::exp(-z)); };
+    const auto loss = [&](const auto& v) {
+      using T = scalar_of<decltype(v)>;
+      return gradcheck::word2vec::neg_sampling_loss<T>(v, o, U.cast<T>(), negatives);
+    };
+    const auto grad = [&](const VectorXf& v) -> VectorXf {
+      VectorXf g = -(1.0f - sig(U.row(o).dot(v))) * U.row(o).transpose();
+      const float sign = k == 1 ? -1.0f : 1.0f;  // k = 1: the minus on u_{w_s} dropped
+      for (const auto w : negatives) g += sign * (1.0f - sig(-U.row(w).dot(v))) * U.row(w).transpose();
+      return k == 2 ? VectorXf(-g) : g;  // k = 2: sign flipped
+    };
+    return with_exact_checked(check_gradient_templated(loss, grad, vc), k);
   });
 }
 

@@ -7,6 +7,7 @@
 #include <boost/test/unit_test.hpp>
 #include <gradcheck/gradcheck.hpp>
 #include <string>
+#include <type_traits>
 
 namespace {
 
@@ -54,6 +55,23 @@ BOOST_AUTO_TEST_CASE(wrong_gradient_fails) {
                                 [this](const Eigen::VectorXd& w) { return wrong_gradient(w); }, x);
   BOOST_TEST(!r.passed, "the wrong gradient Aᵀ(Aw + b) was accepted");
   BOOST_TEST(std::string(gradcheck::to_string(r.failure)) == "wrong_value");
+}
+
+// The same loss written for any scalar type: check_gradient_templated also
+// computes the exact gradient by forward-mode AD (gradcheck/autodiff.hpp, from
+// Eigen's unsupported AutoDiff module) and reports it beside the finite difference.
+BOOST_AUTO_TEST_CASE(templated_loss_gets_an_exact_second_opinion) {
+  const auto templated_loss = [this](const auto& w) {
+    using T = typename std::remove_cvref_t<decltype(w)>::Scalar;
+    const Eigen::Matrix<T, Eigen::Dynamic, 1> r = A.cast<T>() * w - b.cast<T>();
+    return T(0.5 * r.dot(r));
+  };
+  const gradcheck::CheckResult r = gradcheck::check_gradient_templated(
+      templated_loss, [this](const Eigen::VectorXd& w) { return gradient(w); }, point());
+  BOOST_TEST(r.passed, r.message);
+  BOOST_TEST(r.exact.cols() == 3);
+  BOOST_TEST(r.exact_vs_numeric <= 1.0);
+  BOOST_TEST(r.exact_vs_analytic <= 1e-12);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -41,7 +41,8 @@ struct CheckResult {
   bool passed = false;  ///< verdict == Verdict::pass
   Failure failure = Failure::none;
   /// Empty when passed; otherwise one line saying what failed or why the point
-  /// is inconclusive, naming the entry or both shapes.
+  /// is inconclusive, naming the entry or both shapes. A second opinion that
+  /// could not be computed or compared (attach_exact) adds a note, also to a pass.
   std::string message;
 
   /// Largest |analytic − numeric| over the judged entries.
@@ -99,9 +100,11 @@ struct CheckResult {
   Eigen::MatrixXd exact;
   /// max over judged entries of |exact − numeric| / allowance: above 1, the
   /// finite difference and the exact derivative disagree beyond the allowance.
+  /// NaN when it could not be taken (see attach_exact in autodiff.hpp).
   double exact_vs_numeric = 0.0;
   /// max over entries of |analytic − exact| / max(|analytic|, |exact|): the
-  /// claim's relative error against the exact derivative (0 where both are 0).
+  /// claim's relative error against the exact derivative (0 where both are 0;
+  /// NaN when the exact derivative is unavailable or not finite).
   double exact_vs_analytic = 0.0;
 };
 

@@ -13,10 +13,18 @@
 //
 // Every function is stable for large scores (logsumexp and σ never overflow).
 // An index out of range or operands of mismatched sizes throw gradcheck::Error.
+//
+// The losses themselves (J, σ, leaky ReLU, logsumexp, softmax, cross-entropy)
+// are templates on the scalar type in gradcheck/word2vec_losses.hpp, included
+// here; the double functions below compute their values with those templates,
+// so the function a check differentiates by finite differences is the one
+// gradcheck/autodiff.hpp differentiates exactly.
 #pragma once
 
 #include <Eigen/Core>
 #include <vector>
+
+#include "gradcheck/word2vec_losses.hpp"  // IWYU pragma: export
 
 namespace gradcheck::word2vec {
 
