@@ -9,8 +9,8 @@
 // run on the same threads with no checking around them; directional: one
 // gradient evaluation and 2k + 1 evaluations of f for k directions),
 // floor_ratio = seconds / bare_seconds, the accuracy reached (largest
-// |analytic − numeric| over the entries or directions judged, divided by the
-// largest |analytic|), and the peak memory the check added (VmHWM after the
+// |analytic − numeric| / max(|analytic|, |numeric|) over the entries or
+// directions judged, as bench/peers.py measures the peers), and the peak memory the check added (VmHWM after the
 // check minus VmRSS before it, with the high-water mark reset first).
 #include <fmt/format.h>
 
@@ -179,10 +179,18 @@ int main(int argc, char** argv) {
     bare = seconds_since(t0);
   }
 
+  // As for the peers: the largest |a − n| / max(|a|, |n|) over every entry
+  // (or direction) differenced, 0 where both are 0.
   double accuracy = 0.0;
+  double normwise = 0.0;  // max |a − n| / max |a|: relative to the gradient's scale
   if (r.analytic.size() > 0 && r.numeric.size() == r.analytic.size()) {
-    const double scale = r.analytic.cwiseAbs().maxCoeff();
-    accuracy = (r.analytic - r.numeric).cwiseAbs().maxCoeff() / std::max(scale, 1e-300);
+    normwise = (r.analytic - r.numeric).cwiseAbs().maxCoeff() / std::max(r.analytic.cwiseAbs().maxCoeff(), 1e-300);
+    for (Index k = 0; k < r.analytic.size(); ++k) {
+      const double a = r.analytic.data()[k];
+      const double num = r.numeric.data()[k];
+      const double scale = std::max(std::abs(a), std::abs(num));
+      if (scale > 0.0) accuracy = std::max(accuracy, std::abs(a - num) / scale);
+    }
   }
   const nlohmann::json line = {{"tool", "gradcheck"},
                                {"mode", gradcheck::to_string(r.options.mode)},
@@ -197,6 +205,7 @@ int main(int argc, char** argv) {
                                {"bare_seconds", bare},
                                {"floor_ratio", seconds / bare},
                                {"accuracy", accuracy},
+                               {"accuracy_normwise", normwise},
                                {"passed", r.passed},
                                {"verdict", gradcheck::to_string(r.verdict)},
                                {"message", r.message},

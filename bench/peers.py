@@ -278,6 +278,14 @@ def mean_call_seconds(call, min_seconds=0.3, min_calls=3, batches=5):
     return best
 
 
+def normwise(a, n):
+    """max |a - n| / max |a|: the error relative to the gradient's scale."""
+    a = np.asarray(a, dtype=float).ravel()
+    n = np.asarray(n, dtype=float).ravel()
+    scale = np.abs(a).max() if a.size else 0.0
+    return float(np.abs(a - n).max() / scale) if scale > 0 else 0.0
+
+
 def rel_errors(a, n):
     a = np.asarray(a, dtype=np.float64).ravel()
     n = np.asarray(n, dtype=np.float64).ravel()
@@ -514,6 +522,7 @@ def child(args):
             errs = rel_errors(claimed[:done], numgrad[:done])
             if errs.size:
                 rec["accuracy"], rec["accuracy_median"] = float(errs.max()), float(np.median(errs))
+                rec["accuracy_normwise"] = normwise(claimed[:done], numgrad[:done])
             rec["accuracy_over"] = f"{done} of {n} coordinates, central difference h = 1e-4"
     elif rec["status"] == "ok":
         with torch.no_grad():
@@ -534,6 +543,7 @@ def child(args):
             num = captured["numerical"][0][0].detach().numpy().ravel()
             errs = rel_errors(a, num)
             rec["accuracy"], rec["accuracy_median"] = float(errs.max()), float(np.median(errs))
+            rec["accuracy_normwise"] = normwise(a, num)
             rec["accuracy_over"] = f"all {n} coordinates, central difference eps = 1e-6"
         else:
             rec["accuracy_over"] = "not captured (torch internals differ from 1.13)"
