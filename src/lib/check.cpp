@@ -163,12 +163,13 @@ int thread_count(const CheckOptions& options, Eigen::Index columns) {
   return static_cast<int>(std::max(1L, std::min(wanted, chunks)));
 }
 
-// Direction k of a directional check: N(0, 1) entries scaled by max(1, |x_j|).
-void draw_direction(const CheckOptions& options, long k, const Eigen::VectorXd& x, Eigen::VectorXd& v) {
+// The draws of direction k of a directional check: N(0, 1) entries, scaled by
+// max(1, |x_j|) where used (scaled_direction).
+void draw_direction(const CheckOptions& options, long k, Eigen::Index n, Eigen::VectorXf& g) {
   Rng rng = trial_rng(options.seed, "direction", static_cast<std::uint64_t>(k));
-  boost::random::normal_distribution<double> normal;
-  v.resize(x.size());
-  for (Eigen::Index j = 0; j < x.size(); ++j) v(j) = normal(rng) * std::max(1.0, std::abs(x(j)));
+  boost::random::normal_distribution<float> normal;
+  g.resize(n);
+  for (Eigen::Index j = 0; j < n; ++j) g(j) = normal(rng);
 }
 
 // The judged state of a check: matrices (outputs × columns) and judgements.
@@ -254,8 +255,8 @@ void judge_coordinates(const VectorFunction& f, const Eigen::VectorXd& x, Precis
 // noise. Two evaluations per halving (log2 n of them). Returns the single
 // coordinate reached, or −1 if the discrepancy stops being resolved (an error
 // spread over many coordinates).
-Eigen::Index narrow(Worker& worker, const Eigen::VectorXd& v, const Eigen::Map<const Eigen::MatrixXd>& a,
-                    const CheckOptions& options, Eigen::Index output, double noise, double discrepancy) {
+Eigen::Index narrow(Worker& worker, const Eigen::VectorXf& v, const Eigen::VectorXd& x,
+                    const Eigen::Map<const Eigen::MatrixXd>& a, const CheckOptions& options, Eigen::Index output, double noise, double discrepancy) {
   Axis half;
   half.direction = &v;
   const double h = options.step;
@@ -270,7 +271,7 @@ Eigen::Index narrow(Worker& worker, const Eigen::VectorXd& v, const Eigen::Map<c
     worker.at(half, h, worker.fp);
     worker.at(half, -h, worker.fm);
     const double numeric = (worker.fp(output) - worker.fm(output)) / (2.0 * h);
-    const double d_left = a.row(output).segment(lo, mid - lo).dot(v.segment(lo, mid - lo)) - numeric;
+    const double d_left = a.row(output).segment(lo, mid - lo).dot(scaled_direction(v, x, lo, mid - lo)) - numeric;
     const double d_right = d_whole - d_left;
     if (std::max(std::abs(d_left), std::abs(d_right)) <= options.noise_factor * noise) return -1;
     if (std::abs(d_left) >= std::abs(d_right)) {
@@ -346,15 +347,15 @@ CheckResult check_impl(const VectorFunction& f, const MatrixFunction& claim, con
   std::optional<Table> table;
   try {
     Worker worker(f, x, precision, m);
-    Eigen::VectorXd v;  // the probe's direction, then the directional check's
+    Eigen::VectorXf v;  // the probe's direction, then the directional check's
     Axis along;
     along.direction = &v;
     along.hi = n;
     if (planned.mode == Mode::directional) {
-      draw_direction(options, 0, x, v);
+      draw_direction(options, 0, n, v);
     } else {
       v.resize(n);
-      for (Eigen::Index j = 0; j < n; ++j) v(j) = (j % 2 == 0 ? 1.0 : -1.0) * std::max(1.0, std::abs(x(j)));
+      for (Eigen::Index j = 0; j < n; ++j) v(j) = j % 2 == 0 ? 1.0F : -1.0F;
     }
     const Eigen::VectorXd rounding = measured_noise(worker, along, fx);
     r.evaluations += worker.evaluations;
@@ -367,9 +368,9 @@ CheckResult check_impl(const VectorFunction& f, const MatrixFunction& claim, con
       Eigen::Index guilty = -1;
       bool narrowed = false;
       for (long d = 0; d < k; ++d) {
-        if (d > 0) draw_direction(options, d, x, v);
+        if (d > 0) draw_direction(options, d, n, v);
         along.label = fmt::format("direction {}", d);
-        r.analytic.col(d).noalias() = a * v;  // ∇f·v for every output
+        for (Eigen::Index i = 0; i < m; ++i) r.analytic(i, d) = a.row(i).dot(scaled_direction(v, x, 0, n));  // ∇f_i·v
         r.inputs.push_back(-1);
         const Eigen::VectorXd own_scale = r.analytic.col(d).cwiseAbs();
         judge_axis(worker, along, r.analytic.col(d), own_scale, fx, rounding, options, kind, table->column(d));
@@ -381,7 +382,7 @@ CheckResult check_impl(const VectorFunction& f, const MatrixFunction& claim, con
               .maxCoeff(&output);
           const double noise = std::max(worker.eps() * std::max(std::abs(fx(output)), 1.0), rounding(output)) /
                                options.step;
-          guilty = narrow(worker, v, a, options, output, noise,
+          guilty = narrow(worker, v, x, a, options, output, noise,
                           r.analytic(output, d) - table->numeric(output, d));
         }
       }
@@ -404,7 +405,7 @@ CheckResult check_impl(const VectorFunction& f, const MatrixFunction& claim, con
       }
       r.evaluations += worker.evaluations;
     } else {
-      v = Eigen::VectorXd();  // the probe is done: free its n entries
+      v = Eigen::VectorXf();  // the probe is done: free its n entries
       if (planned.mode == Mode::sampled) {
         r.inputs = sampled_coordinates(n, options);
         r.analytic.resize(m, static_cast<Eigen::Index>(r.inputs.size()));

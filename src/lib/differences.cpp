@@ -137,7 +137,7 @@ void Worker::at(const Axis& axis, double offset, Eigen::VectorXd& out) {
     return;
   }
   const Eigen::Index len = axis.hi - axis.lo;
-  w_.segment(axis.lo, len) = x_.segment(axis.lo, len) + offset * axis.direction->segment(axis.lo, len);
+  w_.segment(axis.lo, len) = x_.segment(axis.lo, len) + offset * scaled_direction(*axis.direction, x_, axis.lo, len);
   try {
     call();
   } catch (...) {

@@ -14,11 +14,17 @@
 
 namespace gradcheck::detail {
 
+/// Entries [lo, lo + len) of a direction stored as its draws g (float: half
+/// the memory of x): v_j = g_j · max(1, |x_j|), the scale of x applied on the fly.
+inline auto scaled_direction(const Eigen::VectorXf& g, const Eigen::VectorXd& x, Eigen::Index lo, Eigen::Index len) {
+  return g.segment(lo, len).cast<double>().cwiseProduct(x.segment(lo, len).cwiseAbs().cwiseMax(1.0));
+}
+
 /// One line through x: t ↦ x + t·e_j (coordinate ≥ 0), or t ↦ x + t·v on the
-/// coordinates [lo, hi) of the direction v.
+/// coordinates [lo, hi) of the direction v (see scaled_direction).
 struct Axis {
   Eigen::Index coordinate = -1;
-  const Eigen::VectorXd* direction = nullptr;
+  const Eigen::VectorXf* direction = nullptr;
   Eigen::Index lo = 0;
   Eigen::Index hi = 0;
   /// Steps are step·scale: max(1, |x_j|) for a coordinate, 1 for a direction
