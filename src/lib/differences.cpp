@@ -296,8 +296,22 @@ void judge_axis(Worker& worker, const Axis& axis, const Eigen::Ref<const Eigen::
                    fmt::format("the differences of {} are not finite", entry_label(kind, axis, i))};
       continue;
     }
+    // The first difference is accurate to its rounding noise (its truncation
+    // is below rtol at h ≈ ε^(1/3)); an extrapolation that leaves that band
+    // has met truncation the ladder's larger steps cannot handle (a saturated
+    // softmax bends within them): the numerics disagree with themselves.
+    const double first = out.numeric(i, c);
+    const double consistent = options.noise_factor * noise + options.estimate_factor * error +
+                              options.rtol * std::max(std::abs(first), std::abs(best));
     out.numeric(i, c) = best;
     out.estimate(i, c) = error;
+    if (std::abs(first - best) > consistent) {
+      judged(i) = {Verdict::inconclusive, Failure::unresolved,
+                   fmt::format("{}: the first difference {:.6g} and the extrapolation {:.6g} disagree by more than "
+                               "their noise {:.2e}",
+                               entry_label(kind, axis, i), first, best, consistent)};
+      continue;
+    }
     // Ridders' value comes from steps up to 1.4^9 ≈ 21 times larger than h, whose
     // rounding noise is that much smaller (and is measured by its estimate):
     // the a-priori noise enters once (factor 1), scaled to the smallest step.

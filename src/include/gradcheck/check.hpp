@@ -21,15 +21,23 @@
 //    not shrink); a kink makes the entry INCONCLUSIVE unless the claim lies
 //    outside both one-sided slopes (then it is wrong on either side: FAIL).
 //    Otherwise Ridders' extrapolation over a ladder h = ladder_step·max(1,|x_j|)
-//    / 1.4^k, k = 0..9, gives n_ij with an error estimate E_ij.
+//    / 1.4^k, k = 0..9, gives n_ij with an error estimate E_ij. If it leaves
+//    the first difference's band (|n¹ − n_ij| > noise_factor·noise +
+//    estimate_factor·E_ij + rtol·max|n|), the ladder met truncation its larger
+//    steps cannot handle: the entry is INCONCLUSIVE, whatever the claim.
 //
 // PASS CONDITION (the one place it is written). Entry (i, j) passes iff
 //
 //     |a_ij − n_ij|  ≤  allowance_ij,
 //     allowance_ij  =  atol + rtol · max(|a_ij|, |n_ij|)
-//                        + noise_factor · ε · max(|f_i(x + h_j e_j)|, |f_i(x − h_j e_j)|) / h_j
+//                        + k · noise_ij · s_ij
 //                        + estimate_factor · E_ij                      (E_ij = 0 after step 1)
+//     noise_ij      =  max(ε · max(|f_i(x + h_j e_j)|, |f_i(x − h_j e_j)|, 1), σ_i) / h_j
 //
+// σ_i the rounding noise of f_i measured near x (Moré–Wild ECnoise, six
+// evaluations per check); k = noise_factor and s_ij = 1 after step 1; after
+// Ridders k = 1 and s_ij = min(1, h_j / h_min), h_min its smallest step (larger
+// steps divide the rounding by more, and its estimate E_ij measures the rest),
 // with a the claimed (analytic) derivative and ε the unit roundoff of the
 // function's precision (2^-52 double, 2^-23 float). An entry that would pass
 // only because E_ij is larger than 1% of max(|a_ij|, |n_ij|) is INCONCLUSIVE
