@@ -442,6 +442,7 @@ void remove_stale_temporaries(const fs::path& dir) {
 }  // namespace
 
 void prepare_report_dir(const fs::path& dir) {
+  if (dir.empty()) throw Error("report directory '' is invalid: expected the path of a directory");
   std::error_code ec;
   if (fs::exists(dir, ec) && !fs::is_directory(dir, ec)) {
     throw Error(fmt::format("report directory '{}' exists and is not a directory", dir.string()));

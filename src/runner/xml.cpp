@@ -8,8 +8,9 @@ namespace {
 
 constexpr std::string_view replacement = "\xEF\xBF\xBD";  // U+FFFD
 
-// Length of the valid UTF-8 sequence at s[k] of an XML character, or 0.
-std::size_t valid_sequence(std::string_view s, std::size_t k) {
+}  // namespace
+
+std::size_t character_length(std::string_view s, std::size_t k) {
   const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(s[i]); };
   const unsigned char b = byte(k);
   if (b < 0x80) return (b >= 0x20 || b == '\t' || b == '\n' || b == '\r') ? 1 : 0;
@@ -39,13 +40,11 @@ std::size_t valid_sequence(std::string_view s, std::size_t k) {
   return n;
 }
 
-}  // namespace
-
 std::string valid_text(std::string_view text) {
   std::string out;
   out.reserve(text.size());
   for (std::size_t k = 0; k < text.size();) {
-    const std::size_t n = valid_sequence(text, k);
+    const std::size_t n = character_length(text, k);
     if (n == 0) {
       out += replacement;
       ++k;
