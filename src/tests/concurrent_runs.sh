@@ -15,7 +15,7 @@
 set -euo pipefail
 gradcheck=$1
 dir=$2
-rounds=${3:-4}
+rounds=${3:-3}
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 names=(gradcheck.json gradcheck.md gradcheck.html junit.xml)
 shopt -s nullglob
@@ -64,7 +64,7 @@ command -v xmllint >/dev/null || fail "xmllint not found (libxml2-utils, install
 command -v flock >/dev/null || fail "flock not found (util-linux)"
 rm -rf "$dir"
 mkdir -p "$dir"
-long=(run xent_grad_logits --trials 400 --seed 3)
+long=(run xent_grad_logits --trials 150 --seed 3)
 short=(run 'xent_*' sigmoid_derivative --trials 5 --seed 4)
 
 # 1. Started together, on a directory both create.
