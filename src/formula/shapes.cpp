@@ -313,6 +313,13 @@ class Checker {
                          shape_text(p_, Type{Kind::real, x.rows.dim, x.cols.dim, {-1, 0}}),
                          for_every({function_type.rows, function_type.cols, x.rows.dim, x.cols.dim})));
       }
+      const double entries =
+          static_cast<double>(interval(x.rows.dim).hi) * static_cast<double>(interval(x.cols.dim).hi);
+      if (entries * entries > static_cast<double>(max_jacobian_entries)) {
+        fail(x.position, fmt::format("{}: {} can have up to {:.0f} entries, so the elementwise function's Jacobian "
+                                     "up to {:.0f}; the limit is {} (x at most 1000 entries)",
+                                     x.name, x.type_text, entries, entries * entries, max_jacobian_entries));
+      }
     }
     std::map<std::string, Position> ids;
     for (const auto& control : p_.controls) {
