@@ -54,16 +54,16 @@ struct Cli {
 };
 
 po::options_description run_options() {
-  po::options_description run("Run options");
-  run.add_options()("seed", po::value<std::string>(), "seed of the run (default: the fixture's, else 1)")(
+  po::options_description options("Run options");
+  options.add_options()("seed", po::value<std::string>(), "seed of the run (default: the fixture's, else 1)")(
       "trial", po::value<int>(), "re-run only this trial number (as printed in a reproduce line)")(
       "report-dir", po::value<std::string>()->default_value("reports"),
       "directory for gradcheck.json and gradcheck.md")("fixture", po::value<std::string>(),
                                                        "fixture file of per-case settings (default: the shipped one)")(
       "ids", "with list: print the ids only, one per line");
-  run.add(runner::setting_flags());
-  run.add(cli::calibrate_options());
-  return run;
+  options.add(runner::setting_flags());
+  options.add(cli::calibrate_options());
+  return options;
 }
 
 Cli parse(int argc, char** argv) {
@@ -110,7 +110,7 @@ bool use_colour() { return ::isatty(STDOUT_FILENO) != 0 && std::getenv("NO_COLOR
 
 std::string verdict_text(Verdict verdict, bool colour) {
   // Padded before colouring, so that the columns line up with and without it.
-  const std::string word = fmt::format("{:<5}", runner::upper(verdict));
+  std::string word = fmt::format("{:<5}", runner::upper(verdict));
   if (!colour) return word;
   const auto colour_of = verdict == Verdict::pass   ? fmt::terminal_color::green
                          : verdict == Verdict::fail ? fmt::terminal_color::red
@@ -257,6 +257,7 @@ int run(const Cli& cli, const std::string& command_line, const std::vector<const
   const runner::SettingsSource source(fixture, ids, cli.vm);
   const std::uint64_t seed = source.seed();
   std::vector<runner::CaseSettings> settings;
+  settings.reserve(chosen.size());
   for (const auto* c : chosen) settings.push_back(source.for_case(c->id));  // validate all before running any
   std::optional<int> trial;
   if (cli.vm.count("trial") != 0U) {
@@ -326,6 +327,7 @@ int formula_command(const Cli& cli, const std::string& command_line) {
     }
   }
   std::vector<const runner::CheckCase*> chosen;
+  chosen.reserve(cases.size());
   for (const auto& c : cases) chosen.push_back(&c);
   return run(cli, command_line, chosen, cli.patterns);
 }

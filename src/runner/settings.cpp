@@ -152,7 +152,7 @@ void validate(boost::any& v, const std::vector<std::string>& values, Range* /*un
 po::options_description setting_flags() {
   po::options_description flags("Check settings (override the fixture)");
   CaseSettings defaults;
-  for_each_setting(defaults, [&](const char* name, const char* help, auto& field) {
+  for_each_setting(defaults, [&](const char* name, const char* help, const auto& field) {
     flags.add_options()(name, po::value<setting_t<decltype(field)>>(), help);
   });
   return flags;
@@ -166,7 +166,7 @@ SettingsSource::SettingsSource(const std::string& fixture_path, const std::vecto
   po::options_description keys;
   keys.add_options()("seed", po::value<std::string>(), "seed of the run");
   CaseSettings defaults;
-  for_each_setting(defaults, [&](const char* name, const char* help, auto& field) {
+  for_each_setting(defaults, [&](const char* name, const char* help, const auto& field) {
     using T = setting_t<decltype(field)>;
     keys.add_options()(name, po::value<T>(), help);
     for (const auto& id : case_ids) keys.add_options()((id + "." + name).c_str(), po::value<T>(), help);
