@@ -107,7 +107,7 @@ Problem outside_problem(const Point& pt, std::vector<runner::Claim> controls) {
 }
 
 // A claim equal to the library's ∂J/∂U except on `rows`, where row w is weight(u_wᵀv_c) v_cᵀ.
-runner::Claim with_rows(const Point& pt, std::vector<Index> rows, double (*weight)(double)) {
+runner::Claim with_rows(const Point& pt, const std::vector<Index>& rows, double (*weight)(double)) {
   const std::vector<Block> layout = {{"U", pt.V, pt.d}};
   const VectorXd vc = pt.vc;
   const Index o = pt.o;

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages gradcheck needs to build and test, and only those
 # that are missing: a second run installs nothing and does not call apt-get.
+# Arguments name further packages a script needs (ci/lint.sh: clang-tidy,
+# clang-format, cppcheck; ci/valgrind.sh: valgrind), installed the same way.
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 
@@ -9,6 +11,7 @@ packages=(
   libboost-test-dev libboost-program-options-dev libboost-math-dev
   libeigen3-dev libfmt-dev nlohmann-json3-dev
   libxml2-utils
+  "$@"
 )
 
 missing=()

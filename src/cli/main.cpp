@@ -21,7 +21,9 @@
 #include "gradcheck/error.hpp"
 #include "runner/report.hpp"
 #include "runner/run_case.hpp"
+#include "runner/setting_errors.hpp"
 #include "runner/settings.hpp"
+#include "runner/xml.hpp"
 
 namespace po = boost::program_options;
 using namespace gradcheck;
@@ -53,16 +55,16 @@ struct Cli {
 };
 
 po::options_description run_options() {
-  po::options_description run("Run options");
-  run.add_options()("seed", po::value<std::string>(), "seed of the run (default: the fixture's, else 1)")(
+  po::options_description options("Run options");
+  options.add_options()("seed", po::value<std::string>(), "seed of the run (default: the fixture's, else 1)")(
       "trial", po::value<int>(), "re-run only this trial number (as printed in a reproduce line)")(
       "report-dir", po::value<std::string>()->default_value("reports"),
       "directory for gradcheck.json and gradcheck.md")("fixture", po::value<std::string>(),
                                                        "fixture file of per-case settings (default: the shipped one)")(
       "ids", "with list: print the ids only, one per line");
-  run.add(runner::setting_flags());
-  run.add(cli::calibrate_options());
-  return run;
+  options.add(runner::setting_flags());
+  options.add(cli::calibrate_options());
+  return options;
 }
 
 Cli parse(int argc, char** argv) {
@@ -109,7 +111,7 @@ bool use_colour() { return ::isatty(STDOUT_FILENO) != 0 && std::getenv("NO_COLOR
 
 std::string verdict_text(Verdict verdict, bool colour) {
   // Padded before colouring, so that the columns line up with and without it.
-  const std::string word = fmt::format("{:<5}", runner::upper(verdict));
+  std::string word = fmt::format("{:<5}", runner::upper(verdict));
   if (!colour) return word;
   const auto colour_of = verdict == Verdict::pass   ? fmt::terminal_color::green
                          : verdict == Verdict::fail ? fmt::terminal_color::red
@@ -248,6 +250,15 @@ std::string joined_command_line(int argc, char** argv) {
   return line;
 }
 
+// The fixture named by --fixture, else the shipped one. An empty --fixture is
+// an error, not a way to run without one.
+std::string fixture_path(const po::variables_map& vm) {
+  if (vm.count("fixture") == 0U) return runner::default_fixture_path();
+  const auto& path = vm["fixture"].as<std::string>();
+  if (path.empty()) throw Error("--fixture '' is invalid: expected the path of a fixture file");
+  return path;
+}
+
 // Runs `chosen` (built-in cases, or formula files when `files` names them)
 // and writes the reports.
 int run(const Cli& cli, const std::string& command_line, const std::vector<const runner::CheckCase*>& chosen,
@@ -257,11 +268,11 @@ int run(const Cli& cli, const std::string& command_line, const std::vector<const
   for (const auto* c : chosen) {
     if (std::find(ids.begin(), ids.end(), c->id) == ids.end()) ids.push_back(c->id);
   }
-  const std::string fixture =
-      cli.vm.count("fixture") != 0U ? cli.vm["fixture"].as<std::string>() : runner::default_fixture_path();
+  const std::string fixture = fixture_path(cli.vm);
   const runner::SettingsSource source(fixture, ids, cli.vm);
   const std::uint64_t seed = source.seed();
   std::vector<runner::CaseSettings> settings;
+  settings.reserve(chosen.size());
   for (const auto* c : chosen) settings.push_back(source.for_case(c->id));  // validate all before running any
   std::optional<int> trial;
   if (cli.vm.count("trial") != 0U) {
@@ -331,6 +342,7 @@ int formula_command(const Cli& cli, const std::string& command_line) {
     }
   }
   std::vector<const runner::CheckCase*> chosen;
+  chosen.reserve(cases.size());
   for (const auto& c : cases) chosen.push_back(&c);
   return run(cli, command_line, chosen, cli.patterns);
 }
@@ -339,11 +351,28 @@ int calibrate(const Cli& cli) {
   const auto chosen = select(cli.patterns);
   std::vector<std::string> ids;
   for (const auto& c : checks::all_cases()) ids.push_back(c.id);
-  const std::string fixture =
-      cli.vm.count("fixture") != 0U ? cli.vm["fixture"].as<std::string>() : runner::default_fixture_path();
+  const std::string fixture = fixture_path(cli.vm);
   const runner::SettingsSource source(fixture, ids, cli.vm);
   for (const auto* c : chosen) source.for_case(c->id);  // validate all before running any
   return cli::calibrate_command(chosen, source, source.seed(), cli.vm);
+}
+
+// An error message as one printable line: a control character (a newline in
+// a flag's value, binary garbage from a file) or a byte that is not UTF-8 is
+// shown as \xNN, so the error stays one line whatever the input held.
+std::string printable_line(std::string_view text) {
+  std::string line;
+  for (std::size_t i = 0; i < text.size();) {
+    const std::size_t n = runner::xml::character_length(text, i);
+    if (n == 0 || text[i] == '\t' || text[i] == '\n' || text[i] == '\r' || text[i] == '\x7f') {
+      line += fmt::format("\\x{:02x}", static_cast<unsigned char>(text[i]));
+      ++i;
+    } else {
+      line.append(text.substr(i, n));
+      i += n;
+    }
+  }
+  return line;
 }
 
 }  // namespace
@@ -371,11 +400,11 @@ int main(int argc, char** argv) {
         fmt::format("unknown command '{}': expected 'list', 'run', 'formula' or 'calibrate' (see 'gradcheck --help')",
                     cli.command));
   } catch (const po::error& e) {
-    fmt::print(stderr, "gradcheck: {} (see 'gradcheck --help')\n", e.what());
+    fmt::print(stderr, "gradcheck: {} (see 'gradcheck --help')\n", printable_line(runner::setting_error_text(e)));
   } catch (const Error& e) {
-    fmt::print(stderr, "gradcheck: {}\n", e.what());
+    fmt::print(stderr, "gradcheck: {}\n", printable_line(e.what()));
   } catch (const std::exception& e) {
-    fmt::print(stderr, "gradcheck: unexpected error: {}\n", e.what());
+    fmt::print(stderr, "gradcheck: unexpected error: {}\n", printable_line(e.what()));
   }
   return exit_usage;
 }

@@ -22,6 +22,10 @@ inline constexpr long max_dimension = 10'000'000;        ///< upper end of a dim
 inline constexpr long max_entries = 10'000'000;          ///< entries of one parameter at its largest
 inline constexpr std::size_t max_file_size = 1U << 20U;  ///< bytes
 
+/// Entries of an elementwise function's Jacobian, checked as a dense n x n
+/// matrix (several per claim): the cap of the built-in cases' n x n too.
+inline constexpr long max_jacobian_entries = 1'000'000;
+
 enum class Op {
   number,     // 0.1
   name,       // v_c, V, alpha, k

@@ -369,7 +369,8 @@ MatrixXd Evaluator::summation(const Node& n) {
     if (hi - lo + 1.0 > static_cast<double>(max_steps_)) {
       fail(n, fmt::format("the summation runs over {:.0f} terms, more than {}", hi - lo + 1.0, max_steps_));
     }
-    for (double k = lo; k <= hi; k += 1.0) accumulate(k);
+    // An integer counter: lo and hi are whole numbers below 1e15, exact as doubles.
+    for (auto k = static_cast<long long>(lo); k <= static_cast<long long>(hi); ++k) accumulate(static_cast<double>(k));
   }
   if (first) {  // an empty range: zero of the body's shape
     return MatrixXd::Zero(resolve(n.type.rows, point_.dims), resolve(n.type.cols, point_.dims));

@@ -68,6 +68,7 @@ class Evaluation {
     Evaluator e(*program_, *point_);
     for (std::size_t k = 0; k < values.size(); ++k) e.override_param(layout_.params[k], values[k]);
     std::vector<MatrixXd> out;
+    out.reserve(exprs.size());
     for (const int expr : exprs) out.push_back(e.evaluate(expr));
     return out;
   }
@@ -128,7 +129,7 @@ runner::Problem sample(const std::shared_ptr<const Program>& program, Rng& rng, 
     problem.layout = {{"loss", reference.rows(), reference.cols()}};
   }
   problem.f = [evaluation, function](const VectorXd& x) { return flat(evaluation(x, {function}).front()); };
-  const auto claim = [evaluation](std::vector<int> exprs) -> runner::Claim {
+  const auto claim = [evaluation](const std::vector<int>& exprs) -> runner::Claim {
     return [evaluation, exprs](const VectorXd& x) { return evaluation(x, exprs); };
   };
   problem.claim = claim(claims_of({}));
@@ -148,7 +149,7 @@ std::shared_ptr<const Program> compile(const std::string& text, const std::strin
   return program;
 }
 
-runner::CheckCase make_case(std::shared_ptr<const Program> program, const std::string& id) {
+runner::CheckCase make_case(const std::shared_ptr<const Program>& program, const std::string& id) {
   runner::CheckCase c;
   c.id = id;
   c.notes = program->notes;

@@ -36,6 +36,6 @@ runner::CheckCase load_case_from_text(const std::string& text, const std::string
 std::shared_ptr<const Program> compile(const std::string& text, const std::string& name);
 
 /// The check case of a compiled program.
-runner::CheckCase make_case(std::shared_ptr<const Program> program, const std::string& id);
+runner::CheckCase make_case(const std::shared_ptr<const Program>& program, const std::string& id);
 
 }  // namespace gradcheck::formula

@@ -313,30 +313,37 @@ class Checker {
                          shape_text(p_, Type{Kind::real, x.rows.dim, x.cols.dim, {-1, 0}}),
                          for_every({function_type.rows, function_type.cols, x.rows.dim, x.cols.dim})));
       }
+      const double entries =
+          static_cast<double>(interval(x.rows.dim).hi) * static_cast<double>(interval(x.cols.dim).hi);
+      if (entries * entries > static_cast<double>(max_jacobian_entries)) {
+        fail(x.position, fmt::format("{}: {} can have up to {:.0f} entries, so the elementwise function's Jacobian "
+                                     "up to {:.0f}; the limit is {} (x at most 1000 entries)",
+                                     x.name, x.type_text, entries, entries * entries, max_jacobian_entries));
+      }
     }
     std::map<std::string, Position> ids;
-    for (const auto& control : p_.controls) {
-      if (const auto it = ids.find(control.id); it != ids.end()) {
-        fail(control.position,
-             fmt::format("control '{}' is already declared at {}:{}", control.id, it->second.line, it->second.column));
+    for (const auto& declared : p_.controls) {
+      if (const auto it = ids.find(declared.id); it != ids.end()) {
+        fail(declared.position,
+             fmt::format("control '{}' is already declared at {}:{}", declared.id, it->second.line, it->second.column));
       }
-      ids[control.id] = control.position;
+      ids[declared.id] = declared.position;
       std::vector<int> seen;
-      for (const auto& c : control.claims) {
+      for (const auto& c : declared.claims) {
         if (c.kind != kind) {
-          fail(c.position, fmt::format("control '{}' makes a '{}' claim, but the file's claims are '{}'", control.id,
+          fail(c.position, fmt::format("control '{}' makes a '{}' claim, but the file's claims are '{}'", declared.id,
                                        claim_word(c.kind), claim_word(kind)));
         }
         if (kind == ClaimKind::grad && std::find(claimed.begin(), claimed.end(), c.param) == claimed.end()) {
-          fail(c.position, fmt::format("control '{}' claims grad {}, but the file claims no grad {}", control.id,
+          fail(c.position, fmt::format("control '{}' claims grad {}, but the file claims no grad {}", declared.id,
                                        c.target, c.target));
         }
         if (kind == ClaimKind::derivative && c.param != claimed.front()) {
           fail(c.position, fmt::format("control '{}' claims the derivative in {}, but the file's claim is in {}",
-                                       control.id, c.target, p_.claims.front().target));
+                                       declared.id, c.target, p_.claims.front().target));
         }
         if (std::find(seen.begin(), seen.end(), c.param) != seen.end()) {
-          fail(c.position, fmt::format("control '{}' makes two claims about {}", control.id,
+          fail(c.position, fmt::format("control '{}' makes two claims about {}", declared.id,
                                        c.target.empty() ? "the value" : c.target));
         }
         seen.push_back(c.param);
@@ -499,12 +506,12 @@ class Checker {
 
   Type name(int id) {
     Node& n = node(id);
-    for (auto it = loops_.rbegin(); it != loops_.rend(); ++it) {
-      if (it->name == n.name) {
-        n.ref = Ref::loop;
-        n.slot = it->slot;
-        return it->type;
-      }
+    // The innermost loop variable of that name.
+    const auto loop = std::find_if(loops_.rbegin(), loops_.rend(), [&n](const auto& l) { return l.name == n.name; });
+    if (loop != loops_.rend()) {
+      n.ref = Ref::loop;
+      n.slot = loop->slot;
+      return loop->type;
     }
     if (n.name == "trial") {
       n.ref = Ref::trial;
@@ -563,7 +570,7 @@ class Checker {
   }
 
   Type product(int id) {
-    Node& n = node(id);
+    const Node& n = node(id);
     const int lhs = n.args[0];
     const int rhs = n.args[1];
     const Type a = check_expression(lhs);
@@ -835,7 +842,8 @@ std::string quoted(const Program& program, int node) {
   if (text.size() > 40) {
     std::size_t cut = 37;  // not inside a UTF-8 sequence (a comment may follow a continuation)
     while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0U) == 0x80U) --cut;
-    text = text.substr(0, cut) + "...";
+    text.resize(cut);
+    text += "...";
   }
   return "'" + text + "'";
 }

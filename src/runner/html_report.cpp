@@ -94,7 +94,7 @@ double worst_exact_value(const CheckResult& r) {
   }
   return r.exact(r.worst_output, r.worst_input);
 }
-const char* css_class(Verdict v) { return to_string(v); }  // pass, fail, inconclusive
+const char* css_class(Verdict v) { return gradcheck::to_string(v); }  // pass, fail, inconclusive
 
 Node badge(Node parent, Verdict v) {
   Node b = parent.add("span", upper(v));
@@ -293,10 +293,8 @@ void plot(Node figure, const CaseReport& r, const StepCurves& s) {
       "on the right, reaching far below the allowance near the run's step; a wrong formula's stays on a flat floor "
       "at |analytic \u2212 true derivative| whatever the step. Errors below 1e-17 are drawn at 1e-17.",
       s.trial, s.point, s.formula.entry.empty() ? std::string("(none)") : s.formula.entry));
-  for (std::size_t k = 0; k < s.controls.size(); ++k) {
-    if (s.controls[k].error.empty()) {
-      caption.text(fmt::format(" Control {} has no curve: {}.", s.controls[k].label, s.controls[k].note));
-    }
+  for (const StepCurve& control : s.controls) {
+    if (control.error.empty()) caption.text(fmt::format(" Control {} has no curve: {}.", control.label, control.note));
   }
   if (s.formula.error.empty()) caption.text(fmt::format(" The formula has no curve: {}.", s.formula.note));
 }
@@ -631,7 +629,11 @@ void settings_section(Node body, const std::vector<CaseReport>& cases, const Run
   header_row(shared, {"setting", "value", "meaning"});
   Node tbody = shared.add("tbody");
   std::vector<std::string> differing;
-  for (const auto& [name, text] : help) {
+  for (const auto& row : help) {
+    // Named variables, not a structured binding: a lambda capturing a binding
+    // is C++20 that clang (clang-tidy) before 16 rejects.
+    const std::string& name = row.first;
+    const std::string& text = row.second;
     const bool same =
         std::all_of(values.begin(), values.end(), [&](const auto& v) { return v.at(name) == values[0].at(name); });
     if (!same) {

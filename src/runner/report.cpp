@@ -3,7 +3,8 @@
 #include <fcntl.h>
 #include <fmt/chrono.h>
 #include <fmt/format.h>
-#include <signal.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -15,6 +16,7 @@
 #include <fstream>
 #include <limits>
 #include <optional>
+#include <random>
 #include <system_error>
 
 #include "gradcheck/error.hpp"
@@ -410,54 +412,143 @@ std::string to_markdown(const std::vector<CaseReport>& cases, const RunInfo& inf
 
 namespace {
 
-// Temporaries are named ".<report>.tmp.<pid>.<n>" (write_atomically).
-std::string temporary_name(const fs::path& path, unsigned n) {
-  return fmt::format(".{}.tmp.{}.{}", path.filename().string(), ::getpid(), n);
+// A temporary is named ".<report>.tmp.<pid>.<n>-<random>". The pid is for
+// people; the random part makes the name unique even between processes that
+// share a pid: runs in different PID namespaces (containers) or on different
+// hosts (NFS) writing to one report directory. Whether a temporary's writer is
+// alive is told by a lock, not by its pid (which means nothing outside its own
+// namespace): the writer holds an exclusive flock() on the temporary from
+// creating it until it is renamed into place or removed, and the kernel drops
+// the lock when the writer dies, however it dies.
+std::string temporary_name(const std::string& report) {
+  static std::atomic<unsigned> counter{0};
+  static const unsigned salt = std::random_device{}();
+  return fmt::format(".{}.tmp.{}.{}-{:08x}", report, ::getpid(), counter++, salt);
 }
 
-// The process that wrote temporary `name`, or 0 if it is not one of ours.
-pid_t temporary_owner(const std::string& name) {
+// Whether `name` is a temporary of write_atomically: ".<name>.tmp.<pid>.<rest>".
+bool is_temporary_name(const std::string& name) {
   const auto at = name.rfind(".tmp.");
-  if (name.empty() || name[0] != '.' || at == std::string::npos) return 0;
+  if (name.empty() || name[0] != '.' || at == std::string::npos || at == 0) return false;
   const char* first = name.data() + at + 5;
   const char* last = name.data() + name.size();
   long pid = 0;
   const auto [end, ec] = std::from_chars(first, last, pid);
-  if (ec != std::errc() || end == last || *end != '.' || pid <= 0) return 0;
-  return static_cast<pid_t>(pid);
+  return ec == std::errc() && end != last && *end == '.' && pid > 0;
 }
 
-// Removes temporaries left by runs that were killed while writing (their
-// process is gone); a live writer's temporaries are left alone.
+std::error_code last_error() { return {errno, std::generic_category()}; }
+
+// A temporary file created by this process and locked until it is closed.
+class Temporary {
+ public:
+  Temporary() = default;
+  Temporary(const Temporary&) = delete;
+  Temporary& operator=(const Temporary&) = delete;
+  Temporary(Temporary&& other) noexcept : path_(std::move(other.path_)), fd_(std::exchange(other.fd_, -1)) {}
+  Temporary& operator=(Temporary&&) = delete;
+  ~Temporary() { close(); }
+
+  // Creates and locks a new temporary in `dir` for report `report`.
+  static Temporary create(const fs::path& dir, const std::string& report, std::error_code& ec) {
+    for (int attempt = 0; attempt < 100; ++attempt) {
+      Temporary t;
+      t.path_ = dir / temporary_name(report);
+      t.fd_ = ::open(t.path_.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
+      if (t.fd_ < 0) {
+        if (errno == EEXIST) continue;
+        ec = last_error();
+        return {};
+      }
+      // Another run's clean-up may have taken the lock of the brand-new, still
+      // unlocked file and be removing it: wait for the lock, then make sure the
+      // name still leads to this file, or start again with a new one.
+      while (::flock(t.fd_, LOCK_EX) != 0) {
+        if (errno != EINTR) {
+          ec = last_error();
+          t.remove();
+          return {};
+        }
+      }
+      struct stat mine {};
+      struct stat named {};
+      if (::fstat(t.fd_, &mine) == 0 && ::lstat(t.path_.c_str(), &named) == 0 && mine.st_dev == named.st_dev &&
+          mine.st_ino == named.st_ino) {
+        ec.clear();
+        return t;
+      }
+      t.close();  // removed under us: not ours to unlink any more
+    }
+    ec = std::make_error_code(std::errc::file_exists);
+    return {};
+  }
+
+  const fs::path& path() const { return path_; }
+
+  // Writes `text` and flushes it to disk.
+  std::error_code write(const std::string& text) const {
+    std::size_t done = 0;
+    while (done < text.size()) {
+      const ssize_t n = ::write(fd_, text.data() + done, text.size() - done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) return last_error();
+      if (n == 0) return std::make_error_code(std::errc::io_error);
+      done += static_cast<std::size_t>(n);
+    }
+    // fsync before rename: after a crash the name points to the whole new file
+    // or the old one, not to an empty one (ext4, xfs).
+    if (::fsync(fd_) != 0) return last_error();
+    return {};
+  }
+
+  // After a successful rename the file is the report: only unlock it.
+  void release() {
+    path_.clear();
+    close();
+  }
+
+  void remove() {
+    if (!path_.empty()) ::unlink(path_.c_str());
+    path_.clear();
+    close();
+  }
+
+ private:
+  void close() {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+  }
+
+  fs::path path_;
+  int fd_ = -1;
+};
+
+// Removes the temporaries of runs that died while writing: those whose lock
+// can be taken. A live writer's temporaries (locked) are left alone, whatever
+// its pid or PID namespace.
 void remove_stale_temporaries(const fs::path& dir) {
   std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(dir, ec)) {
-    const pid_t owner = temporary_owner(entry.path().filename().string());
-    if (owner == 0 || owner == ::getpid()) continue;
-    if (::kill(owner, 0) == -1 && errno == ESRCH) fs::remove(entry.path(), ec);
+  fs::directory_iterator it(dir, ec);
+  for (; !ec && it != fs::directory_iterator(); it.increment(ec)) {
+    const fs::path path = it->path();
+    if (!is_temporary_name(path.filename().string())) continue;
+    const int fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+    if (fd < 0) continue;  // renamed or removed meanwhile, or not a regular file of ours
+    struct stat opened {};
+    struct stat named {};
+    // Still the same file under that name once locked: its writer is gone.
+    if (::flock(fd, LOCK_EX | LOCK_NB) == 0 && ::fstat(fd, &opened) == 0 && ::lstat(path.c_str(), &named) == 0 &&
+        opened.st_dev == named.st_dev && opened.st_ino == named.st_ino && S_ISREG(opened.st_mode)) {
+      ::unlink(path.c_str());
+    }
+    ::close(fd);
   }
-}
-
-// Writes and flushes `text` to a new file `tmp`; false on any error.
-bool write_file(const fs::path& tmp, const std::string& text) {
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return false;
-  std::size_t done = 0;
-  while (done < text.size()) {
-    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    done += static_cast<std::size_t>(n);
-  }
-  // fsync before rename: after a crash the name points to the whole new file
-  // or the old one, not to an empty one (ext4, xfs).
-  const bool ok = done == text.size() && ::fsync(fd) == 0;
-  return ::close(fd) == 0 && ok;
 }
 
 }  // namespace
 
 void prepare_report_dir(const fs::path& dir) {
+  if (dir.empty()) throw Error("report directory '' is invalid: expected the path of a directory");
   std::error_code ec;
   if (fs::exists(dir, ec) && !fs::is_directory(dir, ec)) {
     throw Error(fmt::format("report directory '{}' exists and is not a directory", dir.string()));
@@ -465,38 +556,41 @@ void prepare_report_dir(const fs::path& dir) {
   fs::create_directories(dir, ec);
   if (ec) throw Error(fmt::format("cannot create report directory '{}': {}", dir.string(), ec.message()));
   // Probe by creating a file: access(2) says yes to root even where writing fails.
-  const fs::path probe = dir / fmt::format(".gradcheck-probe.{}", ::getpid());
-  const bool writable = static_cast<bool>(std::ofstream(probe));
-  fs::remove(probe, ec);
-  if (!writable) throw Error(fmt::format("report directory '{}' is not writable", dir.string()));
+  Temporary probe = Temporary::create(dir, "gradcheck-probe", ec);
+  if (ec) {
+    throw Error(fmt::format("report directory '{}' is not writable: cannot create a file in it ({})", dir.string(),
+                            ec.message()));
+  }
+  probe.remove();
   remove_stale_temporaries(dir);
 }
 
 void write_atomically(const fs::path& path, const std::string& text) { write_atomically({{path, text}}); }
 
 void write_atomically(const std::vector<std::pair<fs::path, std::string>>& files) {
-  static std::atomic<unsigned> counter{0};
-  std::vector<fs::path> temporaries;
+  // Every temporary stays locked until all are renamed (or removed on an error).
+  std::vector<Temporary> temporaries;
+  temporaries.reserve(files.size());
   const auto clean_up = [&temporaries] {
-    std::error_code ignored;
-    for (const fs::path& tmp : temporaries) fs::remove(tmp, ignored);
+    for (Temporary& t : temporaries) t.remove();
   };
   for (const auto& [path, text] : files) {
-    temporaries.push_back(path.parent_path() / temporary_name(path, counter++));
-    if (!write_file(temporaries.back(), text)) {
-      const std::string why = std::error_code(errno, std::generic_category()).message();
+    std::error_code ec;
+    temporaries.push_back(Temporary::create(path.parent_path(), path.filename().string(), ec));
+    if (!ec) ec = temporaries.back().write(text);
+    if (ec) {
       clean_up();
-      throw Error(fmt::format("cannot write report '{}': {}", path.string(), why));
+      throw Error(fmt::format("cannot write report '{}': {}", path.string(), ec.message()));
     }
   }
   for (std::size_t k = 0; k < files.size(); ++k) {
     std::error_code ec;
-    fs::rename(temporaries[k], files[k].first, ec);
+    fs::rename(temporaries[k].path(), files[k].first, ec);
     if (ec) {
-      temporaries.erase(temporaries.begin(), temporaries.begin() + static_cast<std::ptrdiff_t>(k));
       clean_up();
       throw Error(fmt::format("cannot write report '{}': {}", files[k].first.string(), ec.message()));
     }
+    temporaries[k].release();
   }
 }
 

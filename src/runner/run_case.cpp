@@ -87,7 +87,14 @@ Judgement judge_claim(const Problem& p, const Claim& claim, const CheckOptions& 
   CheckResult r;
   switch (p.kind) {
     case ProblemKind::gradient:
-      r = check_gradient([&p](const Eigen::VectorXd& x) { return p.f(x)(0); }, fixed, p.x, options);
+      r = check_gradient(
+          [&p](const Eigen::VectorXd& x) {
+            const Eigen::VectorXd loss = p.f(x);
+            // Thrown here, so the check reports it as f throwing: FAIL, not a read past the end.
+            if (loss.size() != 1) throw Error(fmt::format("f returned {} values, expected 1 (the loss)", loss.size()));
+            return loss(0);
+          },
+          fixed, p.x, options);
       break;
     case ProblemKind::elementwise:
       r = check_jacobian(

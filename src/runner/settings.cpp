@@ -2,13 +2,19 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <charconv>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <sstream>
 #include <type_traits>
 
 #include "gradcheck/error.hpp"
+#include "runner/setting_errors.hpp"
+#include "runner/xml.hpp"
 
 namespace po = boost::program_options;
 
@@ -50,6 +56,20 @@ void check_domain(const Origin& origin, const CaseSettings& s) {
   range("m", s.m, 1, 100);
   range("K", s.K, 1, 1000);
   range("n", s.n, 1, 100000);
+  // The largest matrices a trial builds: a V x d one (U, and the gradient
+  // w.r.t. it) and an elementwise function's n x n Jacobian; a trial keeps
+  // four per claim (analytic, numeric, allowance, estimate) for the reports.
+  // Refuse, before any work, ranges whose largest draw would take gigabytes:
+  // at 10^6 entries a matrix is 8 MB, a trial with three controls 128 MB.
+  constexpr long max_entries = 1'000'000;
+  if (s.V.hi * s.d.hi > max_entries) {
+    throw Error(fmt::format("{} with {} is invalid: a V x d matrix of up to {} entries, expected V x d <= {}",
+                            origin("V", to_string(s.V)), origin("d", to_string(s.d)), s.V.hi * s.d.hi, max_entries));
+  }
+  if (s.n.hi * s.n.hi > max_entries) {
+    throw Error(fmt::format("{} is invalid: an n x n Jacobian of up to {} entries, expected n x n <= {} (n <= 1000)",
+                            origin("n", to_string(s.n)), s.n.hi * s.n.hi, max_entries));
+  }
   if (!(s.alpha > 0.0 && s.alpha < 1.0)) fail("alpha", fmt::format("{}", s.alpha), "a number with 0 < alpha < 1");
   if (!(s.check.estimate_factor >= 0.0) || !std::isfinite(s.check.estimate_factor)) {
     fail("estimate_factor", fmt::format("{}", s.check.estimate_factor), "a number >= 0");
@@ -66,6 +86,52 @@ void check_domain(const Origin& origin, const CaseSettings& s) {
   if (s.check.threads < 0 || s.check.threads > 1024) {
     fail("threads", std::to_string(s.check.threads), "a whole number from 0 (all cores) to 1024");
   }
+}
+
+// Where `text` stops being text, or npos: at a NUL or another control
+// character but tab, CR and LF, or at a byte that is not valid UTF-8.
+std::size_t first_non_text(std::string_view text) {
+  for (std::size_t i = 0; i < text.size();) {
+    const std::size_t n = xml::character_length(text, i);
+    if (n == 0 || text[i] == '\x7f') return i;
+    i += n;
+  }
+  return std::string_view::npos;
+}
+
+// The text of fixture file `path`, refused with a one-line error unless it is
+// a readable regular file of at most 1 MiB of text with something in it: a
+// directory, a device (/dev/zero never ends), a binary or an empty file is
+// not a fixture.
+std::string read_fixture(const std::string& path) {
+  namespace fs = std::filesystem;
+  constexpr std::size_t max_size = 1U << 20U;
+  const auto cannot = [&](const std::string& why) {
+    throw Error(fmt::format("cannot read fixture file '{}': {}", path, why));
+  };
+  std::error_code ec;
+  const fs::file_status status = fs::status(path, ec);
+  if (ec) cannot(ec.message() + ", expected a settings file");
+  if (fs::is_directory(status)) cannot("it is a directory, expected a settings file");
+  if (!fs::is_regular_file(status)) cannot("not a regular file, expected a settings file");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) cannot(std::error_code(errno, std::generic_category()).message());
+  std::string text(max_size + 1, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  if (in.bad()) cannot("read error");
+  text.resize(static_cast<std::size_t>(in.gcount()));
+  if (text.size() > max_size) cannot("larger than 1 MiB, expected a settings file");
+  if (text.find_first_not_of(" \t\r\n") == std::string::npos) {
+    throw Error(fmt::format("fixture file '{}' is empty: expected settings such as 'trials = 20'", path));
+  }
+  if (const std::size_t at = first_non_text(text); at != std::string_view::npos) {
+    const auto line = std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n') + 1;
+    throw Error(
+        fmt::format("fixture file '{}' is not a text file (byte 0x{:02x} on line {}): expected settings such as "
+                    "'trials = 20'",
+                    path, static_cast<unsigned char>(text[at]), line));
+  }
+  return text;
 }
 
 }  // namespace
@@ -110,7 +176,7 @@ void validate(boost::any& v, const std::vector<std::string>& values, Range* /*un
 po::options_description setting_flags() {
   po::options_description flags("Check settings (override the fixture)");
   CaseSettings defaults;
-  for_each_setting(defaults, [&](const char* name, const char* help, auto& field) {
+  for_each_setting(defaults, [&](const char* name, const char* help, const auto& field) {
     flags.add_options()(name, po::value<setting_t<decltype(field)>>(), help);
   });
   return flags;
@@ -124,17 +190,16 @@ SettingsSource::SettingsSource(const std::string& fixture_path, const std::vecto
   po::options_description keys;
   keys.add_options()("seed", po::value<std::string>(), "seed of the run");
   CaseSettings defaults;
-  for_each_setting(defaults, [&](const char* name, const char* help, auto& field) {
+  for_each_setting(defaults, [&](const char* name, const char* help, const auto& field) {
     using T = setting_t<decltype(field)>;
     keys.add_options()(name, po::value<T>(), help);
     for (const auto& id : case_ids) keys.add_options()((id + "." + name).c_str(), po::value<T>(), help);
   });
-  std::ifstream in(fixture_path);
-  if (!in) throw Error(fmt::format("cannot read fixture file '{}': no such readable file", fixture_path));
+  std::istringstream in(read_fixture(fixture_path));
   try {
     po::store(po::parse_config_file(in, keys, /*allow_unregistered=*/false), fixture_);
   } catch (const po::error& e) {
-    throw Error(fmt::format("fixture file '{}': {}", fixture_path, e.what()));
+    throw Error(fmt::format("fixture file '{}': {}", fixture_path, setting_error_text(e)));
   }
 }
 
@@ -172,6 +237,25 @@ std::uint64_t SettingsSource::seed() const {
     throw Error(fmt::format("seed '{}' is invalid: expected a whole number from 0 to 18446744073709551615", text));
   }
   return seed;
+}
+
+std::string setting_error_text(const po::error& e) {
+  const auto* invalid = dynamic_cast<const po::invalid_option_value*>(&e);
+  if (invalid == nullptr) return e.what();
+  // "--trials", "trials" or "case_id.trials": the setting's name is the last part.
+  std::string name = invalid->get_option_name();
+  name.erase(0, name.find_first_not_of('-'));
+  if (const auto dot = name.rfind('.'); dot != std::string::npos) name.erase(0, dot + 1);
+  std::string expected;
+  CaseSettings s;
+  for_each_setting(s, [&](const char* setting, const char* /*help*/, const auto& field) {
+    using T = setting_t<decltype(field)>;
+    if (name != setting) return;
+    if constexpr (std::is_same_v<T, int>) expected = "a whole number";
+    if constexpr (std::is_same_v<T, double>) expected = "a number";
+  });
+  if (name == "trial") expected = "a whole number";  // --trial N, not a setting of a case
+  return expected.empty() ? std::string(e.what()) : fmt::format("{}: expected {}", e.what(), expected);
 }
 
 std::string default_fixture_path() {

@@ -8,10 +8,11 @@ namespace {
 
 constexpr std::string_view replacement = "\xEF\xBF\xBD";  // U+FFFD
 
-// Length of the valid UTF-8 sequence at s[k] of an XML character, or 0.
-std::size_t valid_sequence(std::string_view s, std::size_t k) {
-  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(s[i]); };
-  const unsigned char b = byte(k);
+}  // namespace
+
+std::size_t character_length(std::string_view text, std::size_t at) {
+  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
+  const unsigned char b = byte(at);
   if (b < 0x80) return (b >= 0x20 || b == '\t' || b == '\n' || b == '\r') ? 1 : 0;
   std::size_t n = 0;
   char32_t cp = 0;
@@ -27,10 +28,10 @@ std::size_t valid_sequence(std::string_view s, std::size_t k) {
   } else {
     return 0;
   }
-  if (k + n > s.size()) return 0;
+  if (at + n > text.size()) return 0;
   for (std::size_t i = 1; i < n; ++i) {
-    if ((byte(k + i) & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (byte(k + i) & 0x3Fu);
+    if ((byte(at + i) & 0xC0) != 0x80) return 0;
+    cp = (cp << 6) | (byte(at + i) & 0x3Fu);
   }
   const char32_t least[] = {0, 0, 0x80, 0x800, 0x10000};
   // Overlong forms, surrogates, beyond Unicode, and the two non-characters
@@ -39,13 +40,11 @@ std::size_t valid_sequence(std::string_view s, std::size_t k) {
   return n;
 }
 
-}  // namespace
-
 std::string valid_text(std::string_view text) {
   std::string out;
   out.reserve(text.size());
   for (std::size_t k = 0; k < text.size();) {
-    const std::size_t n = valid_sequence(text, k);
+    const std::size_t n = character_length(text, k);
     if (n == 0) {
       out += replacement;
       ++k;

@@ -1,20 +1,23 @@
 #!/usr/bin/env bash
-# Kills `gradcheck run` with SIGKILL at random moments, most of them while it
-# writes its reports, and checks after every kill that each report present is
+# Kills `gradcheck run` with SIGKILL at each stage of writing its reports (as
+# soon as the 1st, 2nd, 3rd, 4th temporary appears, and once the renames have
+# begun) and at random moments, and checks after every kill that each report present is
 # complete (the JSON parses, the HTML and JUnit are well-formed XML) and is
 # either the previous complete version, byte for byte, or a complete new one
 # (the same content: the run is seeded, only its timestamps differ). Ends with
 # a run that completes and must leave no temporary file behind.
 #   kill_mid_write.sh GRADCHECK SCRATCH_DIR [ATTEMPTS]
 set -euo pipefail
+shopt -s nullglob
 gradcheck=$1
 dir=$2
-attempts=${3:-10}
+attempts=${3:-8}
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 reports=$dir/reports
 previous=$dir/previous
-# About 1.5 MB of JSON: a write window of about ten milliseconds.
-args=(run xent_grad_logits --trials 500 --seed 3 --report-dir "$reports")
+# About 450 KB of JSON, the first report written: the kills are timed by the
+# temporaries, so a larger file would only make every run and check slower.
+args=(run xent_grad_logits --trials 150 --seed 3 --report-dir "$reports")
 names=(gradcheck.json gradcheck.md gradcheck.html junit.xml)
 
 fail() {
@@ -71,26 +74,38 @@ done
 kills=0
 mid_write=0
 declare -A outcomes=()
-# Every other attempt waits for a temporary to appear (the write has begun),
-# then kills within the next 10 ms; the others kill at a random moment of the
-# run. Attempts continue past ATTEMPTS (up to 3x) until two kills land mid-write.
+# Attempt k kills at stage k % 8: as soon as 1, 2, 3 or 4 temporaries of the
+# run exist (the k-th report is being written), once some have been renamed
+# (all four written, fewer than four left), or at a random moment of the run.
+# Attempts continue past ATTEMPTS (up to 3x) until two kills land mid-write.
+stages=(1 2 3 4 renaming random random random)
 while ((kills < attempts || (mid_write < 2 && kills < 3 * attempts))); do
   "$gradcheck" "${args[@]}" >/dev/null 2>&1 &
   pid=$!
-  if ((kills % 2 == 0)); then
-    until compgen -G "$reports/.*.tmp.*" >/dev/null || ! kill -0 "$pid" 2>/dev/null; do :; done
-    sleep "0.00$((RANDOM % 10))"
-  else
+  stage=${stages[kills % ${#stages[@]}]}
+  if [[ $stage == random ]]; then
     sleep "$(awk -v ms=$((RANDOM % (run_ms + 1))) 'BEGIN { printf "%.3f", ms / 1000 }')"
+  else
+    most=0
+    while kill -0 "$pid" 2>/dev/null; do
+      temporaries=("$reports"/.{gradcheck.json,gradcheck.md,gradcheck.html,junit.xml}.tmp."$pid".*)
+      ((${#temporaries[@]} > most)) && most=${#temporaries[@]}
+      if [[ $stage == renaming ]]; then
+        ((most == 4 && ${#temporaries[@]} < 4)) && break
+      else
+        ((${#temporaries[@]} >= stage)) && break
+      fi
+    done
   fi
   kill -KILL "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
   kills=$((kills + 1))
-  temporaries=$(find "$reports" -name ".*.tmp.$pid.*" | wc -l)
+  # The reports' temporaries (a kill before the work may leave the probe's).
+  temporaries=("$reports"/.{gradcheck.json,gradcheck.md,gradcheck.html,junit.xml}.tmp."$pid".*)
   check_reports
-  if ((temporaries > 0)); then
+  if ((${#temporaries[@]} > 0)); then
     mid_write=$((mid_write + 1))
-    outcome="while writing ($temporaries temporaries left, $replaced of 4 reports already renamed)"
+    outcome="while writing (${#temporaries[@]} temporaries left, $replaced of 4 reports already renamed)"
   elif ((replaced == 0)); then
     outcome="before writing (reports untouched)"
   else
@@ -103,8 +118,8 @@ done
 # A complete run replaces every report and removes the temporaries of the killed ones.
 "$gradcheck" "${args[@]}" >/dev/null || fail "the run after the kills did not complete"
 check_reports
-leftovers=$(find "$reports" -name '.*.tmp.*' | wc -l)
-((leftovers == 0)) || fail "$leftovers temporary files left after a complete run"
+leftovers=("$reports"/.*.tmp.*)
+((${#leftovers[@]} == 0)) || fail "${#leftovers[@]} temporary files left after a complete run: ${leftovers[*]}"
 echo "$kills kills of \`gradcheck ${args[*]}\` ($run_ms ms a run):"
 for outcome in "${!outcomes[@]}"; do echo "  ${outcomes[$outcome]} x killed $outcome"; done
 echo "after every kill each report was complete and either the previous one or a complete new one;"

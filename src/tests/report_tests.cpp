@@ -1,6 +1,8 @@
 // Tests of the reports people and CI read: step-size curves, the worst
 // trial and its named entries, the HTML and JUnit documents (parsed back as
 // XML), text made valid XML, and atomic writing.
+#include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <boost/property_tree/xml_parser.hpp>
@@ -233,15 +235,31 @@ BOOST_AUTO_TEST_CASE(temporaries_of_killed_runs_are_removed) {
   const fs::path dir = scratch("stale");
   fs::remove_all(dir);
   fs::create_directories(dir);
-  // pid 4194304 + 1 is above Linux's pid_max: no such process.
-  const fs::path stale = dir / ".gradcheck.json.tmp.4194305.0";
-  const fs::path live = dir / ".gradcheck.json.tmp.1.0";  // init is alive
+  // A writer holds a lock on its temporaries until they are renamed; a killed
+  // one's lock is gone. The pid in the name decides nothing: a live writer in
+  // another PID namespace may have any pid, even one that does not exist here
+  // (4194304 + 1 is above Linux's pid_max).
+  const fs::path stale = dir / ".gradcheck.json.tmp.1.0-0badf00d";  // unlocked, though pid 1 is alive
+  const fs::path live = dir / ".gradcheck.json.tmp.4194305.0-0badf00d";
   const fs::path other = dir / ".notes.txt";
-  for (const fs::path& p : {stale, live, other}) std::ofstream(p) << "partial";
+  const fs::path lookalike = dir / ".notes.tmp.txt";
+  for (const fs::path& p : {stale, live, other, lookalike}) std::ofstream(p) << "partial";
+  // flock() locks belong to an open file: this descriptor's lock conflicts with
+  // one taken through another open() of the file, even in this process.
+  const int fd = ::open(live.c_str(), O_RDWR | O_CLOEXEC);
+  BOOST_REQUIRE(fd >= 0);
+  BOOST_REQUIRE(::flock(fd, LOCK_EX | LOCK_NB) == 0);
   prepare_report_dir(dir);
   BOOST_TEST(!fs::exists(stale));
   BOOST_TEST(fs::exists(live));
   BOOST_TEST(fs::exists(other));
+  BOOST_TEST(fs::exists(lookalike));
+  ::close(fd);  // the writer dies: the next run removes its temporary
+  prepare_report_dir(dir);
+  BOOST_TEST(!fs::exists(live));
+  int files = 0;
+  for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir)) ++files;
+  BOOST_TEST(files == 2);  // and leaves no probe behind
 }
 
 BOOST_AUTO_TEST_SUITE_END()
