@@ -94,12 +94,14 @@ void validate(const CheckOptions& o) {
   if (o.threads < 0) throw Error(fmt::format("threads must be 0 (all cores) or more, got {}", o.threads));
 }
 
-CheckResult finish(CheckResult r, Verdict verdict, Failure why, std::string message) {
+// Takes r by reference and moves it out only after the message, which may
+// read r's fields, has been built by the caller.
+CheckResult finish(CheckResult& r, Verdict verdict, Failure why, std::string message) {
   r.verdict = verdict;
   r.passed = verdict == Verdict::pass;
   r.failure = why;
   r.message = std::move(message);
-  return r;
+  return std::move(r);
 }
 
 std::string entry_name(ClaimKind kind, Eigen::Index i, Eigen::Index j) {
@@ -256,7 +258,8 @@ void judge_coordinates(const VectorFunction& f, const Eigen::VectorXd& x, Precis
 // coordinate reached, or −1 if the discrepancy stops being resolved (an error
 // spread over many coordinates).
 Eigen::Index narrow(Worker& worker, const Eigen::VectorXf& v, const Eigen::VectorXd& x,
-                    const Eigen::Map<const Eigen::MatrixXd>& a, const CheckOptions& options, Eigen::Index output, double noise, double discrepancy) {
+                    const Eigen::Map<const Eigen::MatrixXd>& a, const CheckOptions& options, Eigen::Index output,
+                    double noise, double discrepancy) {
   Axis half;
   half.direction = &v;
   const double h = options.step;
@@ -304,12 +307,12 @@ CheckResult check_impl(const VectorFunction& f, const MatrixFunction& claim, con
     ++r.evaluations;
     f(x, fx);
   } catch (...) {
-    return finish(std::move(r), Verdict::fail, Failure::exception, "f threw at x: " + current_exception_text());
+    return finish(r, Verdict::fail, Failure::exception, "f threw at x: " + current_exception_text());
   }
   const Eigen::Index m = fx.size();
   for (Eigen::Index i = 0; i < m; ++i) {
     if (!std::isfinite(fx(i))) {
-      return finish(std::move(r), Verdict::inconclusive, Failure::non_finite,
+      return finish(r, Verdict::inconclusive, Failure::non_finite,
                     fmt::format("f(x) output {} is not finite ({}): no derivative to compare with", i, fx(i)));
     }
   }
@@ -320,17 +323,17 @@ CheckResult check_impl(const VectorFunction& f, const MatrixFunction& claim, con
   try {
     claimed = claim(x, rows, cols);
   } catch (...) {
-    return finish(std::move(r), Verdict::fail, Failure::exception,
+    return finish(r, Verdict::fail, Failure::exception,
                   fmt::format("the claimed {} threw: {}", what, current_exception_text()));
   }
   if (kind == ClaimKind::gradient) {
     if (rows != n || cols != 1) {
-      return finish(std::move(r), Verdict::fail, Failure::wrong_shape,
-                    fmt::format("gradient has shape {}x{}, expected {}x1 (one entry per coordinate of x)", rows, cols,
-                                n));
+      return finish(
+          r, Verdict::fail, Failure::wrong_shape,
+          fmt::format("gradient has shape {}x{}, expected {}x1 (one entry per coordinate of x)", rows, cols, n));
     }
   } else if (rows != m || cols != n) {
-    return finish(std::move(r), Verdict::fail, Failure::wrong_shape,
+    return finish(r, Verdict::fail, Failure::wrong_shape,
                   fmt::format("Jacobian has shape {}x{}, expected {}x{} (outputs x inputs)", rows, cols, m, n));
   }
   // A gradient's n × 1 column, seen as the 1 × n row of a Jacobian.
@@ -338,7 +341,7 @@ CheckResult check_impl(const VectorFunction& f, const MatrixFunction& claim, con
   for (Eigen::Index j = 0; j < n; ++j) {
     for (Eigen::Index i = 0; i < m; ++i) {
       if (!std::isfinite(a(i, j))) {
-        return finish(std::move(r), Verdict::fail, Failure::non_finite,
+        return finish(r, Verdict::fail, Failure::non_finite,
                       fmt::format("{} entry {} is not finite: {}", what, entry_name(kind, i, j), a(i, j)));
       }
     }
@@ -380,10 +383,9 @@ CheckResult check_impl(const VectorFunction& f, const MatrixFunction& claim, con
           Eigen::Index output = 0;
           ((r.analytic.col(d) - table->numeric.col(d)).cwiseAbs().array() / table->allowance.col(d).array())
               .maxCoeff(&output);
-          const double noise = std::max(worker.eps() * std::max(std::abs(fx(output)), 1.0), rounding(output)) /
-                               options.step;
-          guilty = narrow(worker, v, x, a, options, output, noise,
-                          r.analytic(output, d) - table->numeric(output, d));
+          const double noise =
+              std::max(worker.eps() * std::max(std::abs(fx(output)), 1.0), rounding(output)) / options.step;
+          guilty = narrow(worker, v, x, a, options, output, noise, r.analytic(output, d) - table->numeric(output, d));
         }
       }
       if (guilty >= 0) {
@@ -409,7 +411,8 @@ CheckResult check_impl(const VectorFunction& f, const MatrixFunction& claim, con
       if (planned.mode == Mode::sampled) {
         r.inputs = sampled_coordinates(n, options);
         r.analytic.resize(m, static_cast<Eigen::Index>(r.inputs.size()));
-        for (std::size_t c = 0; c < r.inputs.size(); ++c) r.analytic.col(static_cast<Eigen::Index>(c)) = a.col(r.inputs[c]);
+        for (std::size_t c = 0; c < r.inputs.size(); ++c)
+          r.analytic.col(static_cast<Eigen::Index>(c)) = a.col(r.inputs[c]);
       } else {
         r.analytic = a;
       }
@@ -420,7 +423,7 @@ CheckResult check_impl(const VectorFunction& f, const MatrixFunction& claim, con
   } catch (const FunctionThrew& e) {
     r.analytic = Eigen::MatrixXd();
     r.inputs.clear();
-    return finish(std::move(r), Verdict::fail, Failure::exception, e.text);
+    return finish(r, Verdict::fail, Failure::exception, e.text);
   }
   r.numeric = std::move(table->numeric);
   r.allowance = std::move(table->allowance);
@@ -457,8 +460,8 @@ CheckResult check_impl(const VectorFunction& f, const MatrixFunction& claim, con
       const bool named_failure = failed && input >= 0;
       const bool worst_named = r.worst_input >= 0 && r.worst_ratio > 1.0;
       if (r.worst_input < 0 && r.worst_direction < 0 ? true
-          : named_failure != worst_named              ? named_failure
-                                                      : ratio > r.worst_ratio) {
+          : named_failure != worst_named             ? named_failure
+                                                     : ratio > r.worst_ratio) {
         r.worst_ratio = ratio;
         r.worst_output = i;
         r.worst_input = input;
@@ -475,16 +478,16 @@ CheckResult check_impl(const VectorFunction& f, const MatrixFunction& claim, con
     std::string where = r.worst_input >= 0 ? entry_name(kind, r.worst_output, r.worst_input)
                                            : fmt::format("along direction {}", r.worst_direction);
     if (r.worst_input < 0) where += " (not narrowed to one coordinate: the error is spread over many)";
-    return finish(std::move(r), Verdict::fail, Failure::wrong_value,
+    return finish(r, Verdict::fail, Failure::wrong_value,
                   fmt::format("{} entry {}: analytic {:.10g} vs numeric {:.10g}, error {:.3e} > allowance {:.3e}", what,
                               where, r.worst_analytic, r.worst_numeric, r.worst_error, r.worst_allowance));
   }
   if (first_inconclusive != nullptr) {
     return finish(
-        std::move(r), Verdict::inconclusive, first_inconclusive->why,
+        r, Verdict::inconclusive, first_inconclusive->why,
         fmt::format("{} entries inconclusive, first: {}", r.inconclusive_entries, first_inconclusive->detail));
   }
-  return finish(std::move(r), Verdict::pass, Failure::none, {});
+  return finish(r, Verdict::pass, Failure::none, {});
 }
 
 }  // namespace detail
@@ -538,7 +541,7 @@ CheckResult compare_values(const Eigen::VectorXd& reference, const Eigen::Vector
   CheckResult r;
   r.options = options;
   if (reference.size() != claimed.size()) {
-    return detail::finish(std::move(r), Verdict::fail, Failure::wrong_shape,
+    return detail::finish(r, Verdict::fail, Failure::wrong_shape,
                           fmt::format("claimed value has {} entries, expected {}", claimed.size(), reference.size()));
   }
   r.analytic = claimed.transpose();
@@ -551,7 +554,7 @@ CheckResult compare_values(const Eigen::VectorXd& reference, const Eigen::Vector
     const double a = claimed(j);
     const double ref = reference(j);
     if (!std::isfinite(a) || !std::isfinite(ref)) {
-      return detail::finish(std::move(r), Verdict::fail, Failure::non_finite,
+      return detail::finish(r, Verdict::fail, Failure::non_finite,
                             fmt::format("value [{}] is not finite: claimed {}, reference {}", j, a, ref));
     }
     const double scale = std::max(std::abs(a), std::abs(ref));
@@ -573,11 +576,11 @@ CheckResult compare_values(const Eigen::VectorXd& reference, const Eigen::Vector
   }
   if (r.worst_ratio > 1.0) {
     return detail::finish(
-        std::move(r), Verdict::fail, Failure::wrong_value,
+        r, Verdict::fail, Failure::wrong_value,
         fmt::format("value [{}]: claimed {:.17g} vs reference {:.17g}, error {:.3e} > allowance {:.3e}", r.worst_input,
                     r.worst_analytic, r.worst_numeric, r.worst_error, r.worst_allowance));
   }
-  return detail::finish(std::move(r), Verdict::pass, Failure::none, {});
+  return detail::finish(r, Verdict::pass, Failure::none, {});
 }
 
 }  // namespace gradcheck
