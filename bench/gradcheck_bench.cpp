@@ -35,9 +35,7 @@ using Eigen::Index;
 using Eigen::VectorXd;
 using Clock = std::chrono::steady_clock;
 
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
+double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
 long status_kib(const char* key) {
   std::ifstream in("/proc/self/status");
@@ -154,8 +152,8 @@ int main(int argc, char** argv) {
   const long peak = status_kib("VmHWM:");
 
   // The bare cost, in the same run.
-  const int threads = options.threads == 0 ? static_cast<int>(std::max(1U, std::thread::hardware_concurrency()))
-                                           : options.threads;
+  const int threads =
+      options.threads == 0 ? static_cast<int>(std::max(1U, std::thread::hardware_concurrency())) : options.threads;
   double bare = 0.0;
   volatile double sink = 0.0;
   if (r.options.mode == gradcheck::Mode::directional) {

@@ -27,7 +27,8 @@ constexpr double resolution = 1e-2;
 constexpr double row_share = 1e-2;
 
 std::string entry_label(ClaimKind kind, const Axis& axis, Eigen::Index i) {
-  if (axis.coordinate < 0) return kind == ClaimKind::jacobian ? fmt::format("output {} along {}", i, axis.label) : axis.label;
+  if (axis.coordinate < 0)
+    return kind == ClaimKind::jacobian ? fmt::format("output {} along {}", i, axis.label) : axis.label;
   switch (kind) {
     case ClaimKind::gradient:
       return fmt::format("x[{}]", axis.coordinate);
@@ -66,8 +67,8 @@ void ridders(Worker& w, const Axis& axis, double ladder_step, Eigen::Index m) {
       cell(k, i) = (cell(k - 1, i) * factor - cell(k - 1, i - 1)) / (factor - 1.0);
       factor *= ladder_shrink * ladder_shrink;
       for (Eigen::Index o = 0; o < m; ++o) {
-        const double e = std::max(std::abs(cell(k, i)(o) - cell(k - 1, i)(o)),
-                                  std::abs(cell(k, i)(o) - cell(k - 1, i - 1)(o)));
+        const double e =
+            std::max(std::abs(cell(k, i)(o) - cell(k - 1, i)(o)), std::abs(cell(k, i)(o) - cell(k - 1, i - 1)(o)));
         if (e <= w.error(o)) {
           w.error(o) = e;
           w.best(o) = cell(k, i)(o);
@@ -185,8 +186,8 @@ Eigen::VectorXd measured_noise(Worker& worker, const Axis& probe, const Eigen::V
 }
 
 void judge_axis(Worker& worker, const Axis& axis, const Eigen::Ref<const Eigen::VectorXd>& claimed,
-                const Eigen::Ref<const Eigen::VectorXd>& row_scale, const Eigen::VectorXd& fx, const Eigen::VectorXd& rounding, const CheckOptions& options,
-                ClaimKind kind, const AxisOutput& out) {
+                const Eigen::Ref<const Eigen::VectorXd>& row_scale, const Eigen::VectorXd& fx,
+                const Eigen::VectorXd& rounding, const CheckOptions& options, ClaimKind kind, const AxisOutput& out) {
   const Eigen::Index m = fx.size();
   const Eigen::Index c = out.column;
   const auto judged = [&](Eigen::Index i) -> EntryJudgement& {
@@ -210,8 +211,8 @@ void judge_axis(Worker& worker, const Axis& axis, const Eigen::Ref<const Eigen::
   worker.at(axis, h, fp);
   worker.at(axis, -h, fm);
   if (fp.size() != m || fm.size() != m) {
-    throw FunctionThrew{fmt::format("f returned {} and {} outputs at x ± h {} but {} at x", fp.size(), fm.size(),
-                                    axis.move(), m)};
+    throw FunctionThrew{
+        fmt::format("f returned {} and {} outputs at x ± h {} but {} at x", fp.size(), fm.size(), axis.move(), m)};
   }
   const auto floor = [&](double ai, double ni, double noise) {
     return options.atol + options.rtol * std::max(std::abs(ai), std::abs(ni)) + options.noise_factor * noise;
@@ -316,8 +317,8 @@ void judge_axis(Worker& worker, const Axis& axis, const Eigen::Ref<const Eigen::
     // rounding noise is that much smaller (and is measured by its estimate):
     // the a-priori noise enters once (factor 1), scaled to the smallest step.
     const double ladder_min = options.ladder_step * axis.scale / std::pow(ladder_shrink, ladder_levels - 1);
-    const double base = options.atol + options.rtol * std::max(std::abs(ai), std::abs(best)) +
-                        noise * std::min(1.0, h / ladder_min);
+    const double base =
+        options.atol + options.rtol * std::max(std::abs(ai), std::abs(best)) + noise * std::min(1.0, h / ladder_min);
     const double with_estimate = base + options.estimate_factor * error;
     out.allowance(i, c) = with_estimate;
     const double gap_ai = std::abs(ai - best);

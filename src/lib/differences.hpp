@@ -90,8 +90,8 @@ struct AxisOutput {
 /// largest claimed magnitude of its row (‖a_i‖∞); `fx` is f(x); `rounding`
 /// the measured noise of f per output. Throws FunctionThrew if f throws.
 void judge_axis(Worker& worker, const Axis& axis, const Eigen::Ref<const Eigen::VectorXd>& claimed,
-                const Eigen::Ref<const Eigen::VectorXd>& row_scale, const Eigen::VectorXd& fx, const Eigen::VectorXd& rounding, const CheckOptions& options,
-                ClaimKind kind, const AxisOutput& out);
+                const Eigen::Ref<const Eigen::VectorXd>& row_scale, const Eigen::VectorXd& fx,
+                const Eigen::VectorXd& rounding, const CheckOptions& options, ClaimKind kind, const AxisOutput& out);
 
 /// The rounding noise of f near x, per output (Moré & Wild's ECnoise along
 /// the direction `probe`, whose entries should be of the size of max(1, |x_j|));

@@ -280,8 +280,8 @@ std::vector<EntryRow> worst_entries(const Judgement& j, const std::vector<Block>
       if (!std::isfinite(n) || !std::isfinite(allowance)) continue;  // not judged (x + h == x, ...)
       const double error = std::abs(a - n);
       const double ratio = allowance > 0.0 ? error / allowance : (error > 0.0 ? HUGE_VAL : 0.0);
-      rows.push_back({input >= 0 ? entry_name(layout, input) : fmt::format("direction {}", col), a, n, error,
-                      allowance, ratio, exact_at(r, row, col)});
+      rows.push_back({input >= 0 ? entry_name(layout, input) : fmt::format("direction {}", col), a, n, error, allowance,
+                      ratio, exact_at(r, row, col)});
     }
   }
   // Stable: ties keep the layout's order, so the same seed gives the same table.

@@ -124,7 +124,8 @@ Judgement judge_claim(const Problem& p, const Claim& claim, const CheckOptions& 
           p.kind == ProblemKind::elementwise ? Eigen::MatrixXd(exact.asDiagonal()) : Eigen::MatrixXd(exact.transpose());
       if (r.inputs.empty()) return full;
       Eigen::MatrixXd picked(full.rows(), static_cast<Eigen::Index>(r.inputs.size()));
-      for (std::size_t c = 0; c < r.inputs.size(); ++c) picked.col(static_cast<Eigen::Index>(c)) = full.col(r.inputs[c]);
+      for (std::size_t c = 0; c < r.inputs.size(); ++c)
+        picked.col(static_cast<Eigen::Index>(c)) = full.col(r.inputs[c]);
       return picked;
     });
   }

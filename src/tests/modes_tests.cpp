@@ -116,7 +116,8 @@ BOOST_AUTO_TEST_CASE(sampled_judges_drawn_and_named_coordinates) {
   o.samples = 5;
   o.blocks = {loss.d, loss.V * loss.d};
   o.entries = {loss.d + 2 * loss.V + 3};  // U[3,2]
-  const CheckResult r = check_gradient(loss, [&](const VectorXd& p) { return loss.gradient(p); }, x, o);
+  const CheckResult r = check_gradient(
+      loss, [&](const VectorXd& p) { return loss.gradient(p); }, x, o);
   BOOST_TEST(r.passed, r.message);
   // All 4 of v_c (a block no larger than samples), 5 of U, and U[3,2].
   BOOST_TEST_REQUIRE(r.inputs.size() >= 9U);
@@ -157,7 +158,8 @@ BOOST_AUTO_TEST_CASE(directional_catches_and_narrows_a_single_wrong_entry) {
   CheckOptions o;
   o.mode = Mode::directional;
   o.samples = 4;
-  const CheckResult right = check_gradient(loss, [&](const VectorXd& p) { return loss.gradient(p); }, x, o);
+  const CheckResult right = check_gradient(
+      loss, [&](const VectorXd& p) { return loss.gradient(p); }, x, o);
   BOOST_TEST(right.passed, right.message);
   BOOST_TEST(right.analytic.cols() == 4);
   const Index planted = loss.d + 17 * loss.V + 1234;  // U[1234,17]

@@ -77,8 +77,7 @@ using VectorFunction = std::function<void(const Eigen::VectorXd& x, Eigen::Vecto
 // The claimed Jacobian at x; for a gradient, an n × 1 column.
 // Its entries column-major, with the shape in rows × cols: a gradient's own
 // vector is handed over without a copy (it may be n = 30 million long).
-using MatrixFunction =
-    std::function<Eigen::VectorXd(const Eigen::VectorXd& x, Eigen::Index& rows, Eigen::Index& cols)>;
+using MatrixFunction = std::function<Eigen::VectorXd(const Eigen::VectorXd& x, Eigen::Index& rows, Eigen::Index& cols)>;
 
 enum class ClaimKind { gradient, jacobian, value };
 /// The precision f computes in: steps are made exact and noise is measured in it.
