@@ -136,12 +136,22 @@ void print_case(const runner::CaseReport& r, bool colour) {
         "      every trial was inconclusive: the numerics could not judge this formula at the points drawn ({})\n",
         r.trials.front().formula.result.message);
   }
+  // A trial left inconclusive after its redraws (f not finite, a kink at
+  // every point drawn, ...) is no failure, but say the first one and why.
+  int inconclusive_trials = 0;
   for (const auto& t : r.trials) {
     if (t.formula.result.verdict == Verdict::fail) {
       fmt::print("      trial {} ({}): {}\n      reproduce: {}\n", t.trial, t.point, t.formula.result.message,
                  r.reproduce(t.trial));
     }
-    if (t.formula.result.verdict == Verdict::inconclusive) continue;
+    if (t.formula.result.verdict == Verdict::inconclusive) {
+      if (r.verdict() != Verdict::inconclusive && inconclusive_trials++ == 0) {
+        const std::string where = t.points == 1 ? "its one point" : fmt::format("all {} points drawn", t.points);
+        fmt::print("      trial {} ({}) inconclusive at {}: {}\n      reproduce: {}\n", t.trial, t.point, where,
+                   t.formula.result.message, r.reproduce(t.trial));
+      }
+      continue;
+    }
     for (std::size_t k = 0; k < c.controls.size(); ++k) {
       if (t.controls[k].result.verdict != Verdict::fail && !t.controls[k].indistinguishable) {
         fmt::print("      negative control {} ({}) {} in trial {} ({})\n      reproduce: {}\n", c.controls[k].id,
@@ -150,6 +160,9 @@ void print_case(const runner::CaseReport& r, bool colour) {
                    t.point, r.reproduce(t.trial));
       }
     }
+  }
+  if (inconclusive_trials > 1) {
+    fmt::print("      ({} more trials inconclusive: see the reports)\n", inconclusive_trials - 1);
   }
   // The exact derivative and the finite difference disagree: the verdict
   // stands (it is the finite difference's), but say so.
