@@ -120,7 +120,7 @@ Judgement judge_claim(const Problem& p, const Claim& claim, const CheckOptions& 
       if (exact.size() != p.x.size()) {
         throw Error(fmt::format("it has {} entries, expected {} (one per coordinate of x)", exact.size(), p.x.size()));
       }
-      const Eigen::MatrixXd full =
+      Eigen::MatrixXd full =
           p.kind == ProblemKind::elementwise ? Eigen::MatrixXd(exact.asDiagonal()) : Eigen::MatrixXd(exact.transpose());
       if (r.inputs.empty()) return full;
       Eigen::MatrixXd picked(full.rows(), static_cast<Eigen::Index>(r.inputs.size()));

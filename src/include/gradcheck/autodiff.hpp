@@ -58,6 +58,7 @@ namespace detail {
 
 // Seeds coordinates [first, first + count) of `a` (x as constants otherwise):
 // derivative k of coordinate first + k is 1.
+// cppcheck-suppress constParameter ; a's entries are written through derivatives()
 inline void seed(AutoDiffVector& a, Eigen::Index first, Eigen::Index count, double value) {
   for (Eigen::Index k = 0; k < count; ++k) a(first + k).derivatives()(k) = value;
 }
