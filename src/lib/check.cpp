@@ -4,8 +4,8 @@
 
 #include <algorithm>
 #include <atomic>
-#include <boost/random/normal_distribution.hpp>
 #include <cmath>
+#include <cstdint>
 #include <exception>
 #include <limits>
 #include <mutex>
@@ -165,28 +165,45 @@ int thread_count(const CheckOptions& options, Eigen::Index columns) {
   return static_cast<int>(std::max(1L, std::min(wanted, chunks)));
 }
 
-// The draws of direction k of a directional check: N(0, 1) entries, scaled by
-// max(1, |x_j|) where used (scaled_direction).
-void draw_direction(const CheckOptions& options, long k, Eigen::Index n, Eigen::VectorXf& g) {
-  Rng rng = trial_rng(options.seed, "direction", static_cast<std::uint64_t>(k));
-  boost::random::normal_distribution<float> normal;
-  g.resize(n);
-  for (Eigen::Index j = 0; j < n; ++j) g(j) = normal(rng);
-}
-
-// The judged state of a check: matrices (outputs × columns) and judgements.
+// The judged state of a check: matrices (outputs × columns), each entry's
+// verdict (one byte), and the first inconclusive entry's judgement (lowest
+// column, then output: the same whichever worker judged it).
 struct Table {
   Eigen::MatrixXd numeric, allowance, estimate;
-  std::vector<EntryJudgement> judged;
-  Table(Eigen::Index m, Eigen::Index columns)
-      : numeric(m, columns),
-        allowance(m, columns),
-        estimate(Eigen::MatrixXd::Zero(m, columns)),
-        judged(static_cast<std::size_t>(m * columns)) {}
-  AxisOutput column(Eigen::Index c) { return {numeric, allowance, estimate, judged, c}; }
-  bool fails(Eigen::Index m, Eigen::Index c) const {
+  std::vector<std::uint8_t> verdicts;  // Verdict values
+  Eigen::Index m;
+  std::mutex mutex;  // guards first_inconclusive
+  std::size_t first_inconclusive_at = std::numeric_limits<std::size_t>::max();
+  EntryJudgement first_inconclusive;
+
+  Table(Eigen::Index outputs, Eigen::Index columns)
+      : numeric(outputs, columns),
+        allowance(outputs, columns),
+        estimate(Eigen::MatrixXd::Zero(outputs, columns)),
+        verdicts(static_cast<std::size_t>(outputs * columns)),
+        m(outputs) {}
+  // Where judge_axis writes column c; `judged` is the caller's scratch.
+  AxisOutput column(Eigen::Index c, std::vector<EntryJudgement>& judged) {
+    return {numeric, allowance, estimate, judged, c};
+  }
+  // Keeps what judge_axis judged along column c.
+  void record(Eigen::Index c, const std::vector<EntryJudgement>& judged) {
     for (Eigen::Index i = 0; i < m; ++i) {
-      if (judged[static_cast<std::size_t>(c * m + i)].verdict == Verdict::fail) return true;
+      const auto at = static_cast<std::size_t>(c * m + i);
+      const EntryJudgement& e = judged[static_cast<std::size_t>(i)];
+      verdicts[at] = static_cast<std::uint8_t>(e.verdict);
+      if (e.verdict == Verdict::inconclusive) {
+        const std::lock_guard<std::mutex> lock(mutex);
+        if (at < first_inconclusive_at) {
+          first_inconclusive_at = at;
+          first_inconclusive = e;
+        }
+      }
+    }
+  }
+  bool fails(Eigen::Index c) const {
+    for (Eigen::Index i = 0; i < m; ++i) {
+      if (static_cast<Verdict>(verdicts[static_cast<std::size_t>(c * m + i)]) == Verdict::fail) return true;
     }
     return false;
   }
@@ -213,6 +230,7 @@ void judge_coordinates(const VectorFunction& f, const Eigen::VectorXd& x, Precis
   std::vector<std::uint8_t> spent(static_cast<std::size_t>(count), 0);
   const auto work = [&]() {
     Worker worker(f, x, precision, fx.size());
+    std::vector<EntryJudgement> judged;
     Axis axis;
     for (;;) {
       const Eigen::Index begin = next.fetch_add(chunk);
@@ -224,7 +242,8 @@ void judge_coordinates(const VectorFunction& f, const Eigen::VectorXd& x, Precis
         axis.label = entry_name(kind, 0, j);
         const long before = worker.evaluations;
         try {
-          judge_axis(worker, axis, analytic.col(c), row_scale, fx, rounding, options, kind, table.column(c));
+          judge_axis(worker, axis, analytic.col(c), row_scale, fx, rounding, options, kind, table.column(c, judged));
+          table.record(c, judged);
           spent[static_cast<std::size_t>(c)] = static_cast<std::uint8_t>(worker.evaluations - before);
         } catch (const FunctionThrew& e) {
           spent[static_cast<std::size_t>(c)] = static_cast<std::uint8_t>(worker.evaluations - before);
@@ -242,6 +261,7 @@ void judge_coordinates(const VectorFunction& f, const Eigen::VectorXd& x, Precis
     work();
   } else {
     std::vector<std::jthread> pool;
+    pool.reserve(static_cast<std::size_t>(threads));
     for (int id = 0; id < threads; ++id) pool.emplace_back(work);
   }
   const Eigen::Index last = std::min(count - 1, threw_at.load());
@@ -350,12 +370,13 @@ CheckResult check_impl(const VectorFunction& f, const MatrixFunction& claim, con
   std::optional<Table> table;
   try {
     Worker worker(f, x, precision, m);
-    Eigen::VectorXf v;  // the probe's direction, then the directional check's
+    std::vector<EntryJudgement> judged;  // along one direction or coordinate
+    Eigen::VectorXf v;                   // the probe's direction, then the directional check's
     Axis along;
     along.direction = &v;
     along.hi = n;
     if (planned.mode == Mode::directional) {
-      draw_direction(options, 0, n, v);
+      draw_direction(options.seed, 0, n, v);
     } else {
       v.resize(n);
       for (Eigen::Index j = 0; j < n; ++j) v(j) = j % 2 == 0 ? 1.0F : -1.0F;
@@ -371,13 +392,14 @@ CheckResult check_impl(const VectorFunction& f, const MatrixFunction& claim, con
       Eigen::Index guilty = -1;
       bool narrowed = false;
       for (long d = 0; d < k; ++d) {
-        if (d > 0) draw_direction(options, d, n, v);
+        if (d > 0) draw_direction(options.seed, d, n, v);
         along.label = fmt::format("direction {}", d);
         for (Eigen::Index i = 0; i < m; ++i) r.analytic(i, d) = a.row(i).dot(scaled_direction(v, x, 0, n));  // ∇f_i·v
         r.inputs.push_back(-1);
         const Eigen::VectorXd own_scale = r.analytic.col(d).cwiseAbs();
-        judge_axis(worker, along, r.analytic.col(d), own_scale, fx, rounding, options, kind, table->column(d));
-        if (!narrowed && table->fails(m, d)) {
+        judge_axis(worker, along, r.analytic.col(d), own_scale, fx, rounding, options, kind, table->column(d, judged));
+        table->record(d, judged);
+        if (!narrowed && table->fails(d)) {
           // Narrow down along the output that fails by the widest margin.
           narrowed = true;
           Eigen::Index output = 0;
@@ -397,13 +419,15 @@ CheckResult check_impl(const VectorFunction& f, const MatrixFunction& claim, con
         r.analytic.col(k) = a.col(guilty);
         r.inputs.push_back(guilty);
         const Eigen::VectorXd row_scale = a.cwiseAbs().rowwise().maxCoeff();
-        judge_axis(worker, coordinate, r.analytic.col(k), row_scale, fx, rounding, options, kind, table->column(k));
+        judge_axis(worker, coordinate, r.analytic.col(k), row_scale, fx, rounding, options, kind,
+                   table->column(k, judged));
+        table->record(k, judged);
       } else {
         r.analytic.conservativeResize(m, k);
         table->numeric.conservativeResize(m, k);
         table->allowance.conservativeResize(m, k);
         table->estimate.conservativeResize(m, k);
-        table->judged.resize(static_cast<std::size_t>(m * k));
+        table->verdicts.resize(static_cast<std::size_t>(m * k));
       }
       r.evaluations += worker.evaluations;
     } else {
@@ -428,21 +452,18 @@ CheckResult check_impl(const VectorFunction& f, const MatrixFunction& claim, con
   r.numeric = std::move(table->numeric);
   r.allowance = std::move(table->allowance);
   r.estimate = std::move(table->estimate);
-  const std::vector<EntryJudgement>& judged = table->judged;
 
   // The verdict: FAIL beats INCONCLUSIVE beats PASS.
-  const EntryJudgement* first_inconclusive = nullptr;
   bool any_fail = false;
   const Eigen::Index columns = r.analytic.cols();
   for (Eigen::Index c = 0; c < columns; ++c) {
     for (Eigen::Index i = 0; i < m; ++i) {
-      const EntryJudgement& e = judged[static_cast<std::size_t>(c * m + i)];
-      if (e.verdict == Verdict::inconclusive) {
+      const auto verdict = static_cast<Verdict>(table->verdicts[static_cast<std::size_t>(c * m + i)]);
+      if (verdict == Verdict::inconclusive) {
         ++r.inconclusive_entries;
-        if (first_inconclusive == nullptr) first_inconclusive = &e;
         continue;
       }
-      const bool failed = e.verdict == Verdict::fail;
+      const bool failed = verdict == Verdict::fail;
       any_fail = any_fail || failed;
       const double ai = r.analytic(i, c);
       const double ni = r.numeric(i, c);
@@ -482,10 +503,10 @@ CheckResult check_impl(const VectorFunction& f, const MatrixFunction& claim, con
                   fmt::format("{} entry {}: analytic {:.10g} vs numeric {:.10g}, error {:.3e} > allowance {:.3e}", what,
                               where, r.worst_analytic, r.worst_numeric, r.worst_error, r.worst_allowance));
   }
-  if (first_inconclusive != nullptr) {
-    return finish(
-        r, Verdict::inconclusive, first_inconclusive->why,
-        fmt::format("{} entries inconclusive, first: {}", r.inconclusive_entries, first_inconclusive->detail));
+  if (r.inconclusive_entries > 0) {
+    const EntryJudgement& first = table->first_inconclusive;
+    return finish(r, Verdict::inconclusive, first.why,
+                  fmt::format("{} entries inconclusive, first: {}", r.inconclusive_entries, first.detail));
   }
   return finish(r, Verdict::pass, Failure::none, {});
 }

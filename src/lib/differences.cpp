@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "gradcheck/error.hpp"
+#include "gradcheck/random.hpp"
 
 namespace gradcheck::detail {
 namespace {
@@ -44,9 +45,9 @@ std::string entry_label(ClaimKind kind, const Axis& axis, Eigen::Index i) {
 // worker.best and an estimate of its error into worker.error.
 void ridders(Worker& w, const Axis& axis, double ladder_step, Eigen::Index m) {
   auto& table = w.ladder;
-  table.resize(static_cast<std::size_t>(ladder_levels * ladder_levels));
+  table.resize(static_cast<std::size_t>(ladder_levels) * static_cast<std::size_t>(ladder_levels));
   const auto cell = [&](int k, int i) -> Eigen::VectorXd& {
-    return table[static_cast<std::size_t>(k * ladder_levels + i)];
+    return table[(static_cast<std::size_t>(k) * static_cast<std::size_t>(ladder_levels)) + static_cast<std::size_t>(i)];
   };
   const auto difference = [&](double h_wanted, Eigen::VectorXd& out) {
     const double h = w.exact_step(axis, h_wanted);
@@ -126,6 +127,10 @@ void Worker::at(const Axis& axis, double offset, Eigen::VectorXd& out) {
     }
   };
   if (axis.coordinate >= 0) {
+    if (dirty_hi_ > dirty_lo_) {
+      w_.segment(dirty_lo_, dirty_hi_ - dirty_lo_) = x_.segment(dirty_lo_, dirty_hi_ - dirty_lo_);
+      dirty_lo_ = dirty_hi_ = 0;
+    }
     const Eigen::Index j = axis.coordinate;
     w_(j) = x_(j) + offset;
     try {
@@ -137,15 +142,14 @@ void Worker::at(const Axis& axis, double offset, Eigen::VectorXd& out) {
     w_(j) = x_(j);
     return;
   }
+  if (dirty_hi_ > dirty_lo_ && (dirty_lo_ < axis.lo || dirty_hi_ > axis.hi)) {
+    w_.segment(dirty_lo_, dirty_hi_ - dirty_lo_) = x_.segment(dirty_lo_, dirty_hi_ - dirty_lo_);
+  }
   const Eigen::Index len = axis.hi - axis.lo;
   w_.segment(axis.lo, len) = x_.segment(axis.lo, len) + offset * scaled_direction(*axis.direction, x_, axis.lo, len);
-  try {
-    call();
-  } catch (...) {
-    w_.segment(axis.lo, len) = x_.segment(axis.lo, len);
-    throw;
-  }
-  w_.segment(axis.lo, len) = x_.segment(axis.lo, len);
+  dirty_lo_ = axis.lo;
+  dirty_hi_ = axis.hi;
+  call();  // w_ stays perturbed on [lo, hi), thrown or not (see dirty_lo_)
 }
 
 // Moré & Wild, "Estimating computational noise", SIAM J. Sci. Comput. 33(3),
@@ -167,7 +171,8 @@ Eigen::VectorXd measured_noise(Worker& worker, const Axis& probe, const Eigen::V
   try {
     for (int i = -half; i <= half; ++i) {
       if (i == 0) continue;
-      Eigen::VectorXd& v = values[static_cast<std::size_t>(i + half)];
+      const int slot = i + half;
+      Eigen::VectorXd& v = values[static_cast<std::size_t>(slot)];
       worker.at(probe, static_cast<double>(i) * relative_step, v);
       if (v.size() != m || !v.allFinite()) return Eigen::VectorXd::Zero(m);
     }
@@ -190,9 +195,8 @@ void judge_axis(Worker& worker, const Axis& axis, const Eigen::Ref<const Eigen::
                 const Eigen::VectorXd& rounding, const CheckOptions& options, ClaimKind kind, const AxisOutput& out) {
   const Eigen::Index m = fx.size();
   const Eigen::Index c = out.column;
-  const auto judged = [&](Eigen::Index i) -> EntryJudgement& {
-    return out.judged[static_cast<std::size_t>(c * m + i)];
-  };
+  out.judged.resize(static_cast<std::size_t>(m));
+  const auto judged = [&](Eigen::Index i) -> EntryJudgement& { return out.judged[static_cast<std::size_t>(i)]; };
   const double eps = worker.eps();
   const double h = worker.exact_step(axis, options.step * axis.scale);
   if (!(h > 0.0) || !std::isfinite(h)) {
@@ -343,6 +347,33 @@ void judge_axis(Worker& worker, const Axis& axis, const Eigen::Ref<const Eigen::
     } else {
       judged(i) = {Verdict::fail, Failure::wrong_value, {}};
     }
+  }
+}
+
+// Box–Muller over blocks of pairs:
+// one 64-bit draw gives a pair's two uniforms (24 bits each; the radius's is
+// in (0, 1], so the normals reach 5.8 standard deviations), and Eigen's
+// vectorised log, sin and cos turn a block of them into normals: 3-4x faster
+// than a scalar ziggurat at n = 3·10⁷, where drawing dominated the check.
+void draw_direction(std::uint64_t seed, long k, Eigen::Index n, Eigen::VectorXf& g) {
+  Rng rng = trial_rng(seed, "direction", static_cast<std::uint64_t>(k));
+  g.resize(n);
+  constexpr Eigen::Index block = 2048;
+  constexpr float two_pi = 6.2831853F;
+  Eigen::ArrayXf radius(block);
+  Eigen::ArrayXf angle(block);
+  for (Eigen::Index start = 0; start < n; start += 2 * block) {
+    const Eigen::Index count = std::min(2 * block, n - start);
+    const Eigen::Index pairs = (count + 1) / 2;
+    for (Eigen::Index p = 0; p < pairs; ++p) {
+      const std::uint64_t bits = rng();
+      radius(p) = static_cast<float>((bits >> 40U) + 1U) * 0x1p-24F;
+      angle(p) = static_cast<float>((bits >> 16U) & 0xFFFFFFU) * 0x1p-24F;
+    }
+    radius.head(pairs) = (-2.0F * radius.head(pairs).log()).sqrt();
+    angle.head(pairs) *= two_pi;
+    g.segment(start, pairs) = (radius.head(pairs) * angle.head(pairs).cos()).matrix();
+    g.segment(start + pairs, count - pairs) = (radius.head(count - pairs) * angle.head(count - pairs).sin()).matrix();
   }
 }
 

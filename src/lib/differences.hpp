@@ -7,6 +7,7 @@
 #pragma once
 
 #include <Eigen/Core>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,11 @@ namespace gradcheck::detail {
 inline auto scaled_direction(const Eigen::VectorXf& g, const Eigen::VectorXd& x, Eigen::Index lo, Eigen::Index len) {
   return g.segment(lo, len).cast<double>().cwiseProduct(x.segment(lo, len).cwiseAbs().cwiseMax(1.0));
 }
+
+/// The draws of direction k of a directional check seeded `seed`: n
+/// independent N(0, 1) entries (stored as float), scaled by max(1, |x_j|)
+/// where used (scaled_direction). Deterministic in (seed, k, n).
+void draw_direction(std::uint64_t seed, long k, Eigen::Index n, Eigen::VectorXf& g);
 
 /// One line through x: t ↦ x + t·e_j (coordinate ≥ 0), or t ↦ x + t·v on the
 /// coordinates [lo, hi) of the direction v (see scaled_direction).
@@ -66,6 +72,12 @@ class Worker {
   const Eigen::VectorXd& x_;
   Eigen::VectorXd w_;
   Precision precision_;
+  // w_ may differ from x_ on [dirty_lo_, dirty_hi_) only: a direction's
+  // evaluation leaves its segment perturbed, since the next one along a
+  // direction overwrites it anyway (one pass over n entries saved a call);
+  // it is restored before any other move.
+  Eigen::Index dirty_lo_ = 0;
+  Eigen::Index dirty_hi_ = 0;
 };
 
 /// How one entry was judged.
@@ -75,8 +87,8 @@ struct EntryJudgement {
   std::string detail;  ///< for inconclusive entries
 };
 
-/// Where judge_axis writes: column `column` of the result's matrices and the
-/// entries' judgements (outputs × columns, column-major).
+/// Where judge_axis writes: column `column` of the result's matrices, and the
+/// judgement of each output along this axis into `judged` (m entries).
 struct AxisOutput {
   Eigen::MatrixXd& numeric;
   Eigen::MatrixXd& allowance;
