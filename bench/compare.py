@@ -259,6 +259,11 @@ def targets(records, losses):
         else:
             add("MET" if gd["floor_ratio"] <= 1.5 else "NOT MET", "directional (100000, 300) floor_ratio <= 1.5",
                 f"{gd['floor_ratio']:.3g} ({gd['seconds']:.3g} s / bare {gd.get('bare_seconds', float('nan')):.3g} s)")
+            if gd.get("floor_ratio_points"):
+                add("(MET)" if gd["floor_ratio_points"] <= 1.5 else "(NOT MET)",
+                    "  same, with the points x +- t*v formed in the bare loop too (info)",
+                    f"{gd['floor_ratio_points']:.3g} ({gd['seconds']:.3g} s / bare with points "
+                    f"{gd['bare_points_seconds']:.3g} s)")
         v, fig = target_speedup(gd, tfa, 1.0, "torch fast", "gradcheck directional")
         add(v, "directional (100000, 300) no slower than torch fast mode", fig)
 
