@@ -370,8 +370,7 @@ CheckResult check_impl(const VectorFunction& f, const MatrixFunction& claim, con
   std::optional<Table> table;
   try {
     Worker worker(f, x, precision, m);
-    std::vector<EntryJudgement> judged;  // along one direction or coordinate
-    Eigen::VectorXf v;                   // the probe's direction, then the directional check's
+    Eigen::VectorXf v;  // the probe's direction, then the directional check's
     Axis along;
     along.direction = &v;
     along.hi = n;
@@ -387,6 +386,7 @@ CheckResult check_impl(const VectorFunction& f, const MatrixFunction& claim, con
 
     if (planned.mode == Mode::directional) {
       const long k = planned.samples;
+      std::vector<EntryJudgement> judged;  // along one direction or coordinate
       table.emplace(m, k + 1);
       r.analytic.resize(m, k + 1);
       Eigen::Index guilty = -1;
