@@ -1,9 +1,14 @@
 #include "differences.hpp"
 
+#ifdef __linux__
+#include <sys/mman.h>
+#endif
+
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 
 #include "gradcheck/error.hpp"
@@ -87,6 +92,19 @@ void ridders(Worker& w, const Axis& axis, double ladder_step, Eigen::Index m) {
 
 }  // namespace
 
+void advise_huge_pages(void* data, std::size_t bytes) {
+#ifdef __linux__
+  constexpr std::uintptr_t huge = std::uintptr_t{1} << 21U;  // 2 MiB
+  const auto begin = (reinterpret_cast<std::uintptr_t>(data) + huge - 1) & ~(huge - 1);
+  const auto end = (reinterpret_cast<std::uintptr_t>(data) + bytes) & ~(huge - 1);
+  // NOLINTNEXTLINE(performance-no-int-to-ptr): madvise takes the aligned address
+  if (end > begin) ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);  // advice: may fail
+#else
+  (void)data;
+  (void)bytes;
+#endif
+}
+
 Worker::Worker(const VectorFunction& f, const Eigen::VectorXd& x, Precision precision, Eigen::Index outputs)
     : fp(outputs),
       fm(outputs),
@@ -98,8 +116,12 @@ Worker::Worker(const VectorFunction& f, const Eigen::VectorXd& x, Precision prec
       error(outputs),
       f_(f),
       x_(x),
-      w_(x),
-      precision_(precision) {}
+      w_(x.size()),
+      precision_(precision) {
+  // Advised before the copy first touches it, so not a member initializer:
+  advise_huge_pages(w_.data(), static_cast<std::size_t>(w_.size()) * sizeof(double));
+  w_ = x;  // NOLINT(cppcoreguidelines-prefer-member-initializer)
+}
 
 double Worker::eps() const {
   return precision_ == Precision::single_precision ? std::numeric_limits<float>::epsilon()
@@ -357,7 +379,10 @@ void judge_axis(Worker& worker, const Axis& axis, const Eigen::Ref<const Eigen::
 // than a scalar ziggurat at n = 3·10⁷, where drawing dominated the check.
 void draw_direction(std::uint64_t seed, long k, Eigen::Index n, Eigen::VectorXf& g) {
   Rng rng = trial_rng(seed, "direction", static_cast<std::uint64_t>(k));
-  g.resize(n);
+  if (g.size() != n) {
+    g.resize(n);
+    advise_huge_pages(g.data(), static_cast<std::size_t>(n) * sizeof(float));
+  }
   constexpr Eigen::Index block = 2048;
   constexpr float two_pi = 6.2831853F;
   Eigen::ArrayXf radius(block);
