@@ -421,6 +421,21 @@ void judge_axis(Worker& worker, const Axis& axis, const Eigen::Ref<const Eigen::
       judged(i) = {Verdict::inconclusive, Failure::unresolved,
                    fmt::format("{}: f does not change along {}; the claimed {:.3g} is below its resolution",
                                entry_label(kind, axis, i), axis.label, ai)};
+    } else if (const double richardson = (4.0 * first - (f2p(i) - f2m(i)) / (4.0 * h)) / 3.0;
+               std::isfinite(richardson) &&
+               std::abs(ai - richardson) <= options.atol + options.rtol * std::max(std::abs(ai), std::abs(richardson)) +
+                                                options.noise_factor * 1.5 * noise) {
+      // Ridders' ladder starts at ladder_step, where a softmax that switches
+      // within 0.02 bends: its value can be off by more than its estimate
+      // (2e-6 relative at a loss of 1e4, naive_softmax_grad_center at scale 30).
+      // The differences at h and 2h give an independent value, Richardson's
+      // (4 D(h) − D(2h)) / 3 (truncation O(h⁴), rounding at most 1.5 times
+      // D(h)'s): a claim that agrees with it is not shown wrong, the numerics
+      // disagree with themselves.
+      judged(i) = {Verdict::inconclusive, Failure::unresolved,
+                   fmt::format("{}: Ridders' extrapolation {:.10g} and the Richardson value {:.10g} of the differences "
+                               "at h and 2h disagree; the claim {:.10g} agrees with the latter",
+                               entry_label(kind, axis, i), best, richardson, ai)};
     } else {
       judged(i) = {Verdict::fail, Failure::wrong_value, {}};
     }
