@@ -392,6 +392,9 @@ void judge_axis(Worker& worker, const Axis& axis, const Eigen::Ref<const Eigen::
     const double estimate_term = options.estimate_factor * error;
     out.allowance(i, c) = relative + noise_term + estimate_term;
     const double gap_ai = std::abs(ai - best);
+    // Richardson's value of the differences at h and 2h (below).
+    const double richardson = (4.0 * first - (f2p(i) - f2m(i)) / (4.0 * h)) / 3.0;
+    const double richardson_noise = options.noise_factor * 1.5 * noise;
     if (gap_ai <= relative) {
       judged(i) = {};
     } else if (gap_ai <= relative + noise_term + estimate_term) {
@@ -421,17 +424,18 @@ void judge_axis(Worker& worker, const Axis& axis, const Eigen::Ref<const Eigen::
       judged(i) = {Verdict::inconclusive, Failure::unresolved,
                    fmt::format("{}: f does not change along {}; the claimed {:.3g} is below its resolution",
                                entry_label(kind, axis, i), axis.label, ai)};
-    } else if (const double richardson = (4.0 * first - (f2p(i) - f2m(i)) / (4.0 * h)) / 3.0;
-               std::isfinite(richardson) &&
-               std::abs(ai - richardson) <= options.atol + options.rtol * std::max(std::abs(ai), std::abs(richardson)) +
-                                                options.noise_factor * 1.5 * noise) {
+    } else if (std::isfinite(richardson) &&
+               std::abs(richardson - best) > options.atol + richardson_noise + options.estimate_factor * error &&
+               std::abs(ai - richardson) <=
+                   options.atol + options.rtol * std::max(std::abs(ai), std::abs(richardson)) + richardson_noise) {
       // Ridders' ladder starts at ladder_step, where a softmax that switches
       // within 0.02 bends: its value can be off by more than its estimate
       // (2e-6 relative at a loss of 1e4, naive_softmax_grad_center at scale 30).
       // The differences at h and 2h give an independent value, Richardson's
       // (4 D(h) − D(2h)) / 3 (truncation O(h⁴), rounding at most 1.5 times
-      // D(h)'s): a claim that agrees with it is not shown wrong, the numerics
-      // disagree with themselves.
+      // D(h)'s): where it and Ridders' value differ by more than their noise
+      // and estimate, the numerics disagree with themselves, and a claim that
+      // agrees with it is not shown wrong.
       judged(i) = {Verdict::inconclusive, Failure::unresolved,
                    fmt::format("{}: Ridders' extrapolation {:.10g} and the Richardson value {:.10g} of the differences "
                                "at h and 2h disagree; the claim {:.10g} agrees with the latter",

@@ -56,10 +56,11 @@
 // max(ε · max(|f_i(x)|, 1), σ_i) is INCONCLUSIVE too, and so is an entry that
 // fails against Ridders' n_ij but agrees, within atol + rtol · max(|a_ij|, |R_ij|)
 // + noise_factor · 1.5 · noise_ij, with the Richardson value of the differences
-// at h and 2h, R_ij = (4 D(h) − D(2h)) / 3 (a bend within the ladder's larger
-// steps can bias n_ij beyond E_ij: the numerics disagree with themselves), as
-// are entries at a kink, entries whose differences are not finite, and
-// coordinates with x + h == x.
+// at h and 2h, R_ij = (4 D(h) − D(2h)) / 3, where R_ij and n_ij differ by more
+// than atol + noise_factor · 1.5 · noise_ij + estimate_factor · E_ij (a bend
+// within the ladder's larger steps can bias n_ij beyond E_ij: the numerics
+// disagree with themselves), as are entries at a kink, entries whose
+// differences are not finite, and coordinates with x + h == x.
 // INCONCLUSIVE is never a pass of the claim and never a failure: runners redraw
 // the point a bounded number of times and count it.
 // The check's verdict is FAIL if any entry fails (or the claim has the wrong
