@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -31,6 +32,13 @@ constexpr double resolution = 1e-2;
 // Entries below this share of their row's largest need not resolve rtol of
 // themselves at the first difference, only rtol of that share (check.hpp).
 constexpr double row_share = 1e-2;
+// An entry passed only thanks to the noise term resolves its value if that
+// term is at most this share of it (or of row_share of its row's largest):
+// then no claim off by more than this share (a sign, a factor, a missing term
+// of the same size) is excused by noise. Not 1% as for the error estimate: the
+// noise term is an upper bound taken at the ladder's smallest step, 2.3% of
+// the derivative for a loss of 1e9 that Ridders resolves far better.
+constexpr double noise_resolution = 0.1;
 
 std::string entry_label(ClaimKind kind, const Axis& axis, Eigen::Index i) {
   if (axis.coordinate < 0)
@@ -179,37 +187,99 @@ void Worker::at(const Axis& axis, double offset, Eigen::VectorXd& out) {
 // k-th differences of f are rounding alone, and γ_k · mean((Δ^k f)²) estimates
 // its variance, γ_k = (k!)² / (2k)!. Needed because f is rounded relative to its
 // terms, which can be far above |f| (−s_o + logsumexp(s) ≈ 0 from scores of 10).
+//
+// Their ECnoise also says when the step is too small: if at least half of the
+// first differences are exactly 0, f is constant at that step and its rounding
+// is not seen. A loss rounded to the grid of scores near 7000 (1e-12) that
+// moves by 1e-17 per probe step is such a case: the probe then reads 0 and the
+// noise would fall back to ε·max(|f|, 1), a thousand times too small. So an
+// output that does not move is probed again at 10 times the step, up to 1e-3
+// relative, and a value read there is taken only if ECnoise's test recognises
+// noise (the k-th differences change sign and three consecutive orders agree
+// within a factor 4), not the smooth part of f.
 Eigen::VectorXd measured_noise(Worker& worker, const Axis& probe, const Eigen::VectorXd& fx) {
-  constexpr int half = 3;                    // points x + iδv, i = −3..3
-  constexpr int order = 4;                   // 4th differences: 3 samples
-  constexpr double gamma = 576.0 / 40320.0;  // (4!)² / 8!
+  constexpr int half = 3;  // points x + iδv, i = −3..3
+  constexpr int points = 2 * half + 1;
+  constexpr int order = 4;  // 4th differences: 3 samples
   // Rounding noise does not shrink with the step; what a kink within the
   // probe adds does (∝ step). So probe as close as precision allows: 1e-9
-  // relative in double, 16 ulps in float.
-  const double relative_step = std::max(1e-9, 16.0 * worker.eps());
+  // relative in double, 16 ulps in float; wider only where f does not move.
+  const double first_step = std::max(1e-9, 16.0 * worker.eps());
+  constexpr double widest_step = 1e-3;
+  constexpr double growth = 10.0;
   const Eigen::Index m = fx.size();
-  std::vector<Eigen::VectorXd> values(2 * half + 1);
-  values[half] = fx;
-  try {
-    for (int i = -half; i <= half; ++i) {
-      if (i == 0) continue;
-      const int slot = i + half;
-      Eigen::VectorXd& v = values[static_cast<std::size_t>(slot)];
-      worker.at(probe, static_cast<double>(i) * relative_step, v);
-      if (v.size() != m || !v.allFinite()) return Eigen::VectorXd::Zero(m);
+  Eigen::VectorXd noise = Eigen::VectorXd::Zero(m);
+  std::vector<bool> open(static_cast<std::size_t>(m), true);
+  std::vector<Eigen::VectorXd> values(points);
+  std::array<double, points> table{};
+  for (int widening = 0;; ++widening) {
+    const double step = first_step * std::pow(growth, widening);
+    if (widening > 0 && step > widest_step * (1.0 + 1e-9)) break;
+    values[half] = fx;
+    try {
+      for (int i = -half; i <= half; ++i) {
+        if (i == 0) continue;
+        const int slot = i + half;
+        Eigen::VectorXd& v = values[static_cast<std::size_t>(slot)];
+        worker.at(probe, static_cast<double>(i) * step, v);
+        if (v.size() != m || !v.allFinite()) return noise;
+      }
+    } catch (const FunctionThrew&) {
+      return noise;
     }
-  } catch (const FunctionThrew&) {
-    return Eigen::VectorXd::Zero(m);
-  }
-  for (int k = 0; k < order; ++k) {
-    for (std::size_t i = 0; i + 1 < values.size() - static_cast<std::size_t>(k); ++i) {
-      values[i] = values[i + 1] - values[i];
+    bool any_open = false;
+    for (Eigen::Index o = 0; o < m; ++o) {
+      if (!open[static_cast<std::size_t>(o)]) continue;
+      for (int i = 0; i < points; ++i) table[static_cast<std::size_t>(i)] = values[static_cast<std::size_t>(i)](o);
+      // levels[k]: γ_k · mean((Δ^k f)²), square-rooted; changes[k]: Δ^k f changes sign.
+      std::array<double, points> levels{};
+      std::array<bool, points> changes{};
+      int flat = 0;
+      double k_factorial = 1.0;
+      double two_k_factorial = 1.0;
+      for (int k = 1; k < points; ++k) {
+        const int count = points - k;
+        double mean_square = 0.0;
+        double lo = HUGE_VAL;
+        double hi = -HUGE_VAL;
+        for (int i = 0; i < count; ++i) {
+          double& d = table[static_cast<std::size_t>(i)];
+          const int next = i + 1;
+          d = table[static_cast<std::size_t>(next)] - d;
+          if (k == 1 && d == 0.0) ++flat;
+          mean_square += d * d / count;
+          lo = std::min(lo, d);
+          hi = std::max(hi, d);
+        }
+        // γ_k = (k!)² / (2k)!, both factorials exact in double.
+        k_factorial *= k;
+        two_k_factorial *= (2.0 * k - 1.0) * (2.0 * k);
+        levels[static_cast<std::size_t>(k)] = std::sqrt(k_factorial * k_factorial / two_k_factorial * mean_square);
+        changes[static_cast<std::size_t>(k)] = lo * hi < 0.0;
+      }
+      const bool moves = 2 * flat < points;  // ECnoise: "h too small" if half the differences are 0
+      if (widening == 0) {
+        // At the smallest step f is a polynomial: its 4th differences are rounding.
+        noise(o) = levels[order];
+        if (moves) open[static_cast<std::size_t>(o)] = false;
+      } else if (moves) {
+        // A wider step may see the smooth part of f too: only recognised noise counts.
+        open[static_cast<std::size_t>(o)] = false;
+        for (int k = 1; k + 2 < points; ++k) {
+          const auto at = [&](int j) { return levels[static_cast<std::size_t>(j)]; };
+          const double lo = std::min({at(k), at(k + 1), at(k + 2)});
+          const double hi = std::max({at(k), at(k + 1), at(k + 2)});
+          if (changes[static_cast<std::size_t>(k)] && hi <= 4.0 * lo) {
+            noise(o) = std::max(noise(o), at(k));
+            break;
+          }
+        }
+      }
+      any_open = any_open || open[static_cast<std::size_t>(o)];
     }
+    if (!any_open) break;
   }
-  Eigen::VectorXd mean_square = Eigen::VectorXd::Zero(m);
-  const int samples = 2 * half + 1 - order;
-  for (int i = 0; i < samples; ++i) mean_square += values[static_cast<std::size_t>(i)].cwiseAbs2() / samples;
-  return (gamma * mean_square).cwiseSqrt();
+  return noise;
 }
 
 void judge_axis(Worker& worker, const Axis& axis, const Eigen::Ref<const Eigen::VectorXd>& claimed,
@@ -343,29 +413,60 @@ void judge_axis(Worker& worker, const Axis& axis, const Eigen::Ref<const Eigen::
     // rounding noise is that much smaller (and is measured by its estimate):
     // the a-priori noise enters once (factor 1), scaled to the smallest step.
     const double ladder_min = options.ladder_step * axis.scale / std::pow(ladder_shrink, ladder_levels - 1);
-    const double base =
-        options.atol + options.rtol * std::max(std::abs(ai), std::abs(best)) + noise * std::min(1.0, h / ladder_min);
-    const double with_estimate = base + options.estimate_factor * error;
-    out.allowance(i, c) = with_estimate;
+    const double magnitude = std::max(std::abs(ai), std::abs(best));
+    const double relative = options.atol + options.rtol * magnitude;
+    const double noise_term = noise * std::min(1.0, h / ladder_min);
+    const double estimate_term = options.estimate_factor * error;
+    out.allowance(i, c) = relative + noise_term + estimate_term;
     const double gap_ai = std::abs(ai - best);
-    if (gap_ai <= base) {
+    // Richardson's value of the differences at h and 2h (below).
+    const double richardson = (4.0 * first - (f2p(i) - f2m(i)) / (4.0 * h)) / 3.0;
+    const double richardson_noise = options.noise_factor * 1.5 * noise;
+    if (gap_ai <= relative) {
       judged(i) = {};
-    } else if (gap_ai <= with_estimate) {
-      if (options.estimate_factor * error <= resolution * std::max(std::abs(ai), std::abs(best))) {
-        judged(i) = {};
-      } else {
+    } else if (gap_ai <= relative + noise_term + estimate_term) {
+      // Within the allowance only thanks to the numerics' own uncertainty: a
+      // pass only if that uncertainty resolves the entry (noise_resolution of
+      // it or of row_share of its row's largest; the estimate 1% of it). Else a
+      // wrong claim of the same size would pass as well (a sign flip of a
+      // gradient that is 4e-14 everywhere, where f rounds to 1e-14): INCONCLUSIVE.
+      if (noise_term > noise_resolution * std::max(magnitude, row_share * row_scale(i))) {
+        judged(i) = {Verdict::inconclusive, Failure::unresolved,
+                     fmt::format("{}: the rounding noise {:.2e} of the differences is above 10% of the claimed {:.3g} "
+                                 "and the numeric {:.3g} (and of 1% of their row): below resolution",
+                                 entry_label(kind, axis, i), noise_term, ai, best)};
+      } else if (gap_ai > relative + noise_term && estimate_term > resolution * magnitude) {
         judged(i) = {Verdict::inconclusive, Failure::unresolved,
                      fmt::format("{}: error estimate {:.2e} of the numeric derivative {:.6g} exceeds 1% of it",
                                  entry_label(kind, axis, i), error, best)};
+      } else {
+        judged(i) = {};
       }
     } else if (best == 0.0 && std::abs(ai) * options.ladder_step * axis.scale <=
-                                  options.noise_factor * eps * std::max(1.0, std::abs(fx(i)))) {
+                                  options.noise_factor * std::max(eps * std::max(1.0, std::abs(fx(i))), rounding(i))) {
       // f did not change at all, even over the largest step, and the claim
-      // predicts a change below the rounding of any O(1) intermediate
-      // (−s_o + logsumexp(s) ≡ 0 at saturated scores): unresolvable.
+      // predicts a change below f's rounding (that of an O(1) intermediate, or
+      // the measured one: −s_o + logsumexp(s) ≡ 0 on the grid of scores near
+      // 7000 at saturated scores): unresolvable.
       judged(i) = {Verdict::inconclusive, Failure::unresolved,
                    fmt::format("{}: f does not change along {}; the claimed {:.3g} is below its resolution",
                                entry_label(kind, axis, i), axis.label, ai)};
+    } else if (std::isfinite(richardson) &&
+               std::abs(richardson - best) > options.atol + richardson_noise + options.estimate_factor * error &&
+               std::abs(ai - richardson) <=
+                   options.atol + options.rtol * std::max(std::abs(ai), std::abs(richardson)) + richardson_noise) {
+      // Ridders' ladder starts at ladder_step, where a softmax that switches
+      // within 0.02 bends: its value can be off by more than its estimate
+      // (2e-6 relative at a loss of 1e4, naive_softmax_grad_center at scale 30).
+      // The differences at h and 2h give an independent value, Richardson's
+      // (4 D(h) − D(2h)) / 3 (truncation O(h⁴), rounding at most 1.5 times
+      // D(h)'s): where it and Ridders' value differ by more than their noise
+      // and estimate, the numerics disagree with themselves, and a claim that
+      // agrees with it is not shown wrong.
+      judged(i) = {Verdict::inconclusive, Failure::unresolved,
+                   fmt::format("{}: Ridders' extrapolation {:.10g} and the Richardson value {:.10g} of the differences "
+                               "at h and 2h disagree; the claim {:.10g} agrees with the latter",
+                               entry_label(kind, axis, i), best, richardson, ai)};
     } else {
       judged(i) = {Verdict::fail, Failure::wrong_value, {}};
     }

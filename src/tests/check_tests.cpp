@@ -28,6 +28,22 @@ VectorXd smooth_grad(const VectorXd& x) {
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
+// −s_o + logsumexp(s) at scores s = U v that put word o far ahead: the values
+// of the naive-softmax loss at a saturated point (as drawn at scale 30), with
+// the shift by max s that the library's logsumexp uses.
+double saturated_loss(const MatrixXd& U, const VectorXd& v, Eigen::Index o) {
+  const VectorXd s = U * v;
+  const double top = s.maxCoeff();
+  return top + std::log((s.array() - top).exp().sum()) - s(o);
+}
+VectorXd saturated_grad(const MatrixXd& U, const VectorXd& v, Eigen::Index o) {  // Uᵀ(ŷ − y)
+  const VectorXd s = U * v;
+  VectorXd yhat = (s.array() - s.maxCoeff()).exp();
+  yhat /= yhat.sum();
+  yhat(o) -= 1.0;
+  return U.transpose() * yhat;
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(check)
@@ -224,6 +240,108 @@ BOOST_AUTO_TEST_CASE(same_seed_same_points) {
   // Pinned value: the stream must not change silently between versions.
   Rng pinned = trial_rng(1, "pin", 0);
   BOOST_TEST_MESSAGE("pinned first draw: " << random_index(pinned, 0, 1000000));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// Points where the numerics cannot resolve the gradient (check.hpp, RESOLUTION).
+BOOST_AUTO_TEST_SUITE(check)
+
+// Scores near 7000 round the loss to a grid of 9.1e-13, while Uᵀ(ŷ − y) is
+// 2e-11 along v[1]: f does not move over any step tried along it (h = 6e-6 up
+// to the ladder's 1e-3). Before the noise probe widened its step it read 0
+// here, the noise fell back to ε/h, and the correct gradient FAILED with
+// "analytic 2.3e-11 vs numeric 0" (calibration, naive_softmax_grad_center at
+// scale 30). The correct gradient is INCONCLUSIVE; a wrong one still FAILS.
+BOOST_AUTO_TEST_CASE(saturated_softmax_where_f_does_not_move_is_inconclusive_not_fail) {
+  const MatrixXd U = (MatrixXd(3, 2) << 70.0, 0.0, 69.75, 1.0, 60.0, -2.0).finished();
+  const VectorXd v = (VectorXd(2) << 100.0, 0.5).finished();
+  constexpr Eigen::Index o = 0;
+  const auto f = [&](const VectorXd& p) { return saturated_loss(U, p, o); };
+  const auto right = [&](const VectorXd& p) { return saturated_grad(U, p, o); };
+  // The situation: f identical at v ± 1e-3 e_1, where the claim predicts a change of 5e-14.
+  const VectorXd g = right(v);
+  BOOST_TEST_REQUIRE(std::abs(g(1)) > 1e-11);
+  BOOST_TEST_REQUIRE(std::abs(g(1)) < 1e-10);
+  for (const double t : {6e-6, 1e-4, 1e-3}) {
+    VectorXd up = v;
+    VectorXd down = v;
+    up(1) += t;
+    down(1) -= t;
+    BOOST_TEST_REQUIRE(f(up) == f(down), "f moved at step " << t);
+  }
+
+  const CheckResult r = check_gradient(f, right, v);
+  BOOST_TEST(r.verdict == Verdict::inconclusive, r.message);
+  BOOST_TEST(r.failure == Failure::unresolved, r.message);
+  BOOST_TEST(r.inconclusive_entries >= 1);
+
+  // The same machinery still rejects wrong formulas there: Uᵀŷ (y forgotten,
+  // ≈ u_o) and Uᵀ(ŷ − y) with the entries of u_o and u_1 confused.
+  const auto forgot_y = [&](const VectorXd& p) -> VectorXd {
+    const VectorXd s = U * p;
+    VectorXd yhat = (s.array() - s.maxCoeff()).exp();
+    return U.transpose() * (yhat / yhat.sum());
+  };
+  const CheckResult wrong = check_gradient(f, forgot_y, v);
+  BOOST_TEST(wrong.verdict == Verdict::fail, wrong.message);
+  BOOST_TEST(wrong.failure == Failure::wrong_value);
+  const auto scaled = [&](const VectorXd& p) -> VectorXd { return 1e4 * right(p); };
+  const CheckResult too_large = check_gradient(f, scaled, v);
+  BOOST_TEST(too_large.verdict == Verdict::fail, too_large.message);
+  // A sign flip is as unresolvable as the formula: never a pass.
+  const auto flipped = [&](const VectorXd& p) -> VectorXd { return -right(p); };
+  BOOST_TEST(check_gradient(f, flipped, v).verdict != Verdict::pass);
+}
+
+// J(s) = −s_o + logsumexp(s) at the scores xent_grad_logits drew in trial
+// 3131 at scale 30 (seed 1): s_o = 66.9 is 31 above the rest, so the whole
+// gradient ŷ − y is below 1e-13 while f rounds to the grid of 67 (1.4e-14).
+// The sign-flipped claim y − ŷ passed there like the formula ("sign_flipped
+// ACCEPTED"). Both are INCONCLUSIVE now, never PASS, so the runner redraws the
+// point; a claim off by more than the noise still FAILS at the same point.
+BOOST_AUTO_TEST_CASE(gradient_below_resolution_passes_neither_formula_nor_sign_flip) {
+  const VectorXd s = (VectorXd(11) << 15.72153864064856, 36.04711586266242, 2.453549732341493, -98.09568364588607,
+                      66.87949602884169, -42.93600514454671, 12.247953055582915, 13.221347062888643, -31.8965846413707,
+                      15.673196167630445, -36.6072099534015)
+                         .finished();
+  constexpr Eigen::Index o = 4;
+  const auto f = [](const VectorXd& p) {
+    const double top = p.maxCoeff();
+    return top + std::log((p.array() - top).exp().sum()) - p(o);
+  };
+  const auto yhat_minus_y = [](const VectorXd& p) -> VectorXd {
+    VectorXd yhat = (p.array() - p.maxCoeff()).exp();
+    yhat /= yhat.sum();
+    yhat(o) -= 1.0;
+    return yhat;
+  };
+  BOOST_TEST_REQUIRE(yhat_minus_y(s).cwiseAbs().maxCoeff() < 1e-13);
+
+  const CheckResult right = check_gradient(f, yhat_minus_y, s);
+  BOOST_TEST(right.verdict == Verdict::inconclusive, right.message);
+  BOOST_TEST(right.failure == Failure::unresolved, right.message);
+  const CheckResult flipped = check_gradient(
+      f, [&](const VectorXd& p) -> VectorXd { return -yhat_minus_y(p); }, s);
+  BOOST_TEST(flipped.verdict == Verdict::inconclusive, flipped.message);
+  BOOST_TEST(!flipped.passed);
+
+  // ŷ (y forgotten): 1 at o where the derivative is ~0, so it FAILS here too.
+  const auto forgot_y = [&](const VectorXd& p) -> VectorXd {
+    VectorXd g = yhat_minus_y(p);
+    g(o) += 1.0;
+    return g;
+  };
+  const CheckResult wrong = check_gradient(f, forgot_y, s);
+  BOOST_TEST(wrong.verdict == Verdict::fail, wrong.message);
+  BOOST_TEST(wrong.worst_input == o);
+
+  // Away from saturation the same formula passes and the sign flip fails.
+  const VectorXd mild = s / 30.0;
+  BOOST_TEST(check_gradient(f, yhat_minus_y, mild).passed);
+  BOOST_TEST(check_gradient(
+                 f, [&](const VectorXd& p) -> VectorXd { return -yhat_minus_y(p); }, mild)
+                 .verdict == Verdict::fail);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -34,15 +34,35 @@
 //                        + estimate_factor · E_ij                      (E_ij = 0 after step 1)
 //     noise_ij      =  max(ε · max(|f_i(x + h_j e_j)|, |f_i(x − h_j e_j)|, 1), σ_i) / h_j
 //
-// σ_i the rounding noise of f_i measured near x (Moré–Wild ECnoise, six
-// evaluations per check); k = noise_factor and s_ij = 1 after step 1; after
-// Ridders k = 1 and s_ij = min(1, h_j / h_min), h_min its smallest step (larger
-// steps divide the rounding by more, and its estimate E_ij measures the rest),
-// with a the claimed (analytic) derivative and ε the unit roundoff of the
-// function's precision (2^-52 double, 2^-23 float). An entry that would pass
-// only because E_ij is larger than 1% of max(|a_ij|, |n_ij|) is INCONCLUSIVE
-// (the numerics cannot resolve it), as are entries at a kink, entries whose
+// σ_i the rounding noise of f_i measured near x (Moré–Wild ECnoise: six
+// evaluations per check at steps of 1e-9 relative, 16 ulps in float; an output
+// that does not move there, half its differences exactly 0, is probed again at
+// 10 times the step up to 1e-3, six evaluations each, and a value read there
+// counts only if ECnoise recognises it as noise); k = noise_factor and s_ij = 1
+// after step 1; after Ridders k = 1 and s_ij = min(1, h_j / h_min), h_min its
+// smallest step (larger steps divide the rounding by more, and its estimate
+// E_ij measures the rest), with a the claimed (analytic) derivative and ε the
+// unit roundoff of the function's precision (2^-52 double, 2^-23 float).
+//
+// RESOLUTION. The numerics must resolve what they pass. An entry with
+// |a_ij − n_ij| > atol + rtol · max(|a_ij|, |n_ij|) that is within the
+// allowance only thanks to its noise or estimate term is INCONCLUSIVE, not
+// PASS, if the noise term k · noise_ij · s_ij exceeds 10% of
+// max(|a_ij|, |n_ij|, ‖a_i‖∞/100) (the noise floor is above the value judged: a
+// wrong claim of the same size, a flipped sign, would pass as well), or if it
+// needs an E_ij above 1% of max(|a_ij|, |n_ij|). An entry whose extrapolation
+// is exactly 0 (f does not move over any step tried) while the claim predicts a
+// change |a_ij| · ladder_step · max(1, |x_j|) below noise_factor ·
+// max(ε · max(|f_i(x)|, 1), σ_i) is INCONCLUSIVE too, and so is an entry that
+// fails against Ridders' n_ij but agrees, within atol + rtol · max(|a_ij|, |R_ij|)
+// + noise_factor · 1.5 · noise_ij, with the Richardson value of the differences
+// at h and 2h, R_ij = (4 D(h) − D(2h)) / 3, where R_ij and n_ij differ by more
+// than atol + noise_factor · 1.5 · noise_ij + estimate_factor · E_ij (a bend
+// within the ladder's larger steps can bias n_ij beyond E_ij: the numerics
+// disagree with themselves), as are entries at a kink, entries whose
 // differences are not finite, and coordinates with x + h == x.
+// INCONCLUSIVE is never a pass of the claim and never a failure: runners redraw
+// the point a bounded number of times and count it.
 // The check's verdict is FAIL if any entry fails (or the claim has the wrong
 // shape, is not finite, or throws), else INCONCLUSIVE if any entry is, else PASS.
 //
@@ -90,8 +110,9 @@ CheckResult check_impl(const VectorFunction& f, const MatrixFunction& claim, con
 /// What a check of n coordinates under `options` will do: the mode
 /// (Mode::automatic resolved), the samples it draws, and the evaluations of f
 /// it needs at least (1 at x, 6 for the noise probe, 2 per coordinate or
-/// direction; refinement adds up to 24 per coordinate or direction that the
-/// first difference does not decide). Throws gradcheck::Error on bad options.
+/// direction; the probe adds 6 per widening, at most 6 in double, where f does
+/// not move at its first step; refinement adds up to 24 per coordinate or
+/// direction that the first difference does not decide). Throws gradcheck::Error on bad options.
 struct Plan {
   Mode mode = Mode::full;
   long samples = 0;
