@@ -31,7 +31,7 @@ if (($# > 0)); then
   done
 else
   mapfile -t files < <(git ls-files 'src/*.cpp' 'src/*.hpp' 'checks/*.cpp' 'checks/*.hpp' | grep -vxF -f <(printf '%s\n' "${deferred[@]}"))
-  echo "lint: ${#files[@]} files; left out (ci/lint-deferred.txt): ${deferred[*]}"
+  echo "lint: ${#files[@]} files; left out (ci/lint-deferred.txt): ${deferred[*]:-none}"
 fi
 sources=() headers=()
 for f in "${files[@]}"; do
