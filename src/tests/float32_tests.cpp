@@ -2,7 +2,9 @@
 // exact in float and allowances that follow ε = 2^-23
 // (CheckOptions::single_precision()): no false failure, every control caught.
 #include <boost/test/unit_test.hpp>
+#include <cmath>
 #include <string>
+#include <vector>
 
 #include "gradcheck/autodiff.hpp"
 #include "gradcheck/check.hpp"
@@ -44,11 +46,6 @@ void expect_float_verdicts(const std::string& name, int controls, Check check) {
       Rng rng = trial_rng(7, name, static_cast<std::uint64_t>(t));  // the same point for formula and controls
       const CheckResult r = check(rng, k);
       (k == 0 ? correct : wrong[static_cast<std::size_t>(k - 1)]).add(r);
-      if (std::getenv("F32_DEBUG") && k == 3 && r.passed) {
-        std::printf("n=%ld ratio %g a %g n %g err %g allow %g est %g\n", (long)r.numeric.size(), r.worst_ratio,
-                    r.worst_analytic, r.worst_numeric, r.worst_error, r.worst_allowance, r.worst_estimate);
-        std::cout << r.analytic << "\n" << r.numeric << "\n" << r.allowance << "\n" << r.estimate << "\n";
-      }
     }
   }
   BOOST_TEST_MESSAGE(name << ": correct " << correct.pass << " pass, " << correct.fail << " fail, "
@@ -62,81 +59,115 @@ void expect_float_verdicts(const std::string& name, int controls, Check check) {
   }
 }
 
+// The float32 forms, drawn once per point and shared by both suites: the
+// point and claim k (0 the closed form, 1, 2, ... its negative controls).
+
+// ∂J/∂v_c of J = −log softmax(U v_c)_o: Uᵀ(ŷ − y). Control 3 is the
+// sensitivity target: g(1 + δ) + δ‖g‖e with δ = 1e-3 and e a random unit vector.
+struct SoftmaxCenter {
+  Eigen::Index o = 0;
+  MatrixXf U;
+  VectorXf vc, e;
+  explicit SoftmaxCenter(Rng& rng) {
+    const auto V = random_index(rng, 2, 50);
+    const auto d = random_index(rng, 2, 20);
+    o = random_index(rng, 0, V - 1);
+    U = random_normal(rng, V, d).cast<float>();
+    vc = random_normal(rng, d).cast<float>();
+    e = random_normal(rng, d).normalized().cast<float>();
+  }
+  VectorXf claim(const VectorXf& v, int k) const {
+    VectorXf delta = softmax(U * v);
+    delta(o) -= 1.0f;
+    if (k == 1) delta = -delta;    // sign flipped: Uᵀ(y − ŷ)
+    if (k == 2) delta(o) += 1.0f;  // forgot y: Uᵀŷ
+    const VectorXf g = U.transpose() * delta;
+    // e is taken on g's side: at e ≈ −g/‖g‖ the perturbation cancels for any checker.
+    const VectorXf side = e.dot(g) < 0.0f ? VectorXf(-e) : e;
+    return k == 3 ? VectorXf(g * (1.0f + 1e-3f) + 1e-3f * g.norm() * side) : g;
+  }
+};
+
+// L(x) = Σ_i w_i σ(x_i), so ∂L/∂x_i = w_i σ′(x_i): the diagonal of the Jacobian.
+// Controls: σ² and σ(1 + σ) in place of σ(1 − σ).
+struct SigmoidPoint {
+  VectorXf x, w;
+  explicit SigmoidPoint(Rng& rng) {
+    const auto n = random_index(rng, 2, 20);
+    x = (random_normal(rng, n) * 3.0).cast<float>();
+    x(0) = std::abs(x(0)) + 0.1f;  // σ² = σ(1 − σ) only at 0; keep one entry clear of it
+    w = random_normal(rng, n).cast<float>();
+  }
+  VectorXf claim(const VectorXf& p, int k) const {
+    const Eigen::ArrayXf s = sigmoid(p);
+    const Eigen::ArrayXf d = k == 0   ? Eigen::ArrayXf(s * (1.0f - s))
+                             : k == 1 ? Eigen::ArrayXf(s * s)
+                                      : Eigen::ArrayXf(s * (1.0f + s));
+    return (d * w.array()).matrix();
+  }
+};
+
+// ∂J/∂v_c of the negative-sampling loss, negatives drawn with repeats.
+// Controls: the minus on u_{w_s} dropped; the sign flipped.
+struct NegSamplingCenter {
+  Eigen::Index o = 0;
+  std::vector<Eigen::Index> negatives;
+  MatrixXf U;
+  VectorXf vc;
+  explicit NegSamplingCenter(Rng& rng) {
+    const auto V = random_index(rng, 2, 30);
+    const auto d = random_index(rng, 2, 20);
+    o = random_index(rng, 0, V - 1);
+    negatives.resize(static_cast<std::size_t>(random_index(rng, 1, 10)));
+    for (auto& w : negatives) w = random_index(rng, 0, V - 1);
+    U = random_normal(rng, V, d).cast<float>();
+    vc = (random_normal(rng, d) / std::sqrt(static_cast<double>(d))).cast<float>();
+  }
+  VectorXf claim(const VectorXf& v, int k) const {
+    const auto sig = [](float z) { return 1.0f / (1.0f + std::exp(-z)); };
+    VectorXf g = -(1.0f - sig(U.row(o).dot(v))) * U.row(o).transpose();
+    const float sign = k == 1 ? -1.0f : 1.0f;
+    for (const auto w : negatives) g += sign * (1.0f - sig(-U.row(w).dot(v))) * U.row(w).transpose();
+    return k == 2 ? VectorXf(-g) : g;
+  }
+};
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(float32)
 
 BOOST_AUTO_TEST_CASE(naive_softmax_grad_center) {
-  // Control 3 is the sensitivity target: the correct gradient perturbed as
-  // g(1 + δ) + δ‖g‖e with δ = 1e-3 and e a random unit vector.
   expect_float_verdicts("f32_naive_softmax_grad_center", 3, [](Rng& rng, int k) {
-    const auto V = random_index(rng, 2, 50);
-    const auto d = random_index(rng, 2, 20);
-    const auto o = random_index(rng, 0, V - 1);
-    const MatrixXf U = random_normal(rng, V, d).cast<float>();
-    const VectorXf vc = random_normal(rng, d).cast<float>();
-    const VectorXf e = random_normal(rng, d).normalized().cast<float>();
+    const SoftmaxCenter p(rng);
     const auto loss = [&](const VectorXf& v) {
-      const VectorXf s = U * v;
-      return logsumexp(s) - s(o);
+      const VectorXf s = p.U * v;
+      return logsumexp(s) - s(p.o);
     };
-    const auto grad = [&](const VectorXf& v) -> VectorXf {
-      VectorXf delta = softmax(U * v);
-      delta(o) -= 1.0f;
-      if (k == 1) delta = -delta;    // sign flipped: Uᵀ(y − ŷ)
-      if (k == 2) delta(o) += 1.0f;  // forgot y: Uᵀŷ
-      const VectorXf g = U.transpose() * delta;
-      // e is taken on g's side: at e ≈ −g/‖g‖ the perturbation cancels for any checker.
-      const VectorXf side = e.dot(g) < 0.0f ? VectorXf(-e) : e;
-      return k == 3 ? VectorXf(g * (1.0f + 1e-3f) + 1e-3f * g.norm() * side) : g;
-    };
-    return check_gradient(loss, grad, vc);
+    return check_gradient(
+        loss, [&](const VectorXf& v) { return p.claim(v, k); }, p.vc);
   });
 }
 
 BOOST_AUTO_TEST_CASE(sigmoid_derivative) {
   expect_float_verdicts("f32_sigmoid_derivative", 2, [](Rng& rng, int k) {
-    const auto n = random_index(rng, 2, 20);
-    VectorXf x = (random_normal(rng, n) * 3.0).cast<float>();
-    x(0) = std::abs(x(0)) + 0.1f;  // σ² = σ(1 − σ) only at 0; keep one entry clear of it
-    const VectorXf w = random_normal(rng, n).cast<float>();
-    // L(x) = Σ_i w_i σ(x_i), so ∂L/∂x_i = w_i σ′(x_i): the diagonal of the Jacobian.
-    const auto loss = [&](const VectorXf& p) { return (sigmoid(p) * w.array()).sum(); };
-    const auto grad = [&](const VectorXf& p) -> VectorXf {
-      const Eigen::ArrayXf s = sigmoid(p);
-      const Eigen::ArrayXf d = k == 0   ? Eigen::ArrayXf(s * (1.0f - s))
-                               : k == 1 ? Eigen::ArrayXf(s * s)
-                                        : Eigen::ArrayXf(s * (1.0f + s));
-      return (d * w.array()).matrix();
-    };
-    return check_gradient(loss, grad, x);
+    const SigmoidPoint p(rng);
+    const auto loss = [&](const VectorXf& x) { return (sigmoid(x) * p.w.array()).sum(); };
+    return check_gradient(
+        loss, [&](const VectorXf& x) { return p.claim(x, k); }, p.x);
   });
 }
 
 BOOST_AUTO_TEST_CASE(neg_sampling_grad_center) {
   expect_float_verdicts("f32_neg_sampling_grad_center", 2, [](Rng& rng, int k) {
-    const auto V = random_index(rng, 2, 30);
-    const auto d = random_index(rng, 2, 20);
-    const auto o = random_index(rng, 0, V - 1);
-    const auto K = random_index(rng, 1, 10);
-    std::vector<Eigen::Index> negatives(static_cast<std::size_t>(K));
-    for (auto& w : negatives) w = random_index(rng, 0, V - 1);
-    const MatrixXf U = random_normal(rng, V, d).cast<float>();
-    const VectorXf vc = (random_normal(rng, d) / std::sqrt(static_cast<double>(d))).cast<float>();
+    const NegSamplingCenter p(rng);
     const auto log_sigmoid = [](float z) { return z >= 0 ? -std::log1p(std::exp(-z)) : z - std::log1p(std::exp(z)); };
-    const auto sig = [](float z) { return 1.0f / (1.0f + std::exp(-z)); };
     const auto loss = [&](const VectorXf& v) {
-      float j = -log_sigmoid(U.row(o).dot(v));
-      for (const auto w : negatives) j -= log_sigmoid(-U.row(w).dot(v));
+      float j = -log_sigmoid(p.U.row(p.o).dot(v));
+      for (const auto w : p.negatives) j -= log_sigmoid(-p.U.row(w).dot(v));
       return j;
     };
-    const auto grad = [&](const VectorXf& v) -> VectorXf {
-      VectorXf g = -(1.0f - sig(U.row(o).dot(v))) * U.row(o).transpose();
-      const float sign = k == 1 ? -1.0f : 1.0f;  // k = 1: the minus on u_{w_s} dropped
-      for (const auto w : negatives) g += sign * (1.0f - sig(-U.row(w).dot(v))) * U.row(w).transpose();
-      return k == 2 ? VectorXf(-g) : g;  // k = 2: sign flipped
-    };
-    return check_gradient(loss, grad, vc);
+    return check_gradient(
+        loss, [&](const VectorXf& v) { return p.claim(v, k); }, p.vc);
   });
 }
 
@@ -173,74 +204,38 @@ CheckResult with_exact_checked(const CheckResult& r, int k) {
 
 BOOST_AUTO_TEST_CASE(naive_softmax_grad_center) {
   expect_float_verdicts("f32ref_naive_softmax_grad_center", 3, [](Rng& rng, int k) {
-    const auto V = random_index(rng, 2, 50);
-    const auto d = random_index(rng, 2, 20);
-    const auto o = random_index(rng, 0, V - 1);
-    const MatrixXf U = random_normal(rng, V, d).cast<float>();
-    const VectorXf vc = random_normal(rng, d).cast<float>();
-    const VectorXf e = random_normal(rng, d).normalized().cast<float>();
+    const SoftmaxCenter p(rng);
     const auto loss = [&](const auto& v) {
       using T = scalar_of<decltype(v)>;
-      return gradcheck::word2vec::naive_softmax_loss<T>(v, o, U.cast<T>());
+      return gradcheck::word2vec::naive_softmax_loss<T>(v, p.o, p.U.cast<T>());
     };
-    const auto grad = [&](const VectorXf& v) -> VectorXf {
-      VectorXf delta = softmax(U * v);
-      delta(o) -= 1.0f;
-      if (k == 1) delta = -delta;    // sign flipped: Uᵀ(y − ŷ)
-      if (k == 2) delta(o) += 1.0f;  // forgot y: Uᵀŷ
-      const VectorXf g = U.transpose() * delta;
-      const VectorXf side = e.dot(g) < 0.0f ? VectorXf(-e) : e;
-      return k == 3 ? VectorXf(g * (1.0f + 1e-3f) + 1e-3f * g.norm() * side) : g;
-    };
-    return with_exact_checked(check_gradient_templated(loss, grad, vc), k);
+    const auto claim = [&](const VectorXf& v) { return p.claim(v, k); };
+    return with_exact_checked(check_gradient_templated(loss, claim, p.vc), k);
   });
 }
 
 BOOST_AUTO_TEST_CASE(sigmoid_derivative) {
   expect_float_verdicts("f32ref_sigmoid_derivative", 2, [](Rng& rng, int k) {
-    const auto n = random_index(rng, 2, 20);
-    VectorXf x = (random_normal(rng, n) * 3.0).cast<float>();
-    x(0) = std::abs(x(0)) + 0.1f;
-    const VectorXf w = random_normal(rng, n).cast<float>();
-    // L(x) = Σ_i w_i σ(x_i): ∂L/∂x_i = w_i σ′(x_i).
-    const auto loss = [&](const auto& p) {
-      using T = scalar_of<decltype(p)>;
-      const gradcheck::word2vec::Vector<T> s = gradcheck::word2vec::sigmoid(gradcheck::word2vec::Vector<T>(p));
-      return T((s.array() * w.cast<T>().array()).sum());
+    const SigmoidPoint p(rng);
+    const auto loss = [&](const auto& x) {
+      using T = scalar_of<decltype(x)>;
+      const gradcheck::word2vec::Vector<T> s = gradcheck::word2vec::sigmoid(gradcheck::word2vec::Vector<T>(x));
+      return T((s.array() * p.w.cast<T>().array()).sum());
     };
-    const auto grad = [&](const VectorXf& p) -> VectorXf {
-      const Eigen::ArrayXf s = sigmoid(p);
-      const Eigen::ArrayXf d = k == 0   ? Eigen::ArrayXf(s * (1.0f - s))
-                               : k == 1 ? Eigen::ArrayXf(s * s)
-                                        : Eigen::ArrayXf(s * (1.0f + s));
-      return (d * w.array()).matrix();
-    };
-    return with_exact_checked(check_gradient_templated(loss, grad, x), k);
+    const auto claim = [&](const VectorXf& x) { return p.claim(x, k); };
+    return with_exact_checked(check_gradient_templated(loss, claim, p.x), k);
   });
 }
 
 BOOST_AUTO_TEST_CASE(neg_sampling_grad_center) {
   expect_float_verdicts("f32ref_neg_sampling_grad_center", 2, [](Rng& rng, int k) {
-    const auto V = random_index(rng, 2, 30);
-    const auto d = random_index(rng, 2, 20);
-    const auto o = random_index(rng, 0, V - 1);
-    const auto K = random_index(rng, 1, 10);
-    std::vector<Eigen::Index> negatives(static_cast<std::size_t>(K));
-    for (auto& w : negatives) w = random_index(rng, 0, V - 1);
-    const MatrixXf U = random_normal(rng, V, d).cast<float>();
-    const VectorXf vc = (random_normal(rng, d) / std::sqrt(static_cast<double>(d))).cast<float>();
-    const auto sig = [](float z) { return 1.0f / (1.0f + std::exp(-z)); };
+    const NegSamplingCenter p(rng);
     const auto loss = [&](const auto& v) {
       using T = scalar_of<decltype(v)>;
-      return gradcheck::word2vec::neg_sampling_loss<T>(v, o, U.cast<T>(), negatives);
+      return gradcheck::word2vec::neg_sampling_loss<T>(v, p.o, p.U.cast<T>(), p.negatives);
     };
-    const auto grad = [&](const VectorXf& v) -> VectorXf {
-      VectorXf g = -(1.0f - sig(U.row(o).dot(v))) * U.row(o).transpose();
-      const float sign = k == 1 ? -1.0f : 1.0f;  // k = 1: the minus on u_{w_s} dropped
-      for (const auto w : negatives) g += sign * (1.0f - sig(-U.row(w).dot(v))) * U.row(w).transpose();
-      return k == 2 ? VectorXf(-g) : g;  // k = 2: sign flipped
-    };
-    return with_exact_checked(check_gradient_templated(loss, grad, vc), k);
+    const auto claim = [&](const VectorXf& v) { return p.claim(v, k); };
+    return with_exact_checked(check_gradient_templated(loss, claim, p.vc), k);
   });
 }
 
