@@ -3,8 +3,6 @@
 // shape, at the first or at the last trial. Each is reported for that trial of
 // that case (a verdict and a one-line message); the other trials and the other
 // cases still run, and the reports written afterwards hold every case.
-#include <unistd.h>
-
 #include <boost/property_tree/xml_parser.hpp>
 #include <boost/test/unit_test.hpp>
 #include <cmath>
@@ -17,6 +15,7 @@
 #include "runner/report.hpp"
 #include "runner/run_case.hpp"
 #include "runner/step_curve.hpp"
+#include "scratch.hpp"
 
 using namespace gradcheck;
 using namespace gradcheck::runner;
@@ -176,12 +175,6 @@ const Judgement& judged(const TrialReport& t, Misbehaviour what) {
   return what == Misbehaviour::control_throws || what == Misbehaviour::control_nan ? t.controls[0] : t.formula;
 }
 
-fs::path scratch(const std::string& name) {
-  const fs::path dir = fs::temp_directory_path() / ("gradcheck-hostile-tests-" + std::to_string(::getpid()));
-  fs::create_directories(dir);
-  return dir / name;
-}
-
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(hostile)
@@ -238,7 +231,7 @@ BOOST_AUTO_TEST_CASE(the_reports_of_a_run_with_hostile_cases_hold_every_case) {
     r.curves = step_curves(c, r.settings, r.seed, r.trials[static_cast<std::size_t>(worst_trial(r))].trial);
   }
   const RunInfo info{.seed = 5, .fixture = "", .command_line = "hostile_tests"};
-  const fs::path dir = scratch("reports");
+  const fs::path dir = tests::scratch("hostile", "reports");
   fs::remove_all(dir);
   prepare_report_dir(dir);
   write_atomically({{dir / "gradcheck.json", to_json(reports, info).dump(2)},

@@ -3,7 +3,6 @@
 // XML), text made valid XML, and atomic writing.
 #include <fcntl.h>
 #include <sys/file.h>
-#include <unistd.h>
 
 #include <boost/property_tree/xml_parser.hpp>
 #include <boost/test/unit_test.hpp>
@@ -19,6 +18,7 @@
 #include "runner/run_case.hpp"
 #include "runner/step_curve.hpp"
 #include "runner/xml.hpp"
+#include "scratch.hpp"
 
 using namespace gradcheck;
 using namespace gradcheck::runner;
@@ -66,12 +66,6 @@ CaseSettings small_settings(int trials) {
   s.trials = trials;
   s.n = {3, 8};
   return s;
-}
-
-fs::path scratch(const std::string& name) {
-  const fs::path dir = fs::temp_directory_path() / ("gradcheck-report-tests-" + std::to_string(::getpid()));
-  fs::create_directories(dir);
-  return dir / name;
 }
 
 pt::ptree parse_xml(const std::string& text) {
@@ -217,7 +211,7 @@ BOOST_AUTO_TEST_CASE(text_is_made_valid_xml) {
 }
 
 BOOST_AUTO_TEST_CASE(reports_are_renamed_into_place_together) {
-  const fs::path dir = scratch("together");
+  const fs::path dir = tests::scratch("report", "together");
   fs::remove_all(dir);
   prepare_report_dir(dir);
   write_atomically({{dir / "a.json", "{}\n"}, {dir / "b.html", "<p>b</p>\n"}});
@@ -232,7 +226,7 @@ BOOST_AUTO_TEST_CASE(reports_are_renamed_into_place_together) {
 }
 
 BOOST_AUTO_TEST_CASE(temporaries_of_killed_runs_are_removed) {
-  const fs::path dir = scratch("stale");
+  const fs::path dir = tests::scratch("report", "stale");
   fs::remove_all(dir);
   fs::create_directories(dir);
   // A writer holds a lock on its temporaries until they are renamed; a killed

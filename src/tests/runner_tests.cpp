@@ -13,6 +13,7 @@
 #include "runner/report.hpp"
 #include "runner/run_case.hpp"
 #include "runner/settings.hpp"
+#include "scratch.hpp"
 
 using namespace gradcheck;
 using namespace gradcheck::runner;
@@ -97,12 +98,6 @@ CheckCase below_resolution_case() {
             return p;
           },
   };
-}
-
-fs::path scratch(const std::string& name) {
-  const fs::path dir = fs::temp_directory_path() / ("gradcheck-runner-tests-" + std::to_string(::getpid()));
-  fs::create_directories(dir);
-  return dir / name;
 }
 
 }  // namespace
@@ -266,7 +261,7 @@ BOOST_AUTO_TEST_CASE(one_trial_reruns_exactly_the_same_point) {
 }
 
 BOOST_AUTO_TEST_CASE(fixture_sections_override_top_level_and_flags_override_both) {
-  const fs::path path = scratch("fixture.cfg");
+  const fs::path path = tests::scratch("runner", "fixture.cfg");
   std::ofstream(path) << "seed = 5\ntrials = 5\nV = 3..9\n[toy]\ntrials = 7\n";
   const SettingsSource plain(path.string(), {"toy", "other"});
   BOOST_TEST(plain.for_case("toy").trials == 7);
@@ -287,7 +282,7 @@ BOOST_AUTO_TEST_CASE(fixture_sections_override_top_level_and_flags_override_both
 
 BOOST_AUTO_TEST_CASE(bad_fixtures_give_one_line_errors) {
   const auto message_of = [](const std::string& text) -> std::string {
-    const fs::path path = scratch("bad.cfg");
+    const fs::path path = tests::scratch("runner", "bad.cfg");
     std::ofstream(path) << text;
     try {
       SettingsSource(path.string(), {"toy"}).for_case("toy");
@@ -300,7 +295,7 @@ BOOST_AUTO_TEST_CASE(bad_fixtures_give_one_line_errors) {
              message_of("tirals = 5\n"));
   BOOST_TEST(message_of("trials = many\n").find("trials") != std::string::npos);
   BOOST_TEST(message_of("V = 9..3\n").find("9..3") != std::string::npos, message_of("V = 9..3\n"));
-  const std::string bad = scratch("bad.cfg").string();
+  const std::string bad = tests::scratch("runner", "bad.cfg").string();
   BOOST_TEST(message_of("trials = 0\n") ==
              "fixture '" + bad + "': trials = 0 is invalid: expected a whole number >= 1");
   BOOST_TEST(message_of("[toy]\nalpha = 1.5\n") ==
@@ -320,7 +315,7 @@ BOOST_AUTO_TEST_CASE(reports_are_written_whole_or_not_at_all) {
   BOOST_TEST(json["cases"][0]["negative_controls"][0]["verdict"].get<std::string>() == "rejected");
   BOOST_TEST(json["cases"][0]["trial_results"].size() == 2U);
 
-  const fs::path dir = scratch("reports");
+  const fs::path dir = tests::scratch("runner", "reports");
   prepare_report_dir(dir);
   write_atomically(dir / "r.json", json.dump());
   write_atomically(dir / "r.json", json.dump(2));  // replaces, leaves no temporary behind
