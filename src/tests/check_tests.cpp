@@ -400,4 +400,33 @@ BOOST_AUTO_TEST_CASE(planted_error_just_below_and_just_above) {
   }
 }
 
+// After Ridders, an error beyond the allowance but within noise_factor times
+// the numerics' noise and estimate terms is INCONCLUSIVE; beyond that, FAIL.
+// f sits on 1e6, so every entry's first difference is noise-bound and refined.
+BOOST_AUTO_TEST_CASE(error_between_allowance_and_fail_band_is_inconclusive) {
+  const auto lifted = [](const VectorXd& p) { return 1e6 + smooth(p); };
+  const VectorXd x = (VectorXd(3) << 0.3, -1.2, 0.8).finished();
+  const CheckResult exact = check_gradient(lifted, smooth_grad, x);
+  BOOST_TEST_REQUIRE(exact.passed, exact.message);
+  const CheckOptions o;
+  for (Eigen::Index j = 0; j < x.size(); ++j) {
+    BOOST_TEST_REQUIRE(exact.estimate(0, j) > 0.0, "x[" << j << "] was not refined");
+    const double numeric = exact.numeric(0, j);
+    const double relative = o.rtol * std::abs(numeric);
+    const double uncertainty = exact.allowance(0, j) - relative;  // noise and estimate terms
+    for (const auto& [share, verdict] : {std::pair{0.5, Verdict::pass}, std::pair{2.0, Verdict::inconclusive},
+                                         std::pair{o.noise_factor + 1.0, Verdict::fail}}) {
+      const double gap = relative + share * uncertainty;
+      const auto planted = [&](const VectorXd& p) {
+        VectorXd g = smooth_grad(p);
+        g(j) = numeric + gap;
+        return g;
+      };
+      const CheckResult r = check_gradient(lifted, planted, x);
+      BOOST_TEST((r.verdict == verdict), "x[" << j << "] error " << share << " x the noise and estimate terms "
+                                              << uncertainty << ": " << to_string(r.verdict) << " " << r.message);
+    }
+  }
+}
+
 BOOST_AUTO_TEST_SUITE_END()
