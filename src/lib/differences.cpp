@@ -472,11 +472,11 @@ void judge_axis(Worker& worker, const Axis& axis, const Eigen::Ref<const Eigen::
       // far larger than f (scores near 30 where the loss is 1e-7), and the
       // extrapolated value can be off by twice its noise and estimate (2e-6
       // of a gradient of 1.4e-7, xent_grad_logits at scale 30): not shown wrong.
-      judged(i) = {Verdict::inconclusive, Failure::unresolved,
-                   fmt::format("{}: the claimed {:.10g} and the numeric {:.10g} differ by {:.2e}, beyond the allowance "
-                               "{:.2e} but within {:g} times the numerics' noise and estimate",
-                               entry_label(kind, axis, i), ai, best, gap_ai, out.allowance(i, c),
-                               options.noise_factor)};
+      judged(i) = {
+          Verdict::inconclusive, Failure::unresolved,
+          fmt::format("{}: the claimed {:.10g} and the numeric {:.10g} differ by {:.2e}, beyond the allowance "
+                      "{:.2e} but within {:g} times the numerics' noise and estimate",
+                      entry_label(kind, axis, i), ai, best, gap_ai, out.allowance(i, c), options.noise_factor)};
     } else {
       judged(i) = {Verdict::fail, Failure::wrong_value, {}};
     }
