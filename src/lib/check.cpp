@@ -498,7 +498,12 @@ CheckResult check_impl(const VectorFunction& f, const MatrixFunction& claim, con
   if (any_fail) {
     std::string where = r.worst_input >= 0 ? entry_name(kind, r.worst_output, r.worst_input)
                                            : fmt::format("along direction {}", r.worst_direction);
-    if (r.worst_input < 0) where += " (not narrowed to one coordinate: the error is spread over many)";
+    if (r.worst_input < 0 && !r.inputs.empty() && r.inputs.back() >= 0) {
+      where += fmt::format(" (narrowed to {}, which judged alone was not shown wrong)",
+                           entry_name(kind, r.worst_output, r.inputs.back()));
+    } else if (r.worst_input < 0) {
+      where += " (not narrowed to one coordinate: the error is spread over many)";
+    }
     return finish(r, Verdict::fail, Failure::wrong_value,
                   fmt::format("{} entry {}: analytic {:.10g} vs numeric {:.10g}, error {:.3e} > allowance {:.3e}", what,
                               where, r.worst_analytic, r.worst_numeric, r.worst_error, r.worst_allowance));

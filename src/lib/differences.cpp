@@ -29,8 +29,8 @@ constexpr double kink_ratio = 0.75;
 // An entry passed only thanks to an error estimate above this share of its
 // value is not resolved by the numerics: INCONCLUSIVE, not PASS.
 constexpr double resolution = 1e-2;
-// An entry passed only thanks to its noise or estimate term need resolve
-// itself only down to this share of its row's largest entry (check.hpp).
+// An entry passed only thanks to its noise term need resolve itself only
+// down to this share of its row's largest entry (check.hpp).
 constexpr double row_share = 1e-2;
 // An entry passed only thanks to the noise term resolves its value if that
 // term is at most this share of it (or of row_share of its row's largest):

@@ -10,10 +10,11 @@
 //    with error ≈ h²|f‴|/6 (truncation) + ε|f|/h (rounding), smallest near
 //    h ≈ ε^(1/3). Two evaluations. The entry passes here if it meets the
 //    allowance below and the rounding term noise_factor·ε|f|/h resolves rtol
-//    relative to max(|a_ij|, |n_ij|, ‖a_i‖∞), a_i the claimed row of output i
-//    (an entry far below its row's largest is resolved to rtol of that
-//    largest, as the sensitivity measures errors, not refined); a claimed 0
-//    where f(x ± h e_j) are identical passes too. A truncation error can make
+//    relative to max(|a_ij|, |n_ij|, ‖a_i‖∞), a_i the claimed row of output i:
+//    an entry far below its row's largest need only be resolved to rtol of
+//    that largest (the scale of the gradient errors the calibration's
+//    sensitivity measures), so it is not refined; a claimed 0 where
+//    f(x ± h e_j) are identical passes too. A truncation error can make
 //    a right formula look wrong, but not a wrong one look right.
 // 2. Refinement, only for coordinates with an entry the first difference did
 //    not pass. One-sided differences at h and 2h detect a kink within the step
@@ -56,8 +57,9 @@
 // PASS, if the noise term k · noise_ij · s_ij exceeds 10% of
 // max(|a_ij|, |n_ij|, ‖a_i‖∞/100) (the noise floor is above the value judged: a
 // wrong claim of the same size, a flipped sign, would pass as well), or if it
-// needs an E_ij above 1% of max(|a_ij|, |n_ij|). An entry whose extrapolation
-// is exactly 0 (f does not move over any step tried) while the claim predicts a
+// needs an estimate term estimate_factor · E_ij above 1% of max(|a_ij|, |n_ij|).
+// An entry whose extrapolation is exactly 0 (f does not move over any step
+// tried) while the claim predicts a
 // change |a_ij| · ladder_step · max(1, |x_j|) below noise_factor ·
 // max(ε · max(|f_i(x)|, 1), σ_i) is INCONCLUSIVE too, and so is an entry that
 // fails against Ridders' n_ij but agrees, within atol + rtol · max(|a_ij|, |R_ij|)

@@ -48,7 +48,8 @@ struct CheckOptions {
   /// every trial needs the numerics resolved to ~1e-8 of the gradient's
   /// largest entry; central differences at h ≈ ε^(1/3) reach ~1e-10. Small
   /// entries are resolved relative to their row's largest, and a miss within
-  /// noise_factor times the numerics' noise is INCONCLUSIVE (check.hpp): the
+  /// noise_factor times the numerics' noise and estimate terms is
+  /// INCONCLUSIVE (check.hpp): the
   /// calibration (README) has no false failure in 390,000 trials at 1e-8.
   double rtol = 1e-8;
   /// Absolute part of the allowance. 0 by default: entries whose true value is
