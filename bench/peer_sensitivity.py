@@ -3,6 +3,7 @@
 calibration (`gradcheck calibrate`) uses, to print beside our own sensitivity.
 
 Usage: python3 bench/peer_sensitivity.py [--trials N] [--seed S] [--scales 0.01,1,30] [--jobs J]
+                                         [--gradcheck build/src/gradcheck]
 
 Sensitivity (as in src/runner/calibrate.cpp): a correct gradient g is perturbed
 to g·(1 + δ) + δ·‖g‖·e, e a random unit vector drawn afresh per trial. Per trial
@@ -34,6 +35,11 @@ Peers:
                  on the claim, so it is computed once per trial and every claim
                  of the bisection is compared with it: the verdict is the
                  helper's (which stops at the first bad index).
+
+Ours, printed beside them as checker "gradcheck": `gradcheck calibrate` on the
+same cases and scales with --trials N --sensitivity-trials N --seed S (its own
+points, drawn from the same distributions by checks/*.cpp; its default options).
+Its last column is "-": calibrate does not count trials above 1e-1.
 
 Cases (row convention: U is V x d, row w is u_w; scores s = U v_c), drawn as in
 checks/*.cpp, every entry multiplied by the scale:
@@ -79,7 +85,10 @@ except ImportError:
 
 import argparse
 import multiprocessing
+import re
 import shlex
+import subprocess
+import tempfile
 import time
 import warnings
 import zlib
@@ -362,6 +371,32 @@ def fmt_delta(rung):
     return f"{LADDER[rung]:.0e}"
 
 
+# One row of `gradcheck calibrate`'s table: case, scale, trials, false, inconclusive,
+# controls, equal, sensitivity, (sensitivity trials), median.
+CALIBRATE_ROW = re.compile(r"^(\w+)\s+(\S+)\s+(\d+)\s+(\d+)\s+\d+\s+\d+/\d+\s+\d+\s+(n/a|> 1e-1|\S+)"
+                           r"\s+\(\s*(\d+)\)\s+(\S+)\s*$")
+
+
+def run_ours(binary, scales_text, trials, seed):
+    """Rows of `gradcheck calibrate` keyed by (case, scale text), or a reason it did not run."""
+    if not (os.path.isfile(binary) and os.access(binary, os.X_OK)):
+        return None, f"no gradcheck binary at {binary} (build it, or pass --gradcheck PATH)"
+    with tempfile.TemporaryDirectory() as reports:
+        command = [binary, "calibrate", *CASES, "--trials", str(trials), "--sensitivity-trials", str(trials),
+                   "--scales", scales_text, "--seed", str(seed), "--report-dir", reports]
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
+    # Exit 1 is a verdict (e.g. sigmoid_derivative at scale 30 inconclusive in every trial), not an error.
+    if done.returncode not in (0, 1):
+        return None, f"{' '.join(command)} exited {done.returncode}: {done.stderr.strip()[:200]}"
+    rows = {}
+    for text in done.stdout.splitlines():
+        m = CALIBRATE_ROW.match(text)
+        if m:
+            case, scale, ran, false, sens, sens_trials, median = m.groups()
+            rows[(case, f"{float(scale):g}")] = [ran, false, sens, f"({sens_trials})", median, "-"]
+    return rows, None
+
+
 # Rough cost order (matrix inputs first), so that the longest jobs do not start last.
 COST_ORDER = ["neg_sampling_repeated_negatives", "skipgram_grad_outside", "naive_softmax_grad_outside",
               "neg_sampling_grad_center", "naive_softmax_grad_center", "sigmoid_derivative"]
@@ -376,6 +411,9 @@ def main():
     ap.add_argument("--scales", default="0.01,1,30", help="comma-separated scales of the points (default 0.01,1,30)")
     ap.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1),
                     help="worker processes, one (case, scale) each at a time (default min(2, cores))")
+    ap.add_argument("--gradcheck", default="build/src/gradcheck",
+                    help="our CLI, run as `gradcheck calibrate` for the rows beside the peers "
+                         "(default build/src/gradcheck)")
     args = ap.parse_args()
     if args.trials < 1 or args.jobs < 1:
         ap.error("--trials and --jobs must be at least 1")
@@ -393,12 +431,16 @@ def main():
     else:
         done = [measure(j) for j in jobs]
     results = {(case, scale): result for case, scale, result in done}
+    ours, ours_missing = run_ours(args.gradcheck, args.scales, args.trials, args.seed)
 
     header = ["case", "scale", "checker", "trials", "false failures", "sensitivity δ",
               "(sens. trials)", "median δ", "trials > 1e-1"]
     rows = []
     for case in CASES:
         for scale in scales:
+            mine = (ours or {}).get((case, f"{scale:g}"))
+            if mine:
+                rows.append([case, f"{scale:g}", "gradcheck", *mine])
             for checker in CHECKERS:
                 r = results[(case, scale)][checker]
                 rungs = sorted(r["rungs"])
@@ -425,6 +467,8 @@ def main():
     print("  median δ: median over them of the smallest rejected δ; '> 1e-1': some trial accepts δ = 1e-1")
     print("  (the last column counts those trials). torch = torch.autograd.gradcheck defaults, float64;")
     print("  cs224n = central difference h=1e-4, |a-n|/max(1,|a|,|n|) > 1e-5 rejects.")
+    print("  gradcheck = `gradcheck calibrate` (its own points from the same distributions, default options)"
+          if ours else f"  gradcheck rows: not run: {ours_missing}")
     print("command:", " ".join(shlex.quote(a) for a in ["python3"] + sys.argv))
     print(f"torch {torch.__version__}, numpy {np.__version__}, {args.jobs} worker process(es)")
     print(f"wall time: {time.perf_counter() - start:.1f} s")
