@@ -171,8 +171,7 @@ int thread_count(const CheckOptions& options, Eigen::Index columns) {
 struct Table {
   Eigen::MatrixXd numeric, allowance, estimate;
   std::vector<std::uint8_t> verdicts;  // Verdict values
-  Eigen::Index m;
-  std::mutex mutex;  // guards first_inconclusive
+  std::mutex mutex;                    // guards first_inconclusive
   std::size_t first_inconclusive_at = std::numeric_limits<std::size_t>::max();
   EntryJudgement first_inconclusive;
 
@@ -180,14 +179,14 @@ struct Table {
       : numeric(outputs, columns),
         allowance(outputs, columns),
         estimate(Eigen::MatrixXd::Zero(outputs, columns)),
-        verdicts(static_cast<std::size_t>(outputs * columns)),
-        m(outputs) {}
+        verdicts(static_cast<std::size_t>(outputs * columns)) {}
   // Where judge_axis writes column c; `judged` is the caller's scratch.
   AxisOutput column(Eigen::Index c, std::vector<EntryJudgement>& judged) {
     return {numeric, allowance, estimate, judged, c};
   }
   // Keeps what judge_axis judged along column c.
   void record(Eigen::Index c, const std::vector<EntryJudgement>& judged) {
+    const Eigen::Index m = numeric.rows();
     for (Eigen::Index i = 0; i < m; ++i) {
       const auto at = static_cast<std::size_t>(c * m + i);
       const EntryJudgement& e = judged[static_cast<std::size_t>(i)];
@@ -202,6 +201,7 @@ struct Table {
     }
   }
   bool fails(Eigen::Index c) const {
+    const Eigen::Index m = numeric.rows();
     for (Eigen::Index i = 0; i < m; ++i) {
       if (static_cast<Verdict>(verdicts[static_cast<std::size_t>(c * m + i)]) == Verdict::fail) return true;
     }

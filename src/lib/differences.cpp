@@ -147,6 +147,11 @@ double Worker::exact_step(const Axis& axis, double h) const {
   return up - xj;
 }
 
+void Worker::restore() {
+  w_.segment(dirty_lo_, dirty_hi_ - dirty_lo_) = x_.segment(dirty_lo_, dirty_hi_ - dirty_lo_);
+  dirty_lo_ = dirty_hi_ = 0;
+}
+
 void Worker::at(const Axis& axis, double offset, Eigen::VectorXd& out) {
   ++evaluations;
   const auto call = [&]() {
@@ -157,10 +162,7 @@ void Worker::at(const Axis& axis, double offset, Eigen::VectorXd& out) {
     }
   };
   if (axis.coordinate >= 0) {
-    if (dirty_hi_ > dirty_lo_) {
-      w_.segment(dirty_lo_, dirty_hi_ - dirty_lo_) = x_.segment(dirty_lo_, dirty_hi_ - dirty_lo_);
-      dirty_lo_ = dirty_hi_ = 0;
-    }
+    if (dirty_hi_ > dirty_lo_) restore();
     const Eigen::Index j = axis.coordinate;
     w_(j) = x_(j) + offset;
     try {
@@ -172,9 +174,7 @@ void Worker::at(const Axis& axis, double offset, Eigen::VectorXd& out) {
     w_(j) = x_(j);
     return;
   }
-  if (dirty_hi_ > dirty_lo_ && (dirty_lo_ < axis.lo || dirty_hi_ > axis.hi)) {
-    w_.segment(dirty_lo_, dirty_hi_ - dirty_lo_) = x_.segment(dirty_lo_, dirty_hi_ - dirty_lo_);
-  }
+  if (dirty_hi_ > dirty_lo_ && (dirty_lo_ < axis.lo || dirty_hi_ > axis.hi)) restore();
   const Eigen::Index len = axis.hi - axis.lo;
   w_.segment(axis.lo, len) = x_.segment(axis.lo, len) + offset * scaled_direction(*axis.direction, x_, axis.lo, len);
   dirty_lo_ = axis.lo;
@@ -338,12 +338,13 @@ void judge_axis(Worker& worker, const Axis& axis, const Eigen::Ref<const Eigen::
     const double ni = (fp(i) - fm(i)) / (2.0 * h);
     out.numeric(i, c) = ni;
     out.estimate(i, c) = 0.0;
-    out.allowance(i, c) = relative_to(claimed(i), ni) + options.noise_factor * noise_of(i);
+    const double noise = noise_of(i);
+    out.allowance(i, c) = relative_to(claimed(i), ni) + options.noise_factor * noise;
     judged(i) = {};
     if (!std::isfinite(ni)) {
       judged(i) = {Verdict::inconclusive, Failure::non_finite,
                    fmt::format("f(x ± h {}) is not finite: {}", axis.move(), ni)};
-    } else if (!decided_by_first(i, noise_of(i))) {
+    } else if (!decided_by_first(i, noise)) {
       refine = true;
     }
   }

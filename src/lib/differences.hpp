@@ -86,6 +86,8 @@ class Worker {
   // it is restored before any other move.
   Eigen::Index dirty_lo_ = 0;
   Eigen::Index dirty_hi_ = 0;
+  // Copies x back over [dirty_lo_, dirty_hi_), which is then empty.
+  void restore();
 };
 
 /// How one entry was judged.
