@@ -277,6 +277,27 @@ void judge_coordinates(const VectorFunction& f, const Eigen::VectorXd& x, Precis
 // noise. Two evaluations per halving (log2 n of them). Returns the single
 // coordinate reached, or −1 if the discrepancy stops being resolved (an error
 // spread over many coordinates).
+// ∇f_i·v for every output i of the claim a (m × n), v the direction drawn as g
+// (see scaled_direction): one pass over a, g and x, in blocks of v formed in
+// cache; for a gradient (m = 1) a contiguous, vectorised dot product.
+Eigen::VectorXd directional_derivatives(const Eigen::Map<const Eigen::MatrixXd>& a, const Eigen::VectorXf& g,
+                                        const Eigen::VectorXd& x) {
+  constexpr Eigen::Index block = 4096;
+  const Eigen::Index n = a.cols();
+  Eigen::VectorXd out = Eigen::VectorXd::Zero(a.rows());
+  Eigen::VectorXd v(std::min(block, n));
+  for (Eigen::Index lo = 0; lo < n; lo += block) {
+    const Eigen::Index len = std::min(block, n - lo);
+    v.head(len) = scaled_direction(g, x, lo, len);
+    if (a.rows() == 1) {
+      out(0) += Eigen::Map<const Eigen::VectorXd>(a.data() + lo, len).dot(v.head(len));
+    } else {
+      out.noalias() += a.middleCols(lo, len) * v.head(len);
+    }
+  }
+  return out;
+}
+
 Eigen::Index narrow(Worker& worker, const Eigen::VectorXf& v, const Eigen::VectorXd& x,
                     const Eigen::Map<const Eigen::MatrixXd>& a, const CheckOptions& options, Eigen::Index output,
                     double noise, double discrepancy) {
@@ -369,7 +390,10 @@ CheckResult check_impl(const VectorFunction& f, const MatrixFunction& claim, con
 
   std::optional<Table> table;
   try {
-    Worker worker(f, x, precision, m);
+    // The probe's worker (and the directional check's): its copy of x is freed
+    // before a full or sampled check's workers make theirs.
+    std::optional<Worker> probe(std::in_place, f, x, precision, m);
+    Worker& worker = *probe;
     Eigen::VectorXf v;  // the probe's direction, then the directional check's
     Axis along;
     along.direction = &v;
@@ -394,7 +418,7 @@ CheckResult check_impl(const VectorFunction& f, const MatrixFunction& claim, con
       for (long d = 0; d < k; ++d) {
         if (d > 0) draw_direction(options.seed, d, n, v);
         along.label = fmt::format("direction {}", d);
-        for (Eigen::Index i = 0; i < m; ++i) r.analytic(i, d) = a.row(i).dot(scaled_direction(v, x, 0, n));  // ∇f_i·v
+        r.analytic.col(d) = directional_derivatives(a, v, x);  // ∇f_i·v
         r.inputs.push_back(-1);
         const Eigen::VectorXd own_scale = r.analytic.col(d).cwiseAbs();
         judge_axis(worker, along, r.analytic.col(d), own_scale, fx, rounding, options, kind, table->column(d, judged));
@@ -431,7 +455,8 @@ CheckResult check_impl(const VectorFunction& f, const MatrixFunction& claim, con
       }
       r.evaluations += worker.evaluations;
     } else {
-      v = Eigen::VectorXf();  // the probe is done: free its n entries
+      v = Eigen::VectorXf();  // the probe is done: free its direction and copy of x
+      probe.reset();
       if (planned.mode == Mode::sampled) {
         r.inputs = sampled_coordinates(n, options);
         r.analytic.resize(m, static_cast<Eigen::Index>(r.inputs.size()));
