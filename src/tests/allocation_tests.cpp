@@ -1,0 +1,140 @@
+// The hot loop allocates nothing per evaluation (issue 5): this executable
+// counts every heap allocation (it interposes malloc and its relatives over
+// glibc's, which do the work) and checks that a check's count does not grow
+// with its number of evaluations, in full mode on 1 and 2 threads and in
+// directional mode. The control: a loss that allocates once per call is seen
+// allocating once per evaluation by the same counter. Not built under
+// sanitizers, whose runtimes interpose malloc themselves.
+#define BOOST_TEST_MODULE allocation_tests
+#include <fmt/format.h>
+
+#include <atomic>
+#include <boost/test/unit_test.hpp>
+#include <cerrno>
+#include <cmath>
+#include <cstddef>
+#include <vector>
+
+#include "gradcheck/check.hpp"
+
+namespace {
+constinit std::atomic<long> allocations{0};
+}  // namespace
+
+// NOLINTBEGIN(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp,readability-inconsistent-declaration-parameter-name)
+extern "C" {
+void* __libc_malloc(std::size_t size);
+void* __libc_calloc(std::size_t count, std::size_t size);
+void* __libc_realloc(void* pointer, std::size_t size);
+void* __libc_memalign(std::size_t alignment, std::size_t size);
+
+void* malloc(std::size_t size) {
+  allocations.fetch_add(1, std::memory_order_relaxed);
+  return __libc_malloc(size);
+}
+void* calloc(std::size_t count, std::size_t size) {
+  allocations.fetch_add(1, std::memory_order_relaxed);
+  return __libc_calloc(count, size);
+}
+void* realloc(void* pointer, std::size_t size) {
+  allocations.fetch_add(1, std::memory_order_relaxed);
+  return __libc_realloc(pointer, size);
+}
+void* memalign(std::size_t alignment, std::size_t size) {
+  allocations.fetch_add(1, std::memory_order_relaxed);
+  return __libc_memalign(alignment, size);
+}
+void* aligned_alloc(std::size_t alignment, std::size_t size) {
+  allocations.fetch_add(1, std::memory_order_relaxed);
+  return __libc_memalign(alignment, size);
+}
+int posix_memalign(void** out, std::size_t alignment, std::size_t size) {
+  allocations.fetch_add(1, std::memory_order_relaxed);
+  void* p = __libc_memalign(alignment, size);
+  if (p == nullptr) return ENOMEM;
+  *out = p;
+  return 0;
+}
+}
+// NOLINTEND(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp,readability-inconsistent-declaration-parameter-name)
+
+using Eigen::Index;
+using Eigen::VectorXd;
+using gradcheck::CheckOptions;
+using gradcheck::CheckResult;
+using gradcheck::Mode;
+
+namespace {
+
+// f(x) = Σ_j sin(x_j)·c_j + x_j²/2: no allocation in the loss.
+double loss(const Eigen::Ref<const VectorXd>& x) {
+  double sum = 0.0;
+  for (Index j = 0; j < x.size(); ++j) sum += std::sin(x(j)) * static_cast<double>(1 + j % 3) + 0.5 * x(j) * x(j);
+  return sum;
+}
+VectorXd gradient(const VectorXd& x) {
+  VectorXd g(x.size());
+  for (Index j = 0; j < x.size(); ++j) g(j) = std::cos(x(j)) * static_cast<double>(1 + j % 3) + x(j);
+  return g;
+}
+
+struct Count {
+  long allocations = 0;
+  long evaluations = 0;
+};
+
+// Allocations and evaluations of one check of n coordinates.
+template <class F>
+Count count(F&& f, Index n, Mode mode, int threads) {
+  const VectorXd x = VectorXd::LinSpaced(n, -2.0, 3.0);
+  CheckOptions options;
+  options.mode = mode;
+  options.threads = threads;
+  const long before = allocations.load();
+  const CheckResult r = gradcheck::check_gradient(f, gradient, x, options);
+  const long spent = allocations.load() - before;
+  BOOST_TEST_REQUIRE(r.passed, r.message);
+  return {spent, r.evaluations};
+}
+
+// The allocations the larger check makes beyond the smaller, per extra evaluation.
+template <class F>
+double per_evaluation(F&& f, Index n_small, Index n_large, Mode mode, int threads) {
+  const Count small = count(f, n_small, mode, threads);
+  const Count large = count(f, n_large, mode, threads);
+  BOOST_TEST_MESSAGE(fmt::format("n = {}: {} allocations, {} evaluations; n = {}: {} allocations, {} evaluations",
+                                 n_small, small.allocations, small.evaluations, n_large, large.allocations,
+                                 large.evaluations));
+  BOOST_TEST_REQUIRE(large.evaluations > small.evaluations);
+  return static_cast<double>(large.allocations - small.allocations) /
+         static_cast<double>(large.evaluations - small.evaluations);
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(full_check_allocates_nothing_per_evaluation_on_one_thread) {
+  BOOST_TEST(per_evaluation(loss, 100, 2000, Mode::full, 1) < 0.01);
+}
+
+BOOST_AUTO_TEST_CASE(full_check_allocates_nothing_per_evaluation_on_two_threads) {
+  BOOST_TEST(per_evaluation(loss, 100, 2000, Mode::full, 2) < 0.01);
+}
+
+BOOST_AUTO_TEST_CASE(directional_check_allocates_nothing_per_coordinate) {
+  // 200 times the coordinates, the same number of directions.
+  const Count small = count(loss, 1000, Mode::directional, 1);
+  const Count large = count(loss, 200000, Mode::directional, 1);
+  BOOST_TEST_MESSAGE(
+      fmt::format("directional: n = 1000: {} allocations, {} evaluations; n = 200000: {} allocations, "
+                  "{} evaluations",
+                  small.allocations, small.evaluations, large.allocations, large.evaluations));
+  BOOST_TEST(large.allocations <= small.allocations);
+}
+
+BOOST_AUTO_TEST_CASE(control_a_loss_that_allocates_is_counted_per_evaluation) {
+  const auto allocating = [](const VectorXd& x) {
+    const std::vector<double> copy(x.data(), x.data() + x.size());  // one allocation per call
+    return loss(Eigen::Map<const VectorXd>(copy.data(), x.size()));
+  };
+  BOOST_TEST(per_evaluation(allocating, 100, 2000, Mode::full, 1) >= 1.0);
+}
