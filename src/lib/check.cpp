@@ -76,7 +76,8 @@ constexpr long fixed_evaluations = 7;
 // checks about 1/64 of a worker's share, so that workers seldom write the
 // same cache line of the one-byte-per-entry arrays (on the benchmark's
 // negative-sampling loss at n = 50,050, sharing a line every 32 coordinates
-// made judging on 2 threads 10% slower: 28.3 ms against 25.5).
+// made judging on 2 threads about 10% slower: medians of 15 runs, 28.3 ms
+// against 25.5).
 constexpr Eigen::Index chunk = 32;
 constexpr Eigen::Index chunks_per_worker = 64;
 
@@ -242,6 +243,7 @@ void judge_coordinates(const VectorFunction& f, const Eigen::VectorXd& x, Precis
       const Eigen::Index begin = next.fetch_add(unit);
       if (begin >= count || begin > threw_at.load()) break;
       for (Eigen::Index c = begin; c < std::min(count, begin + unit); ++c) {
+        if (c > threw_at.load(std::memory_order_relaxed)) break;  // f threw below: the rest is not counted
         const Eigen::Index j = columns.empty() ? c : columns[static_cast<std::size_t>(c)];
         axis.coordinate = j;
         axis.scale = std::max(1.0, std::abs(x(j)));
@@ -275,14 +277,6 @@ void judge_coordinates(const VectorFunction& f, const Eigen::VectorXd& x, Precis
   if (threw_at.load() != std::numeric_limits<Eigen::Index>::max()) throw FunctionThrew{threw_text};
 }
 
-// Narrows a failing direction down to the coordinate where the claim is
-// wrong. The discrepancy D(S) = a·v_S − (difference quotient along v_S) is
-// additive over disjoint coordinate sets S, up to rounding: bisect, measuring
-// D on the left half by one central difference and inferring the right half's
-// as D(S) − D(left), and keep the half with the larger |D| relative to its
-// noise. Two evaluations per halving (log2 n of them). Returns the single
-// coordinate reached, or −1 if the discrepancy stops being resolved (an error
-// spread over many coordinates).
 // ∇f_i·v for every output i of the claim a (m × n), v the direction drawn as g
 // (see scaled_direction): one pass over a, g and x, in blocks of v formed in
 // cache; for a gradient (m = 1) a contiguous, vectorised dot product.
@@ -304,6 +298,14 @@ Eigen::VectorXd directional_derivatives(const Eigen::Map<const Eigen::MatrixXd>&
   return out;
 }
 
+// Narrows a failing direction down to the coordinate where the claim is
+// wrong. The discrepancy D(S) = a·v_S − (difference quotient along v_S) is
+// additive over disjoint coordinate sets S, up to rounding: bisect, measuring
+// D on the left half by one central difference and inferring the right half's
+// as D(S) − D(left), and keep the half with the larger |D| relative to its
+// noise. Two evaluations per halving (log2 n of them). Returns the single
+// coordinate reached, or −1 if the discrepancy stops being resolved (an error
+// spread over many coordinates).
 Eigen::Index narrow(Worker& worker, const Eigen::VectorXf& v, const Eigen::VectorXd& x,
                     const Eigen::Map<const Eigen::MatrixXd>& a, const CheckOptions& options, Eigen::Index output,
                     double noise, double discrepancy) {

@@ -1,10 +1,13 @@
 // The hot loop allocates nothing per evaluation (issue 5): this executable
-// counts every heap allocation (it interposes malloc and its relatives over
-// glibc's, which do the work) and checks that a check's count does not grow
+// counts the calls of malloc, calloc, realloc and the aligned allocators
+// (which operator new and Eigen use) by interposing them over glibc's, which
+// do the work, and checks that a double-precision check's count does not grow
 // with its number of evaluations, in full mode on 1 and 2 threads and in
 // directional mode. The control: a loss that allocates once per call is seen
-// allocating once per evaluation by the same counter. Not built under
-// sanitizers, whose runtimes interpose malloc themselves.
+// allocating once per evaluation by the same counter; and every count must be
+// positive (a check allocates its result), so a counter that is not called
+// fails rather than passes. Built on glibc only, and not under sanitizers,
+// whose runtimes interpose malloc themselves.
 #define BOOST_TEST_MODULE allocation_tests
 #include <fmt/format.h>
 
@@ -23,32 +26,32 @@ constinit std::atomic<long> allocations{0};
 
 // NOLINTBEGIN(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp,readability-inconsistent-declaration-parameter-name)
 extern "C" {
-void* __libc_malloc(std::size_t size);
-void* __libc_calloc(std::size_t count, std::size_t size);
-void* __libc_realloc(void* pointer, std::size_t size);
-void* __libc_memalign(std::size_t alignment, std::size_t size);
+void* __libc_malloc(std::size_t size) noexcept;
+void* __libc_calloc(std::size_t count, std::size_t size) noexcept;
+void* __libc_realloc(void* pointer, std::size_t size) noexcept;
+void* __libc_memalign(std::size_t alignment, std::size_t size) noexcept;
 
-void* malloc(std::size_t size) {
+void* malloc(std::size_t size) noexcept {
   allocations.fetch_add(1, std::memory_order_relaxed);
   return __libc_malloc(size);
 }
-void* calloc(std::size_t count, std::size_t size) {
+void* calloc(std::size_t count, std::size_t size) noexcept {
   allocations.fetch_add(1, std::memory_order_relaxed);
   return __libc_calloc(count, size);
 }
-void* realloc(void* pointer, std::size_t size) {
+void* realloc(void* pointer, std::size_t size) noexcept {
   allocations.fetch_add(1, std::memory_order_relaxed);
   return __libc_realloc(pointer, size);
 }
-void* memalign(std::size_t alignment, std::size_t size) {
+void* memalign(std::size_t alignment, std::size_t size) noexcept {
   allocations.fetch_add(1, std::memory_order_relaxed);
   return __libc_memalign(alignment, size);
 }
-void* aligned_alloc(std::size_t alignment, std::size_t size) {
+void* aligned_alloc(std::size_t alignment, std::size_t size) noexcept {
   allocations.fetch_add(1, std::memory_order_relaxed);
   return __libc_memalign(alignment, size);
 }
-int posix_memalign(void** out, std::size_t alignment, std::size_t size) {
+int posix_memalign(void** out, std::size_t alignment, std::size_t size) noexcept {
   allocations.fetch_add(1, std::memory_order_relaxed);
   void* p = __libc_memalign(alignment, size);
   if (p == nullptr) return ENOMEM;
@@ -94,6 +97,7 @@ Count count(F&& f, Index n, Mode mode, int threads) {
   const CheckResult r = gradcheck::check_gradient(f, gradient, x, options);
   const long spent = allocations.load() - before;
   BOOST_TEST_REQUIRE(r.passed, r.message);
+  BOOST_TEST_REQUIRE(spent > 0, "the counting malloc was not called: interposition failed");
   return {spent, r.evaluations};
 }
 

@@ -215,6 +215,43 @@ BOOST_AUTO_TEST_CASE(directional_catches_and_narrows_a_single_wrong_entry) {
   BOOST_TEST(runner::entry_name(loss.layout(), bad.worst_input) == "U[1234,17]");
 }
 
+BOOST_AUTO_TEST_CASE(directional_jacobian_over_several_blocks_names_the_wrong_entry) {
+  // f : R^n → R^3 with n beyond one block (4096) of the blocked ∇f_i·v.
+  const Index n = 9000;
+  const auto f = [](const VectorXd& p) {
+    VectorXd out(3);
+    out(0) = p.array().sin().sum();
+    out(1) = 0.5 * p.squaredNorm();
+    out(2) = (p.array() / 10.0).exp().sum();
+    return out;
+  };
+  const auto jac = [n](const VectorXd& p) {
+    MatrixXd j(3, n);
+    j.row(0) = p.array().cos().matrix().transpose();
+    j.row(1) = p.transpose();
+    j.row(2) = ((p.array() / 10.0).exp() / 10.0).matrix().transpose();
+    return j;
+  };
+  Rng rng = trial_rng(5, "modes", 1);
+  const VectorXd x = random_normal(rng, n);
+  CheckOptions o;
+  o.mode = Mode::directional;
+  o.samples = 4;
+  const CheckResult right = check_jacobian(f, jac, x, o);
+  BOOST_TEST(right.passed, right.message);
+  BOOST_TEST(right.analytic.rows() == 3);
+  const Index planted = 8500;  // in the third block
+  const auto wrong = [&](const VectorXd& p) {
+    MatrixXd j = jac(p);
+    j(1, planted) += 1e-3;
+    return j;
+  };
+  const CheckResult bad = check_jacobian(f, wrong, x, o);
+  BOOST_TEST(!bad.passed);
+  BOOST_TEST(bad.worst_output == 1, bad.message);
+  BOOST_TEST(bad.worst_input == planted, bad.message);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 // The 100,000 × 300 table of the issue: 30 million coordinates, 240 MB each for
