@@ -21,6 +21,11 @@
 namespace gradcheck {
 
 namespace detail {
+Eigen::VectorXf& float_point() {
+  thread_local Eigen::VectorXf point;
+  return point;
+}
+
 std::string current_exception_text() {
   try {
     throw;

@@ -113,6 +113,12 @@ enum class Precision { double_precision, single_precision };
 
 CheckResult check_impl(const VectorFunction& f, const MatrixFunction& claim, const Eigen::VectorXd& x,
                        const CheckOptions& options, ClaimKind kind, Precision precision);
+
+/// The calling thread's float copy of the point for a single-precision f,
+/// reused from one evaluation to the next (no allocation per evaluation). A
+/// worker thread's is freed when the thread ends; the caller's when
+/// check_gradient returns.
+Eigen::VectorXf& float_point();
 }  // namespace detail
 
 /// What a check of n coordinates under `options` will do: the mode
@@ -149,10 +155,12 @@ CheckResult check_gradient(F&& f, G&& grad, const Eigen::MatrixBase<Derived>& x,
   using Scalar = typename Derived::Scalar;
   if constexpr (std::is_same_v<Scalar, float>) {
     const Eigen::VectorXf xf = x;
-    return detail::check_impl(
+    CheckResult r = detail::check_impl(
         [&f](const Eigen::VectorXd& p, Eigen::VectorXd& out) {
+          Eigen::VectorXf& point = detail::float_point();
+          point = p.cast<float>();
           out.resize(1);
-          out(0) = static_cast<double>(f(Eigen::VectorXf(p.cast<float>())));
+          out(0) = static_cast<double>(f(std::as_const(point)));
         },
         [&grad, &xf](const Eigen::VectorXd&, Eigen::Index& rows, Eigen::Index& cols) -> Eigen::VectorXd {
           Eigen::MatrixXf g = grad(xf);
@@ -161,6 +169,8 @@ CheckResult check_gradient(F&& f, G&& grad, const Eigen::MatrixBase<Derived>& x,
           return g.reshaped().cast<double>();
         },
         xf.cast<double>(), options, detail::ClaimKind::gradient, detail::Precision::single_precision);
+    detail::float_point() = Eigen::VectorXf();
+    return r;
   } else {
     const auto f_out = [&f](const Eigen::VectorXd& p, Eigen::VectorXd& out) {
       out.resize(1);
