@@ -3,6 +3,7 @@
 // (CheckOptions::single_precision()): no false failure, every control caught.
 #include <boost/test/unit_test.hpp>
 #include <cmath>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -169,6 +170,30 @@ BOOST_AUTO_TEST_CASE(neg_sampling_grad_center) {
     return check_gradient(
         loss, [&](const VectorXf& v) { return p.claim(v, k); }, p.vc);
   });
+}
+
+BOOST_AUTO_TEST_CASE(check_nested_in_a_single_precision_f_leaves_its_point_intact) {
+  // f runs a single-precision check of its own on the same thread (the
+  // harness reuses one float buffer per thread): the outer f's argument must
+  // still be its point afterwards, so the outer check sees f = |p|².
+  const auto inner = [](const VectorXf& q) { return q.prod(); };
+  const auto inner_grad = [](const VectorXf& q) {
+    return VectorXf(VectorXf::Constant(q.size(), q.prod()).cwiseQuotient(q));
+  };
+  const auto outer = [&](const VectorXf& p) {
+    const CheckResult nested = check_gradient(inner, inner_grad, VectorXf::LinSpaced(3, 1.0F, 2.0F));
+    if (!nested.passed) throw std::runtime_error("nested check: " + nested.message);
+    return p.squaredNorm();
+  };
+  const VectorXf x = VectorXf::LinSpaced(4, 0.5F, 2.0F);
+  CheckOptions o = CheckOptions::single_precision();
+  o.threads = 1;
+  const CheckResult right = check_gradient(
+      outer, [](const VectorXf& p) { return VectorXf(2.0F * p); }, x, o);
+  BOOST_TEST(right.passed, right.message);
+  const CheckResult wrong = check_gradient(
+      outer, [](const VectorXf& p) { return VectorXf(p); }, x, o);
+  BOOST_TEST(!wrong.passed, wrong.message);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -115,9 +115,9 @@ CheckResult check_impl(const VectorFunction& f, const MatrixFunction& claim, con
                        const CheckOptions& options, ClaimKind kind, Precision precision);
 
 /// The calling thread's float copy of the point for a single-precision f,
-/// reused from one evaluation to the next (no allocation per evaluation). A
-/// worker thread's is freed when the thread ends; the caller's when
-/// check_gradient returns.
+/// reused from one evaluation to the next (no allocation per evaluation);
+/// taken out while f runs. A worker thread's is freed when the thread ends,
+/// the caller's when check_gradient returns.
 Eigen::VectorXf& float_point();
 }  // namespace detail
 
@@ -157,10 +157,17 @@ CheckResult check_gradient(F&& f, G&& grad, const Eigen::MatrixBase<Derived>& x,
     const Eigen::VectorXf xf = x;
     CheckResult r = detail::check_impl(
         [&f](const Eigen::VectorXd& p, Eigen::VectorXd& out) {
-          Eigen::VectorXf& point = detail::float_point();
+          // Out of the thread's slot while f runs (moves swap pointers), so
+          // that a check nested in f fills a buffer of its own, not this one.
+          Eigen::VectorXf point = std::move(detail::float_point());
           point = p.cast<float>();
           out.resize(1);
-          out(0) = static_cast<double>(f(std::as_const(point)));
+          if constexpr (std::is_invocable_v<F&, const Eigen::VectorXf&>) {
+            out(0) = static_cast<double>(f(std::as_const(point)));
+          } else {  // f takes Eigen::VectorXf&&: a copy of its own
+            out(0) = static_cast<double>(f(Eigen::VectorXf(point)));
+          }
+          detail::float_point() = std::move(point);
         },
         [&grad, &xf](const Eigen::VectorXd&, Eigen::Index& rows, Eigen::Index& cols) -> Eigen::VectorXd {
           Eigen::MatrixXf g = grad(xf);
