@@ -291,6 +291,8 @@ void judge_axis(Worker& worker, const Axis& axis, const Eigen::Ref<const Eigen::
   const auto judged = [&](Eigen::Index i) -> EntryJudgement& { return out.judged[static_cast<std::size_t>(i)]; };
   const double eps = worker.eps();
   const double h = worker.exact_step(axis, options.step * axis.scale);
+  // The smallest step of Ridders' ladder along this axis.
+  const double ladder_min = options.ladder_step * axis.scale / std::pow(ladder_shrink, ladder_levels - 1);
   if (!(h > 0.0) || !std::isfinite(h)) {
     out.numeric.col(c).setConstant(nan);
     out.allowance.col(c).setConstant(nan);
@@ -413,7 +415,6 @@ void judge_axis(Worker& worker, const Axis& axis, const Eigen::Ref<const Eigen::
     // Ridders' value comes from steps up to 1.4^9 ≈ 21 times larger than h, whose
     // rounding noise is that much smaller (and is measured by its estimate):
     // the a-priori noise enters once (factor 1), scaled to the smallest step.
-    const double ladder_min = options.ladder_step * axis.scale / std::pow(ladder_shrink, ladder_levels - 1);
     const double magnitude = std::max(std::abs(ai), std::abs(best));
     const double relative = relative_to(ai, best);
     const double noise_term = noise * std::min(1.0, h / ladder_min);

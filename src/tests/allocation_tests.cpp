@@ -70,26 +70,21 @@ using gradcheck::Mode;
 
 namespace {
 
-// f(x) = Σ_j sin(x_j)·c_j + x_j²/2: no allocation in the loss.
-double loss(const Eigen::Ref<const VectorXd>& x) {
-  double sum = 0.0;
-  for (Index j = 0; j < x.size(); ++j) sum += std::sin(x(j)) * static_cast<double>(1 + j % 3) + 0.5 * x(j) * x(j);
+template <class Scalar>
+using Vector = Eigen::Matrix<Scalar, Eigen::Dynamic, 1>;
+
+// f(x) = Σ_j sin(x_j)·c_j + x_j²/2, computed in Scalar: no allocation in the loss.
+template <class Scalar>
+Scalar loss(const Eigen::Ref<const Vector<Scalar>>& x) {
+  Scalar sum{0};
+  for (Index j = 0; j < x.size(); ++j)
+    sum += std::sin(x(j)) * static_cast<Scalar>(1 + j % 3) + Scalar{0.5} * x(j) * x(j);
   return sum;
 }
-VectorXd gradient(const VectorXd& x) {
-  VectorXd g(x.size());
-  for (Index j = 0; j < x.size(); ++j) g(j) = std::cos(x(j)) * static_cast<double>(1 + j % 3) + x(j);
-  return g;
-}
-// The same in single precision.
-float loss_float(const Eigen::VectorXf& x) {
-  float sum = 0.0F;
-  for (Index j = 0; j < x.size(); ++j) sum += std::sin(x(j)) * static_cast<float>(1 + j % 3) + 0.5F * x(j) * x(j);
-  return sum;
-}
-Eigen::VectorXf gradient_float(const Eigen::VectorXf& x) {
-  Eigen::VectorXf g(x.size());
-  for (Index j = 0; j < x.size(); ++j) g(j) = std::cos(x(j)) * static_cast<float>(1 + j % 3) + x(j);
+template <class Scalar>
+Vector<Scalar> gradient(const Vector<Scalar>& x) {
+  Vector<Scalar> g(x.size());
+  for (Index j = 0; j < x.size(); ++j) g(j) = std::cos(x(j)) * static_cast<Scalar>(1 + j % 3) + x(j);
   return g;
 }
 
@@ -102,11 +97,11 @@ struct Count {
 // computing in Scalar.
 template <class Scalar, class F, class G>
 Count count(F&& f, G&& grad, Index n, Mode mode, int threads) {
-  using Vector = Eigen::Matrix<Scalar, Eigen::Dynamic, 1>;
   // In float, points where the gradient is far from 0 (above 0.5 on [0.5, 1.5]),
   // so that every entry is resolved above the sum's rounding noise.
   const bool single = std::is_same_v<Scalar, float>;
-  const Vector x = Vector::LinSpaced(n, single ? Scalar{0.5} : Scalar{-2}, single ? Scalar{1.5} : Scalar{3});
+  const Vector<Scalar> x =
+      Vector<Scalar>::LinSpaced(n, single ? Scalar{0.5} : Scalar{-2}, single ? Scalar{1.5} : Scalar{3});
   CheckOptions options = gradcheck::default_options<Scalar>();
   options.mode = mode;
   options.threads = threads;
@@ -134,23 +129,23 @@ double per_evaluation(F&& f, G&& grad, Index n_small, Index n_large, Mode mode, 
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(full_check_allocates_nothing_per_evaluation_on_one_thread) {
-  BOOST_TEST(per_evaluation(loss, gradient, 100, 2000, Mode::full, 1) < 0.01);
+  BOOST_TEST(per_evaluation(loss<double>, gradient<double>, 100, 2000, Mode::full, 1) < 0.01);
 }
 
 BOOST_AUTO_TEST_CASE(full_check_allocates_nothing_per_evaluation_on_two_threads) {
-  BOOST_TEST(per_evaluation(loss, gradient, 100, 2000, Mode::full, 2) < 0.01);
+  BOOST_TEST(per_evaluation(loss<double>, gradient<double>, 100, 2000, Mode::full, 2) < 0.01);
 }
 
 BOOST_AUTO_TEST_CASE(single_precision_check_allocates_nothing_per_evaluation) {
   // f takes the point as float: the harness converts into a per-thread buffer.
   // (Fewer coordinates than above: a float sum of 2000 terms rounds too coarsely to decide its entries.)
-  BOOST_TEST(per_evaluation<float>(loss_float, gradient_float, 50, 400, Mode::full, 1) < 0.01);
+  BOOST_TEST(per_evaluation<float>(loss<float>, gradient<float>, 50, 400, Mode::full, 1) < 0.01);
 }
 
 BOOST_AUTO_TEST_CASE(directional_check_allocates_nothing_per_coordinate) {
   // 200 times the coordinates, the same number of directions.
-  const Count small = count<double>(loss, gradient, 1000, Mode::directional, 1);
-  const Count large = count<double>(loss, gradient, 200000, Mode::directional, 1);
+  const Count small = count<double>(loss<double>, gradient<double>, 1000, Mode::directional, 1);
+  const Count large = count<double>(loss<double>, gradient<double>, 200000, Mode::directional, 1);
   BOOST_TEST_MESSAGE(
       fmt::format("directional: n = 1000: {} allocations, {} evaluations; n = 200000: {} allocations, "
                   "{} evaluations",
@@ -161,7 +156,7 @@ BOOST_AUTO_TEST_CASE(directional_check_allocates_nothing_per_coordinate) {
 BOOST_AUTO_TEST_CASE(control_a_loss_that_allocates_is_counted_per_evaluation) {
   const auto allocating = [](const VectorXd& x) {
     const std::vector<double> copy(x.data(), x.data() + x.size());  // one allocation per call
-    return loss(Eigen::Map<const VectorXd>(copy.data(), x.size()));
+    return loss<double>(Eigen::Map<const VectorXd>(copy.data(), x.size()));
   };
-  BOOST_TEST(per_evaluation(allocating, gradient, 100, 2000, Mode::full, 1) >= 1.0);
+  BOOST_TEST(per_evaluation(allocating, gradient<double>, 100, 2000, Mode::full, 1) >= 1.0);
 }
