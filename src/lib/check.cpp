@@ -282,27 +282,6 @@ void judge_coordinates(const VectorFunction& f, const Eigen::VectorXd& x, Precis
   if (threw_at.load() != std::numeric_limits<Eigen::Index>::max()) throw FunctionThrew{threw_text};
 }
 
-// ∇f_i·v for every output i of the claim a (m × n), v the direction drawn as g
-// (see scaled_direction): one pass over a, g and x, in blocks of v formed in
-// cache; for a gradient (m = 1) a contiguous, vectorised dot product.
-Eigen::VectorXd directional_derivatives(const Eigen::Map<const Eigen::MatrixXd>& a, const Eigen::VectorXf& g,
-                                        const Eigen::VectorXd& x) {
-  constexpr Eigen::Index block = 4096;
-  const Eigen::Index n = a.cols();
-  Eigen::VectorXd out = Eigen::VectorXd::Zero(a.rows());
-  Eigen::VectorXd v(std::min(block, n));
-  for (Eigen::Index lo = 0; lo < n; lo += block) {
-    const Eigen::Index len = std::min(block, n - lo);
-    v.head(len) = scaled_direction(g, x, lo, len);
-    if (a.rows() == 1) {
-      out(0) += Eigen::Map<const Eigen::VectorXd>(a.data() + lo, len).dot(v.head(len));
-    } else {
-      out.noalias() += a.middleCols(lo, len) * v.head(len);
-    }
-  }
-  return out;
-}
-
 // Narrows a failing direction down to the coordinate where the claim is
 // wrong. The discrepancy D(S) = a·v_S − (difference quotient along v_S) is
 // additive over disjoint coordinate sets S, up to rounding: bisect, measuring
@@ -408,11 +387,12 @@ CheckResult check_impl(const VectorFunction& f, const MatrixFunction& claim, con
     std::optional<Worker> probe(std::in_place, f, x, precision, m);
     Worker& worker = *probe;
     Eigen::VectorXf v;  // the probe's direction, then the directional check's
+    Eigen::VectorXd projected;  // ∇f_i·v along the directional check's v
     Axis along;
     along.direction = &v;
     along.hi = n;
     if (planned.mode == Mode::directional) {
-      draw_direction(options.seed, 0, n, v);
+      projected = draw_direction(options.seed, 0, a, x, thread_count(options, n), v);
     } else {
       v.resize(n);
       for (Eigen::Index j = 0; j < n; ++j) v(j) = j % 2 == 0 ? 1.0F : -1.0F;
@@ -429,9 +409,9 @@ CheckResult check_impl(const VectorFunction& f, const MatrixFunction& claim, con
       Eigen::Index guilty = -1;
       bool narrowed = false;
       for (long d = 0; d < k; ++d) {
-        if (d > 0) draw_direction(options.seed, d, n, v);
+        if (d > 0) projected = draw_direction(options.seed, d, a, x, thread_count(options, n), v);
         along.label = fmt::format("direction {}", d);
-        r.analytic.col(d) = directional_derivatives(a, v, x);  // ∇f_i·v
+        r.analytic.col(d) = projected;
         r.inputs.push_back(-1);
         const Eigen::VectorXd own_scale = r.analytic.col(d).cwiseAbs();
         judge_axis(worker, along, r.analytic.col(d), own_scale, fx, rounding, options, kind, table->column(d, judged));

@@ -22,17 +22,23 @@ inline auto scaled_direction(const Eigen::VectorXf& g, const Eigen::VectorXd& x,
   return g.segment(lo, len).cast<double>().cwiseProduct(x.segment(lo, len).cwiseAbs().cwiseMax(1.0));
 }
 
-/// Asks the kernel to back the n-sized buffer [data, data + bytes) with
-/// transparent huge pages (Linux madvise; a no-op elsewhere or where refused),
-/// to be called before the buffer is first written: on virtual machines the
-/// first touch of 4 KiB pages cost ~1 s per 100 MB, more than a directional
-/// check of 3·10⁷ coordinates spent on anything else.
+/// Asks the kernel to back the buffer [data, data + bytes) with transparent
+/// huge pages and to map them all at once (Linux madvise MADV_HUGEPAGE, then
+/// MADV_POPULATE_WRITE; a no-op elsewhere, where refused and below 2 MiB), to
+/// be called before the buffer is first written: on virtual machines the first
+/// touch of 4 KiB pages cost ~1 s per 100 MB, more than a directional check of
+/// 3·10⁷ coordinates spent on anything else; page by page, huge pages still
+/// cost ~0.7 s per GB on this VM, populated at once ~0.3 s.
 void advise_huge_pages(void* data, std::size_t bytes);
 
-/// The draws of direction k of a directional check seeded `seed`: n
+/// Draws direction k of a directional check seeded `seed` into g: n = x.size()
 /// independent N(0, 1) entries (stored as float), scaled by max(1, |x_j|)
-/// where used (scaled_direction). Deterministic in (seed, k, n).
-void draw_direction(std::uint64_t seed, long k, Eigen::Index n, Eigen::VectorXf& g);
+/// where used (scaled_direction); returns ∇f_i·v = a_i·v for every row i of
+/// the claim a (m × n), taken in the same pass. Spread over `threads` threads;
+/// g and the result are a deterministic function of (seed, k, a, x), whatever
+/// the thread count.
+Eigen::VectorXd draw_direction(std::uint64_t seed, long k, const Eigen::Map<const Eigen::MatrixXd>& a,
+                               const Eigen::VectorXd& x, int threads, Eigen::VectorXf& g);
 
 /// One line through x: t ↦ x + t·e_j (coordinate ≥ 0), or t ↦ x + t·v on the
 /// coordinates [lo, hi) of the direction v (see scaled_direction).

@@ -155,19 +155,36 @@ BOOST_AUTO_TEST_CASE(auto_plans_within_its_budget) {
   BOOST_TEST(plan(100000, o).samples == 1);  // at least one direction
 }
 
-// The directions' draws (Box–Muller in blocks): standard normal moments and
-// tail mass over several blocks and an odd tail, the cosine and sine halves of
-// each block uncorrelated, and a different stream per direction; a
-// deterministic function of (seed, k, n).
+// The directions' draws (Box–Muller in blocks, a generator per span of 2^16
+// entries): standard normal moments and tail mass over several spans and an
+// odd tail, the cosine and sine halves of each block uncorrelated, and a
+// different stream per direction; a deterministic function of (seed, k, n),
+// the same on 1 and 2 threads, and so is ∇f·v, taken in the same pass, for a
+// gradient and for a Jacobian.
 BOOST_AUTO_TEST_CASE(directions_are_standard_normal_draws) {
   const Eigen::Index n = 200001;
+  gradcheck::Rng rng = gradcheck::trial_rng(1, "draws", 0);
+  const VectorXd x = 3.0 * gradcheck::random_normal(rng, n);
+  const Eigen::MatrixXd jacobian = gradcheck::random_normal(rng, 3, n);
+  const Eigen::VectorXd row = jacobian.row(1).transpose();
+  const Eigen::Map<const Eigen::MatrixXd> full(jacobian.data(), 3, n);
+  const Eigen::Map<const Eigen::MatrixXd> gradient(row.data(), 1, n);
   Eigen::VectorXf g;
   Eigen::VectorXf same;
   Eigen::VectorXf other;
-  gradcheck::detail::draw_direction(7, 3, n, g);
-  gradcheck::detail::draw_direction(7, 3, n, same);
-  gradcheck::detail::draw_direction(7, 4, n, other);
+  const VectorXd along = gradcheck::detail::draw_direction(7, 3, full, x, 1, g);
+  const VectorXd along_two = gradcheck::detail::draw_direction(7, 3, full, x, 2, same);
   BOOST_TEST(g == same);
+  BOOST_TEST(along == along_two);
+  const VectorXd dot = gradcheck::detail::draw_direction(7, 3, gradient, x, 1, other);
+  BOOST_TEST(g == other);
+  BOOST_TEST(dot == gradcheck::detail::draw_direction(7, 3, gradient, x, 2, other));
+  const VectorXd v = gradcheck::detail::scaled_direction(g, x, 0, n);
+  const VectorXd direct = full * v;
+  const VectorXd rounding = 1e-12 * (full.cwiseAbs() * v.cwiseAbs());  // far above a sum's reordering
+  BOOST_TEST(((along - direct).cwiseAbs().array() <= rounding.array()).all());
+  BOOST_TEST(std::abs(dot(0) - direct(1)) <= rounding(1));
+  (void)gradcheck::detail::draw_direction(7, 4, gradient, x, 2, other);
   BOOST_TEST(g.allFinite());
   const Eigen::ArrayXd z = g.cast<double>().array();
   const double mean = z.mean();
@@ -189,6 +206,9 @@ BOOST_AUTO_TEST_CASE(directions_are_standard_normal_draws) {
   const double correlation =
       ((c - c.mean()) * (s - s.mean())).mean() / std::sqrt(c.square().mean() * s.square().mean());
   BOOST_TEST(std::abs(correlation) < 0.1, correlation);
+  // Each span of 2^16 entries has a stream of its own.
+  const double spans = (z.head(65536) * z.segment(65536, 65536)).mean();
+  BOOST_TEST(std::abs(spans) < 5.0 / 256.0, spans);
   const double between = (z * other.cast<double>().array()).mean();
   BOOST_TEST(std::abs(between) < 5.0 / std::sqrt(static_cast<double>(n)), between);
 }

@@ -72,7 +72,8 @@ struct CheckOptions {
   long budget = 100000;
   /// Worker threads for full and sampled checks, each perturbing its own copy
   /// of x (f must then be safe to call concurrently, as pure functions are).
-  /// 0: all cores. Results do not depend on it. Directional checks use one.
+  /// 0: all cores. Results do not depend on it. Directional checks call f on
+  /// one thread and draw their directions (and ∇f·v) on these.
   int threads = 0;
   /// Seed of the sampled coordinates and of the directions.
   std::uint64_t seed = 0;
