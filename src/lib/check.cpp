@@ -290,11 +290,11 @@ void judge_coordinates(const VectorFunction& f, const Eigen::VectorXd& x, Precis
 // noise. Two evaluations per halving (log2 n of them). Returns the single
 // coordinate reached, or −1 if the discrepancy stops being resolved (an error
 // spread over many coordinates).
-Eigen::Index narrow(Worker& worker, const Eigen::VectorXf& v, const Eigen::VectorXd& x,
+Eigen::Index narrow(Worker& worker, const Axis& along, const Eigen::VectorXd& x,
                     const Eigen::Map<const Eigen::MatrixXd>& a, const CheckOptions& options, Eigen::Index output,
                     double noise, double discrepancy) {
-  Axis half;
-  half.direction = &v;
+  const Eigen::VectorXf& v = *along.direction;
+  Axis half = along;  // its label is the direction's; move() names the coordinates
   const double h = options.step;
   Eigen::Index lo = 0;
   Eigen::Index hi = v.size();
@@ -303,7 +303,6 @@ Eigen::Index narrow(Worker& worker, const Eigen::VectorXf& v, const Eigen::Vecto
     const Eigen::Index mid = lo + (hi - lo) / 2;
     half.lo = lo;
     half.hi = mid;
-    half.label = fmt::format("coordinates {}..{} of v", lo, mid - 1);
     worker.at(half, h, worker.fp);
     worker.at(half, -h, worker.fm);
     const double numeric = (worker.fp(output) - worker.fm(output)) / (2.0 * h);
@@ -424,7 +423,7 @@ CheckResult check_impl(const VectorFunction& f, const MatrixFunction& claim, con
               .maxCoeff(&output);
           const double noise =
               std::max(worker.eps() * std::max(std::abs(fx(output)), 1.0), rounding(output)) / options.step;
-          guilty = narrow(worker, v, x, a, options, output, noise, r.analytic(output, d) - table->numeric(output, d));
+          guilty = narrow(worker, along, x, a, options, output, noise, r.analytic(output, d) - table->numeric(output, d));
         }
       }
       if (guilty >= 0) {

@@ -61,24 +61,22 @@ std::string entry_label(ClaimKind kind, const Axis& axis, Eigen::Index i) {
 // Ridders' extrapolation along `axis`: the derivative of every output into
 // worker.best and an estimate of its error into worker.error.
 void ridders(Worker& w, const Axis& axis, double ladder_step, Eigen::Index m) {
-  auto& table = w.ladder;
-  table.resize(static_cast<std::size_t>(ladder_levels) * static_cast<std::size_t>(ladder_levels));
-  const auto cell = [&](int k, int i) -> Eigen::VectorXd& {
-    return table[(static_cast<std::size_t>(k) * static_cast<std::size_t>(ladder_levels)) + static_cast<std::size_t>(i)];
-  };
-  const auto difference = [&](double h_wanted, Eigen::VectorXd& out) {
+  Eigen::MatrixXd& table = w.ladder;
+  if (table.rows() != m || table.cols() != ladder_levels * ladder_levels) table.resize(m, ladder_levels * ladder_levels);
+  const auto cell = [&](int k, int i) { return table.col((k * ladder_levels) + i); };
+  const auto difference = [&](double h_wanted, int i) {
     const double h = w.exact_step(axis, h_wanted);
     w.at(axis, h, w.rp);
     w.at(axis, -h, w.rm);
-    out = (w.rp - w.rm) / (2.0 * h);
+    cell(0, i) = (w.rp - w.rm) / (2.0 * h);
   };
   w.best.setConstant(m, nan);
   w.error.setConstant(m, HUGE_VAL);
   double h = ladder_step * axis.scale;
-  difference(h, cell(0, 0));
+  difference(h, 0);
   for (int i = 1; i < ladder_levels; ++i) {
     h /= ladder_shrink;
-    difference(h, cell(0, i));
+    difference(h, i);
     if (!cell(0, i).allFinite()) break;
     double factor = ladder_shrink * ladder_shrink;
     for (int k = 1; k <= i; ++k) {
@@ -501,6 +499,7 @@ namespace {
 // in blocks of 2048 pairs; a drawing thread's scratch.
 constexpr Eigen::Index direction_span = Eigen::Index{1} << 16U;
 constexpr Eigen::Index direction_block = 2048;
+static_assert(direction_span % (2 * direction_block) == 0, "a block never crosses a span's end");
 struct DrawScratch {
   Eigen::ArrayXf radius = Eigen::ArrayXf(direction_block);
   Eigen::ArrayXf angle = Eigen::ArrayXf(direction_block);
@@ -528,6 +527,7 @@ Eigen::VectorXd draw_direction(std::uint64_t seed, long k, const Eigen::Map<cons
     g.resize(n);
     advise_huge_pages(g.data(), static_cast<std::size_t>(n) * sizeof(float));
   }
+  if (n == 0) return Eigen::VectorXd::Zero(a.rows());
   const Eigen::Index spans = (n + span - 1) / span;
   Rng keys = trial_rng(seed, "direction", static_cast<std::uint64_t>(k));
   const std::uint64_t key = keys();
@@ -565,14 +565,15 @@ Eigen::VectorXd draw_direction(std::uint64_t seed, long k, const Eigen::Map<cons
       }
     }
   };
-  if (used == 1) {
+  {
+    std::vector<std::jthread> helpers;  // joined before the sums are read
+    helpers.reserve(scratch.size() - 1);
+    for (std::size_t t = 1; t < scratch.size(); ++t) helpers.emplace_back(work, std::ref(scratch[t]));
     work(scratch.front());
-  } else {
-    std::vector<std::jthread> pool;
-    pool.reserve(scratch.size());
-    for (DrawScratch& s : scratch) pool.emplace_back(work, std::ref(s));
   }
-  return sums.rowwise().sum();
+  Eigen::VectorXd total = Eigen::VectorXd::Zero(a.rows());
+  for (Eigen::Index c = 0; c < spans; ++c) total += sums.col(c);  // in span order
+  return total;
 }
 
 }  // namespace gradcheck::detail

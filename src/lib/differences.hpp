@@ -52,8 +52,13 @@ struct Axis {
   double scale = 1.0;
   /// For messages: "x[3]" or "direction 2".
   std::string label;
-  /// The move, for messages: "e_3" or "v (direction 2)".
-  std::string move() const { return coordinate >= 0 ? "e_" + std::to_string(coordinate) : "v (" + label + ")"; }
+  /// The move, for messages: "e_3", "v (direction 2)" or, on part of the
+  /// coordinates, "v (direction 2, coordinates 0..99)".
+  std::string move() const {
+    if (coordinate >= 0) return "e_" + std::to_string(coordinate);
+    if (lo == 0 && hi == direction->size()) return "v (" + label + ")";
+    return "v (" + label + ", coordinates " + std::to_string(lo) + ".." + std::to_string(hi - 1) + ")";
+  }
 };
 
 /// Thrown when f throws, with where it threw, to be reported once.
@@ -79,7 +84,7 @@ class Worker {
 
   // Scratch reused across axes (sized to the number of outputs).
   Eigen::VectorXd fp, fm, fp2, fm2, rp, rm, best, error;
-  std::vector<Eigen::VectorXd> ladder;  // Ridders' tableau, ladder_levels²
+  Eigen::MatrixXd ladder;  // Ridders' tableau: a column per cell (ladder_levels²), made at the first refinement
 
  private:
   const VectorFunction& f_;

@@ -96,7 +96,7 @@ struct Count {
 // Allocations and evaluations of one check of n coordinates, f and grad
 // computing in Scalar.
 template <class Scalar, class F, class G>
-Count count(F&& f, G&& grad, Index n, Mode mode, int threads) {
+Count count(F&& f, G&& grad, Index n, Mode mode, int threads, bool passes = true) {
   // In float, points where the gradient is far from 0 (above 0.5 on [0.5, 1.5]),
   // so that every entry is resolved above the sum's rounding noise.
   const bool single = std::is_same_v<Scalar, float>;
@@ -108,7 +108,7 @@ Count count(F&& f, G&& grad, Index n, Mode mode, int threads) {
   const long before = allocations.load();
   const CheckResult r = gradcheck::check_gradient(f, grad, x, options);
   const long spent = allocations.load() - before;
-  BOOST_TEST_REQUIRE(r.passed, r.message);
+  BOOST_TEST_REQUIRE(r.passed == passes, r.message);
   BOOST_TEST_REQUIRE(spent > 0, "the counting malloc was not called: interposition failed");
   return {spent, r.evaluations};
 }
@@ -150,6 +150,33 @@ BOOST_AUTO_TEST_CASE(directional_check_allocates_nothing_per_coordinate) {
       fmt::format("directional: n = 1000: {} allocations, {} evaluations; n = 200000: {} allocations, "
                   "{} evaluations",
                   small.allocations, small.evaluations, large.allocations, large.evaluations));
+  BOOST_TEST(large.allocations <= small.allocations);
+}
+
+BOOST_AUTO_TEST_CASE(directional_check_on_two_threads_allocates_nothing_per_coordinate) {
+  // Its directions are drawn on two threads in spans of 65,536 entries: 4 and 31 spans.
+  const Count small = count<double>(loss<double>, gradient<double>, 200000, Mode::directional, 2);
+  const Count large = count<double>(loss<double>, gradient<double>, 2000000, Mode::directional, 2);
+  BOOST_TEST_MESSAGE(
+      fmt::format("directional, 2 threads: n = 200000: {} allocations, {} evaluations; n = 2000000: {} "
+                  "allocations, {} evaluations",
+                  small.allocations, small.evaluations, large.allocations, large.evaluations));
+  BOOST_TEST(large.allocations <= small.allocations);
+}
+
+BOOST_AUTO_TEST_CASE(narrowing_a_failing_direction_allocates_nothing_per_halving) {
+  // The last entry is wrong: about 2·log2(n) evaluations narrow a failing direction to it.
+  const auto wrong_last = [](const VectorXd& x) {
+    VectorXd g = gradient<double>(x);
+    g(x.size() - 1) += 1.0;
+    return g;
+  };
+  const Count small = count<double>(loss<double>, wrong_last, 1000, Mode::directional, 1, false);
+  const Count large = count<double>(loss<double>, wrong_last, 200000, Mode::directional, 1, false);
+  BOOST_TEST_MESSAGE(fmt::format("failing directional: n = 1000: {} allocations, {} evaluations; n = 200000: {} "
+                                 "allocations, {} evaluations",
+                                 small.allocations, small.evaluations, large.allocations, large.evaluations));
+  BOOST_TEST(large.evaluations > small.evaluations);
   BOOST_TEST(large.allocations <= small.allocations);
 }
 
