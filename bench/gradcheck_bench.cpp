@@ -112,9 +112,8 @@ struct Loss {
   }
 };
 
-}  // namespace
-
-int main(int argc, char** argv) {
+// One measurement, printed as a JSON line; exit code 0 passed, 1 failed, 2 usage.
+int measure(int argc, char** argv) {
   namespace po = boost::program_options;
   std::string loss_name;
   std::string mode_name;
@@ -267,4 +266,15 @@ int main(int argc, char** argv) {
                                {"status", "ok"}};
   std::cout << line.dump() << std::endl;
   return r.passed ? 0 : 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return measure(argc, argv);
+  } catch (const std::exception& e) {  // out of memory for a large size, say: one line, exit 2
+    std::cerr << "gradcheck_bench: " << e.what() << "\n";
+    return 2;
+  }
 }

@@ -270,13 +270,7 @@ void judge_coordinates(const VectorFunction& f, const Eigen::VectorXd& x, Precis
       }
     }
   };
-  if (threads == 1) {
-    work();
-  } else {
-    std::vector<std::jthread> pool;
-    pool.reserve(static_cast<std::size_t>(threads));
-    for (int id = 0; id < threads; ++id) pool.emplace_back(work);
-  }
+  run_on_threads(threads, work);
   const Eigen::Index last = std::min(count - 1, threw_at.load());
   for (Eigen::Index c = 0; c <= last; ++c) evaluations += spent[static_cast<std::size_t>(c)];
   if (threw_at.load() != std::numeric_limits<Eigen::Index>::max()) throw FunctionThrew{threw_text};
@@ -385,7 +379,7 @@ CheckResult check_impl(const VectorFunction& f, const MatrixFunction& claim, con
     // before a full or sampled check's workers make theirs.
     std::optional<Worker> probe(std::in_place, f, x, precision, m);
     Worker& worker = *probe;
-    Eigen::VectorXf v;  // the probe's direction, then the directional check's
+    Eigen::VectorXf v;          // the probe's direction, then the directional check's
     Eigen::VectorXd projected;  // ∇f_i·v along the directional check's v
     Axis along;
     along.direction = &v;
@@ -423,7 +417,8 @@ CheckResult check_impl(const VectorFunction& f, const MatrixFunction& claim, con
               .maxCoeff(&output);
           const double noise =
               std::max(worker.eps() * std::max(std::abs(fx(output)), 1.0), rounding(output)) / options.step;
-          guilty = narrow(worker, along, x, a, options, output, noise, r.analytic(output, d) - table->numeric(output, d));
+          guilty =
+              narrow(worker, along, x, a, options, output, noise, r.analytic(output, d) - table->numeric(output, d));
         }
       }
       if (guilty >= 0) {

@@ -11,9 +11,7 @@
 #include <atomic>
 #include <cmath>
 #include <cstdint>
-#include <functional>
 #include <limits>
-#include <thread>
 #include <vector>
 
 #include "gradcheck/error.hpp"
@@ -62,7 +60,8 @@ std::string entry_label(ClaimKind kind, const Axis& axis, Eigen::Index i) {
 // worker.best and an estimate of its error into worker.error.
 void ridders(Worker& w, const Axis& axis, double ladder_step, Eigen::Index m) {
   Eigen::MatrixXd& table = w.ladder;
-  if (table.rows() != m || table.cols() != ladder_levels * ladder_levels) table.resize(m, ladder_levels * ladder_levels);
+  if (table.rows() != m || table.cols() != ladder_levels * ladder_levels)
+    table.resize(m, ladder_levels * ladder_levels);
   const auto cell = [&](int k, int i) { return table.col((k * ladder_levels) + i); };
   const auto difference = [&](double h_wanted, int i) {
     const double h = w.exact_step(axis, h_wanted);
@@ -534,8 +533,10 @@ Eigen::VectorXd draw_direction(std::uint64_t seed, long k, const Eigen::Map<cons
   Eigen::MatrixXd sums(a.rows(), spans);
   const auto used = static_cast<int>(std::clamp<Eigen::Index>(threads, 1, spans));
   std::vector<DrawScratch> scratch(static_cast<std::size_t>(used));
+  std::atomic<int> taken{0};  // each thread's scratch
   std::atomic<Eigen::Index> next{0};
-  const auto work = [&](DrawScratch& s) {
+  run_on_threads(used, [&] {
+    DrawScratch& s = scratch[static_cast<std::size_t>(taken++)];
     for (Eigen::Index c = next++; c < spans; c = next++) {
       // Seeds a golden-ratio stride apart; mt19937_64's seeding spreads each over its state.
       Rng rng(key + golden * static_cast<std::uint64_t>(c));
@@ -564,13 +565,7 @@ Eigen::VectorXd draw_direction(std::uint64_t seed, long k, const Eigen::Map<cons
         }
       }
     }
-  };
-  {
-    std::vector<std::jthread> helpers;  // joined before the sums are read
-    helpers.reserve(scratch.size() - 1);
-    for (std::size_t t = 1; t < scratch.size(); ++t) helpers.emplace_back(work, std::ref(scratch[t]));
-    work(scratch.front());
-  }
+  });
   Eigen::VectorXd total = Eigen::VectorXd::Zero(a.rows());
   for (Eigen::Index c = 0; c < spans; ++c) total += sums.col(c);  // in span order
   return total;

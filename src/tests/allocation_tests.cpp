@@ -173,9 +173,10 @@ BOOST_AUTO_TEST_CASE(narrowing_a_failing_direction_allocates_nothing_per_halving
   };
   const Count small = count<double>(loss<double>, wrong_last, 1000, Mode::directional, 1, false);
   const Count large = count<double>(loss<double>, wrong_last, 200000, Mode::directional, 1, false);
-  BOOST_TEST_MESSAGE(fmt::format("failing directional: n = 1000: {} allocations, {} evaluations; n = 200000: {} "
-                                 "allocations, {} evaluations",
-                                 small.allocations, small.evaluations, large.allocations, large.evaluations));
+  BOOST_TEST_MESSAGE(
+      fmt::format("failing directional: n = 1000: {} allocations, {} evaluations; n = 200000: {} "
+                  "allocations, {} evaluations",
+                  small.allocations, small.evaluations, large.allocations, large.evaluations));
   BOOST_TEST(large.evaluations > small.evaluations);
   BOOST_TEST(large.allocations <= small.allocations);
 }

@@ -2,10 +2,12 @@
 // threads; sampled judges the drawn and named coordinates; directional catches
 // and narrows a single wrong entry, up to a 100,000 × 300 table; auto plans
 // within its budget. Each correct gradient has a wrong one the same check rejects.
+#include <atomic>
 #include <boost/test/unit_test.hpp>
 #include <cmath>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "gradcheck/check.hpp"
@@ -215,6 +217,25 @@ BOOST_AUTO_TEST_CASE(directions_are_standard_normal_draws) {
   }
   const double between = (z * other.cast<double>().array()).mean();
   BOOST_TEST(std::abs(between) < 5.0 / std::sqrt(static_cast<double>(n)), between);
+}
+
+// Full checks and directional draws share out their work with run_on_threads:
+// the calling thread works too, and a helper's exception reaches the caller
+// once every thread has finished.
+BOOST_AUTO_TEST_CASE(run_on_threads_rethrows_a_helpers_exception_after_all_finish) {
+  std::atomic<int> calls{0};
+  const std::thread::id caller = std::this_thread::get_id();
+  BOOST_CHECK_THROW(gradcheck::detail::run_on_threads(3,
+                                                      [&] {
+                                                        ++calls;
+                                                        if (std::this_thread::get_id() != caller)
+                                                          throw std::runtime_error("helper");
+                                                      }),
+                    std::runtime_error);
+  BOOST_TEST(calls.load() == 3);
+  int alone = 0;
+  gradcheck::detail::run_on_threads(1, [&] { ++alone; });
+  BOOST_TEST(alone == 1);
 }
 
 BOOST_AUTO_TEST_CASE(directional_catches_and_narrows_a_single_wrong_entry) {
