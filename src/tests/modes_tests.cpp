@@ -113,6 +113,37 @@ BOOST_AUTO_TEST_CASE(full_is_identical_on_one_and_two_threads) {
   }
 }
 
+// Directional checks call f on one thread but draw their directions (and
+// ∇f·v) on `threads`: over several spans of draws, the same result on 1 and
+// 2 threads, passing and narrowed down to a wrong entry.
+BOOST_AUTO_TEST_CASE(directional_is_identical_on_one_and_two_threads) {
+  const NaiveSoftmax loss{2000, 100, 11};  // n = 200,100: four spans of draws
+  const VectorXd x = loss.point(2);
+  const Index guilty = loss.d + 60 * loss.V + 1234;  // U[1234,60]
+  const auto grad = [&](const VectorXd& p) { return loss.gradient(p); };
+  const auto wrong = [&](const VectorXd& p) {
+    VectorXd g = loss.gradient(p);
+    g(guilty) += 1e-3 * g.cwiseAbs().maxCoeff();
+    return g;
+  };
+  CheckOptions one;
+  one.mode = Mode::directional;
+  one.threads = 1;
+  CheckOptions two = one;
+  two.threads = 2;
+  const CheckResult right1 = check_gradient(loss, grad, x, one);
+  const CheckResult right2 = check_gradient(loss, grad, x, two);
+  require_same(right1, right2);
+  BOOST_TEST((right1.analytic.array() == right2.analytic.array()).all());
+  BOOST_TEST(right1.passed, right1.message);
+  const CheckResult wrong1 = check_gradient(loss, wrong, x, one);
+  const CheckResult wrong2 = check_gradient(loss, wrong, x, two);
+  require_same(wrong1, wrong2);
+  BOOST_TEST((wrong1.analytic.array() == wrong2.analytic.array()).all());
+  BOOST_TEST(!wrong2.passed);
+  BOOST_TEST(wrong2.worst_input == guilty, wrong2.message);
+}
+
 BOOST_AUTO_TEST_CASE(sampled_judges_drawn_and_named_coordinates) {
   const NaiveSoftmax loss{50, 4, 3};
   const VectorXd x = loss.point(2);
