@@ -60,9 +60,9 @@ std::string entry_label(ClaimKind kind, const Axis& axis, Eigen::Index i) {
 // worker.best and an estimate of its error into worker.error.
 void ridders(Worker& w, const Axis& axis, double ladder_step, Eigen::Index m) {
   Eigen::MatrixXd& table = w.ladder;
-  if (table.rows() != m || table.cols() != ladder_levels * ladder_levels)
-    table.resize(m, ladder_levels * ladder_levels);
-  const auto cell = [&](int k, int i) { return table.col((k * ladder_levels) + i); };
+  constexpr Eigen::Index cells = Eigen::Index{ladder_levels} * ladder_levels;
+  if (table.rows() != m || table.cols() != cells) table.resize(m, cells);
+  const auto cell = [&](int k, int i) { return table.col((Eigen::Index{k} * ladder_levels) + i); };
   const auto difference = [&](double h_wanted, int i) {
     const double h = w.exact_step(axis, h_wanted);
     w.at(axis, h, w.rp);
@@ -556,12 +556,11 @@ Eigen::VectorXd draw_direction(std::uint64_t seed, long k, const Eigen::Map<cons
         g.segment(start, pairs) = (s.radius.head(pairs) * s.angle.head(pairs).cos()).matrix();
         g.segment(start + pairs, count - pairs) =
             (s.radius.head(count - pairs) * s.angle.head(count - pairs).sin()).matrix();
-        auto v = s.v.head(count);
-        v = scaled_direction(g, x, start, count);
+        s.v.head(count) = scaled_direction(g, x, start, count);
         if (a.rows() == 1) {
-          sum(0) += Eigen::Map<const Eigen::VectorXd>(a.data() + start, count).dot(v);
+          sum(0) += Eigen::Map<const Eigen::VectorXd>(a.data() + start, count).dot(s.v.head(count));
         } else {
-          sum.noalias() += a.middleCols(start, count) * v;
+          sum.noalias() += a.middleCols(start, count) * s.v.head(count);
         }
       }
     }
