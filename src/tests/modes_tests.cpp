@@ -251,16 +251,12 @@ BOOST_AUTO_TEST_CASE(directions_are_standard_normal_draws) {
 }
 
 // Full checks and directional draws share out their work with run_on_threads:
-// the calling thread works too, and a helper's exception reaches the caller
-// once every thread has finished.
+// a helper's exception reaches the caller once every thread has finished.
 BOOST_AUTO_TEST_CASE(run_on_threads_rethrows_a_helpers_exception_after_all_finish) {
   std::atomic<int> calls{0};
-  const std::thread::id caller = std::this_thread::get_id();
   BOOST_CHECK_THROW(gradcheck::detail::run_on_threads(3,
                                                       [&] {
-                                                        ++calls;
-                                                        if (std::this_thread::get_id() != caller)
-                                                          throw std::runtime_error("helper");
+                                                        if (++calls == 2) throw std::runtime_error("helper");
                                                       }),
                     std::runtime_error);
   BOOST_TEST(calls.load() == 3);
