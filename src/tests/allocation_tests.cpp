@@ -17,6 +17,7 @@
 #include <cmath>
 #include <cstddef>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "gradcheck/check.hpp"
@@ -113,6 +114,20 @@ Count count(F&& f, G&& grad, Index n, Mode mode, int threads, bool passes = true
   return {spent, r.evaluations};
 }
 
+// Directional checks of n_small and n_large coordinates (the same directions):
+// the larger may not allocate more.
+template <class G>
+std::pair<Count, Count> directional_counts(const char* what, G&& grad, Index n_small, Index n_large, int threads,
+                                           bool passes = true) {
+  const Count small = count<double>(loss<double>, grad, n_small, Mode::directional, threads, passes);
+  const Count large = count<double>(loss<double>, grad, n_large, Mode::directional, threads, passes);
+  BOOST_TEST_MESSAGE(fmt::format("{}: n = {}: {} allocations, {} evaluations; n = {}: {} allocations, {} evaluations",
+                                 what, n_small, small.allocations, small.evaluations, n_large, large.allocations,
+                                 large.evaluations));
+  BOOST_TEST(large.allocations <= small.allocations);
+  return {small, large};
+}
+
 // The allocations the larger check makes beyond the smaller, per extra evaluation.
 template <class Scalar = double, class F, class G>
 double per_evaluation(F&& f, G&& grad, Index n_small, Index n_large, Mode mode, int threads) {
@@ -144,24 +159,12 @@ BOOST_AUTO_TEST_CASE(single_precision_check_allocates_nothing_per_evaluation) {
 
 BOOST_AUTO_TEST_CASE(directional_check_allocates_nothing_per_coordinate) {
   // 200 times the coordinates, the same number of directions.
-  const Count small = count<double>(loss<double>, gradient<double>, 1000, Mode::directional, 1);
-  const Count large = count<double>(loss<double>, gradient<double>, 200000, Mode::directional, 1);
-  BOOST_TEST_MESSAGE(
-      fmt::format("directional: n = 1000: {} allocations, {} evaluations; n = 200000: {} allocations, "
-                  "{} evaluations",
-                  small.allocations, small.evaluations, large.allocations, large.evaluations));
-  BOOST_TEST(large.allocations <= small.allocations);
+  (void)directional_counts("directional", gradient<double>, 1000, 200000, 1);
 }
 
 BOOST_AUTO_TEST_CASE(directional_check_on_two_threads_allocates_nothing_per_coordinate) {
   // Its directions are drawn on two threads in spans of 65,536 entries: 4 and 31 spans.
-  const Count small = count<double>(loss<double>, gradient<double>, 200000, Mode::directional, 2);
-  const Count large = count<double>(loss<double>, gradient<double>, 2000000, Mode::directional, 2);
-  BOOST_TEST_MESSAGE(
-      fmt::format("directional, 2 threads: n = 200000: {} allocations, {} evaluations; n = 2000000: {} "
-                  "allocations, {} evaluations",
-                  small.allocations, small.evaluations, large.allocations, large.evaluations));
-  BOOST_TEST(large.allocations <= small.allocations);
+  (void)directional_counts("directional, 2 threads", gradient<double>, 200000, 2000000, 2);
 }
 
 BOOST_AUTO_TEST_CASE(narrowing_a_failing_direction_allocates_nothing_per_halving) {
@@ -171,14 +174,8 @@ BOOST_AUTO_TEST_CASE(narrowing_a_failing_direction_allocates_nothing_per_halving
     g(x.size() - 1) += 1.0;
     return g;
   };
-  const Count small = count<double>(loss<double>, wrong_last, 1000, Mode::directional, 1, false);
-  const Count large = count<double>(loss<double>, wrong_last, 200000, Mode::directional, 1, false);
-  BOOST_TEST_MESSAGE(
-      fmt::format("failing directional: n = 1000: {} allocations, {} evaluations; n = 200000: {} "
-                  "allocations, {} evaluations",
-                  small.allocations, small.evaluations, large.allocations, large.evaluations));
+  const auto [small, large] = directional_counts("failing directional", wrong_last, 1000, 200000, 1, false);
   BOOST_TEST(large.evaluations > small.evaluations);
-  BOOST_TEST(large.allocations <= small.allocations);
 }
 
 BOOST_AUTO_TEST_CASE(control_a_loss_that_allocates_is_counted_per_evaluation) {
