@@ -112,7 +112,8 @@ struct Loss {
   }
 };
 
-// One measurement, printed as a JSON line; exit code 0 passed, 1 failed, 2 usage.
+// One measurement, printed as a JSON line; exit code 0 passed, 1 failed, 2 usage
+// (or, from main, a measurement that threw: out of memory, say).
 int measure(int argc, char** argv) {
   namespace po = boost::program_options;
   std::string loss_name;

@@ -384,6 +384,7 @@ CheckResult check_impl(const VectorFunction& f, const MatrixFunction& claim, con
     Axis along;
     along.direction = &v;
     along.hi = n;
+    along.label = planned.mode == Mode::directional ? "direction 0" : "the noise probe's direction";
     if (planned.mode == Mode::directional) {
       projected = draw_direction(options.seed, 0, a, x, thread_count(options, n), v);
     } else {

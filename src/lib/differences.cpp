@@ -60,9 +60,10 @@ std::string entry_label(ClaimKind kind, const Axis& axis, Eigen::Index i) {
 // worker.best and an estimate of its error into worker.error.
 void ridders(Worker& w, const Axis& axis, double ladder_step, Eigen::Index m) {
   Eigen::MatrixXd& table = w.ladder;
-  constexpr Eigen::Index cells = Eigen::Index{ladder_levels} * ladder_levels;
+  // Cell (k, i), k <= i, of the triangular tableau is column i(i + 1)/2 + k.
+  constexpr Eigen::Index cells = Eigen::Index{ladder_levels} * (ladder_levels + 1) / 2;
   if (table.rows() != m || table.cols() != cells) table.resize(m, cells);
-  const auto cell = [&](int k, int i) { return table.col((Eigen::Index{k} * ladder_levels) + i); };
+  const auto cell = [&](int k, int i) { return table.col((Eigen::Index{i} * (i + 1) / 2) + k); };
   const auto difference = [&](double h_wanted, int i) {
     const double h = w.exact_step(axis, h_wanted);
     w.at(axis, h, w.rp);

@@ -97,7 +97,7 @@ struct Axis {
   /// coordinates, "v (direction 2, coordinates 0..99)".
   std::string move() const {
     if (coordinate >= 0) return "e_" + std::to_string(coordinate);
-    if (lo == 0 && hi == direction->size()) return "v (" + label + ")";
+    if (direction == nullptr || (lo == 0 && hi == direction->size())) return "v (" + label + ")";
     return "v (" + label + ", coordinates " + std::to_string(lo) + ".." + std::to_string(hi - 1) + ")";
   }
 };
@@ -125,7 +125,7 @@ class Worker {
 
   // Scratch reused across axes (sized to the number of outputs).
   Eigen::VectorXd fp, fm, fp2, fm2, rp, rm, best, error;
-  Eigen::MatrixXd ladder;  // Ridders' tableau: a column per cell (ladder_levels²), made at the first refinement
+  Eigen::MatrixXd ladder;  // Ridders' tableau: a column per cell k <= i (55), made at the first refinement
 
  private:
   const VectorFunction& f_;

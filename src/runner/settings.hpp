@@ -54,7 +54,8 @@ void for_each_setting(S& s, Visit&& visit) {
   visit("mode", "full, sampled, directional or auto (see CheckOptions::mode)", s.check.mode);
   visit("samples", "sampled: coordinates per block; directional: directions (>= 1)", s.check.samples);
   visit("budget", "auto: the most evaluations of f to plan for (>= 1)", s.check.budget);
-  visit("threads", "worker threads of full and sampled checks (0: all cores)", s.check.threads);
+  visit("threads", "worker threads of full and sampled checks and of directional draws (0: all cores)",
+        s.check.threads);
   visit("V", "vocabulary size range LO..HI (>= 2)", s.V);
   visit("d", "embedding size range LO..HI (>= 1)", s.d);
   visit("m", "skip-gram window half-width range LO..HI (>= 1)", s.m);

@@ -3,7 +3,8 @@
 // (which operator new and Eigen use) by interposing them over glibc's, which
 // do the work, and checks that a double-precision check's count does not grow
 // with its number of evaluations, in full mode on 1 and 2 threads and in
-// directional mode. The control: a loss that allocates once per call is seen
+// directional mode (on 1 and 2 threads, and narrowing a failing direction
+// down to its entry). The control: a loss that allocates once per call is seen
 // allocating once per evaluation by the same counter; and every count must be
 // positive (a check allocates its result), so a counter that is not called
 // fails rather than passes. Built on glibc only, and not under sanitizers,
@@ -92,6 +93,7 @@ Vector<Scalar> gradient(const Vector<Scalar>& x) {
 struct Count {
   long allocations = 0;
   long evaluations = 0;
+  Index worst_input = -1;
 };
 
 // Allocations and evaluations of one check of n coordinates, f and grad
@@ -111,7 +113,7 @@ Count count(F&& f, G&& grad, Index n, Mode mode, int threads, bool passes = true
   const long spent = allocations.load() - before;
   BOOST_TEST_REQUIRE(r.passed == passes, r.message);
   BOOST_TEST_REQUIRE(spent > 0, "the counting malloc was not called: interposition failed");
-  return {spent, r.evaluations};
+  return {spent, r.evaluations, r.worst_input};
 }
 
 // Directional checks of n_small and n_large coordinates (the same directions):
@@ -175,6 +177,8 @@ BOOST_AUTO_TEST_CASE(narrowing_a_failing_direction_allocates_nothing_per_halving
     return g;
   };
   const auto [small, large] = directional_counts("failing directional", wrong_last, 1000, 200000, 1, false);
+  BOOST_TEST(small.worst_input == 999);  // narrowed down to the wrong entry
+  BOOST_TEST(large.worst_input == 199999);
   BOOST_TEST(large.evaluations > small.evaluations);
 }
 

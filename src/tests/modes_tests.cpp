@@ -1,7 +1,8 @@
-// Tests of CheckOptions::mode and threads: full is the same on any number of
-// threads; sampled judges the drawn and named coordinates; directional catches
-// and narrows a single wrong entry, up to a 100,000 × 300 table; auto plans
-// within its budget. Each correct gradient has a wrong one the same check rejects.
+// Tests of CheckOptions::mode and threads: full and directional are the same on
+// any number of threads; sampled judges the drawn and named coordinates;
+// directional catches and narrows a single wrong entry, up to a 100,000 × 300
+// table; auto plans within its budget. Each correct gradient has a wrong one
+// the same check rejects.
 #include <atomic>
 #include <boost/test/unit_test.hpp>
 #include <cmath>
@@ -252,6 +253,7 @@ BOOST_AUTO_TEST_CASE(directions_are_standard_normal_draws) {
 
 // Full checks and directional draws share out their work with run_on_threads:
 // a helper's exception reaches the caller once every thread has finished.
+// (Not tested: the fallback when a thread cannot be started.)
 BOOST_AUTO_TEST_CASE(run_on_threads_rethrows_a_helpers_exception_after_all_finish) {
   std::atomic<int> calls{0};
   BOOST_CHECK_THROW(gradcheck::detail::run_on_threads(3,
