@@ -385,8 +385,9 @@ CheckResult check_impl(const VectorFunction& f, const MatrixFunction& claim, con
     along.direction = &v;
     along.hi = n;
     along.label = planned.mode == Mode::directional ? "direction 0" : "the noise probe's direction";
+    const int draw_threads = thread_count(options, n);  // directional: threads drawing the directions
     if (planned.mode == Mode::directional) {
-      projected = draw_direction(options.seed, 0, a, x, thread_count(options, n), v);
+      projected = draw_direction(options.seed, 0, a, x, draw_threads, v);
     } else {
       v.resize(n);
       for (Eigen::Index j = 0; j < n; ++j) v(j) = j % 2 == 0 ? 1.0F : -1.0F;
@@ -403,7 +404,7 @@ CheckResult check_impl(const VectorFunction& f, const MatrixFunction& claim, con
       Eigen::Index guilty = -1;
       bool narrowed = false;
       for (long d = 0; d < k; ++d) {
-        if (d > 0) projected = draw_direction(options.seed, d, a, x, thread_count(options, n), v);
+        if (d > 0) projected = draw_direction(options.seed, d, a, x, draw_threads, v);
         along.label = fmt::format("direction {}", d);
         r.analytic.col(d) = projected;
         r.inputs.push_back(-1);

@@ -496,7 +496,7 @@ void judge_axis(Worker& worker, const Axis& axis, const Eigen::Ref<const Eigen::
 namespace {
 
 // A direction is drawn in spans of 2^16 entries, each with its own generator,
-// in blocks of 2048 pairs; a drawing thread's scratch.
+// in blocks of 2048 pairs, into a drawing thread's scratch.
 constexpr Eigen::Index direction_span = Eigen::Index{1} << 16U;
 constexpr Eigen::Index direction_block = 2048;
 static_assert(direction_span % (2 * direction_block) == 0, "a block never crosses a span's end");
@@ -532,12 +532,9 @@ Eigen::VectorXd draw_direction(std::uint64_t seed, long k, const Eigen::Map<cons
   Rng keys = trial_rng(seed, "direction", static_cast<std::uint64_t>(k));
   const std::uint64_t key = keys();
   Eigen::MatrixXd sums(a.rows(), spans);
-  const auto used = static_cast<int>(std::clamp<Eigen::Index>(threads, 1, spans));
-  std::vector<DrawScratch> scratch(static_cast<std::size_t>(used));
-  std::atomic<int> taken{0};  // each thread's scratch
   std::atomic<Eigen::Index> next{0};
-  run_on_threads(used, [&] {
-    DrawScratch& s = scratch[static_cast<std::size_t>(taken++)];
+  run_on_threads(static_cast<int>(std::clamp<Eigen::Index>(threads, 1, spans)), [&] {
+    DrawScratch s;
     for (Eigen::Index c = next++; c < spans; c = next++) {
       // Seeds a golden-ratio stride apart; mt19937_64's seeding spreads each over its state.
       Rng rng(key + golden * static_cast<std::uint64_t>(c));

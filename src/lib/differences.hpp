@@ -36,9 +36,10 @@ inline auto scaled_direction(const Eigen::VectorXf& g, const Eigen::VectorXd& x,
 void advise_huge_pages(void* data, std::size_t bytes);
 
 /// Runs work() on `threads` threads and returns when all have finished: on
-/// the calling thread if threads is 1, else on as many new threads (measured:
-/// a full check of the naive softmax at (1000, 50) on two new threads took
-/// 0.48 s, on the calling thread and one new one 0.66 s). The work is shared
+/// the calling thread if threads is 1, else on as many new threads (as before
+/// this helper; with the calling thread as one of two workers, a full check of
+/// the naive softmax at (1000, 50) measured 0.66 s against 0.48 s, within this
+/// VM's run-to-run spread for that check but not contradicted). The work is shared
 /// out by the callers (an atomic counter), so a thread that cannot be started
 /// is left out and the calling thread works too; an exception thrown on
 /// another thread is rethrown here.

@@ -116,16 +116,24 @@ Count count(F&& f, G&& grad, Index n, Mode mode, int threads, bool passes = true
   return {spent, r.evaluations, r.worst_input};
 }
 
-// Directional checks of n_small and n_large coordinates (the same directions):
-// the larger may not allocate more.
-template <class G>
-std::pair<Count, Count> directional_counts(const char* what, G&& grad, Index n_small, Index n_large, int threads,
-                                           bool passes = true) {
-  const Count small = count<double>(loss<double>, grad, n_small, Mode::directional, threads, passes);
-  const Count large = count<double>(loss<double>, grad, n_large, Mode::directional, threads, passes);
+// One check of n_small and one of n_large coordinates (the same mode and
+// directions), their counts logged.
+template <class Scalar = double, class F, class G>
+std::pair<Count, Count> counts(const char* what, F&& f, G&& grad, Index n_small, Index n_large, Mode mode, int threads,
+                               bool passes = true) {
+  const Count small = count<Scalar>(f, grad, n_small, mode, threads, passes);
+  const Count large = count<Scalar>(f, grad, n_large, mode, threads, passes);
   BOOST_TEST_MESSAGE(fmt::format("{}: n = {}: {} allocations, {} evaluations; n = {}: {} allocations, {} evaluations",
                                  what, n_small, small.allocations, small.evaluations, n_large, large.allocations,
                                  large.evaluations));
+  return {small, large};
+}
+
+// Directional checks of n_small and n_large coordinates: the larger may not allocate more.
+template <class G>
+std::pair<Count, Count> directional_counts(const char* what, G&& grad, Index n_small, Index n_large, int threads,
+                                           bool passes = true) {
+  const auto [small, large] = counts(what, loss<double>, grad, n_small, n_large, Mode::directional, threads, passes);
   BOOST_TEST(large.allocations <= small.allocations);
   return {small, large};
 }
@@ -133,11 +141,7 @@ std::pair<Count, Count> directional_counts(const char* what, G&& grad, Index n_s
 // The allocations the larger check makes beyond the smaller, per extra evaluation.
 template <class Scalar = double, class F, class G>
 double per_evaluation(F&& f, G&& grad, Index n_small, Index n_large, Mode mode, int threads) {
-  const Count small = count<Scalar>(f, grad, n_small, mode, threads);
-  const Count large = count<Scalar>(f, grad, n_large, mode, threads);
-  BOOST_TEST_MESSAGE(fmt::format("n = {}: {} allocations, {} evaluations; n = {}: {} allocations, {} evaluations",
-                                 n_small, small.allocations, small.evaluations, n_large, large.allocations,
-                                 large.evaluations));
+  const auto [small, large] = counts<Scalar>(to_string(mode), f, grad, n_small, n_large, mode, threads);
   BOOST_TEST_REQUIRE(large.evaluations > small.evaluations);
   return static_cast<double>(large.allocations - small.allocations) /
          static_cast<double>(large.evaluations - small.evaluations);
