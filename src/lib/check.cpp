@@ -252,7 +252,6 @@ void judge_coordinates(const VectorFunction& f, const Eigen::VectorXd& x, Precis
         const Eigen::Index j = columns.empty() ? c : columns[static_cast<std::size_t>(c)];
         axis.coordinate = j;
         axis.scale = std::max(1.0, std::abs(x(j)));
-        axis.label = entry_name(kind, 0, j);
         const long before = worker.evaluations;
         try {
           judge_axis(worker, axis, analytic.col(c), row_scale, fx, rounding, options, kind, table.column(c, judged));
@@ -428,7 +427,6 @@ CheckResult check_impl(const VectorFunction& f, const MatrixFunction& claim, con
         Axis coordinate;
         coordinate.coordinate = guilty;
         coordinate.scale = std::max(1.0, std::abs(x(guilty)));
-        coordinate.label = entry_name(kind, 0, guilty);
         r.analytic.col(k) = a.col(guilty);
         r.inputs.push_back(guilty);
         const Eigen::VectorXd row_scale = a.cwiseAbs().rowwise().maxCoeff();

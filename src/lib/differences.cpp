@@ -56,6 +56,12 @@ std::string entry_label(ClaimKind kind, const Axis& axis, Eigen::Index i) {
   return fmt::format("({}, {})", i, axis.coordinate);
 }
 
+// The axis itself in messages: a direction's label, or a coordinate named as
+// its entry of output 0 ("x[3]"), formatted only when a message is made.
+std::string axis_label(ClaimKind kind, const Axis& axis) {
+  return axis.coordinate < 0 ? axis.label : entry_label(kind, axis, 0);
+}
+
 // Ridders' extrapolation along `axis`: the derivative of every output into
 // worker.best and an estimate of its error into worker.error.
 void ridders(Worker& w, const Axis& axis, double ladder_step, Eigen::Index m) {
@@ -306,7 +312,7 @@ void judge_axis(Worker& worker, const Axis& axis, const Eigen::Ref<const Eigen::
     out.allowance.col(c).setConstant(nan);
     for (Eigen::Index i = 0; i < m; ++i) {
       judged(i) = {Verdict::inconclusive, Failure::step_underflow,
-                   fmt::format("{} cannot be perturbed: x + h == x", axis.label)};
+                   fmt::format("{} cannot be perturbed: x + h == x", axis_label(kind, axis))};
     }
     return;
   }
@@ -460,7 +466,7 @@ void judge_axis(Worker& worker, const Axis& axis, const Eigen::Ref<const Eigen::
       // 7000 at saturated scores): unresolvable.
       judged(i) = {Verdict::inconclusive, Failure::unresolved,
                    fmt::format("{}: f does not change along {}; the claimed {:.3g} is below its resolution",
-                               entry_label(kind, axis, i), axis.label, ai)};
+                               entry_label(kind, axis, i), axis_label(kind, axis), ai)};
     } else if (std::isfinite(richardson) &&
                std::abs(richardson - best) > options.atol + richardson_noise + options.estimate_factor * error &&
                std::abs(ai - richardson) <= relative_to(ai, richardson) + richardson_noise) {

@@ -92,7 +92,8 @@ struct Axis {
   /// Steps are step·scale: max(1, |x_j|) for a coordinate, 1 for a direction
   /// (whose entries carry the scale of x already).
   double scale = 1.0;
-  /// For messages: "x[3]" or "direction 2".
+  /// A direction's name in messages: "direction 2" (a coordinate's, "x[3]",
+  /// is formatted from its index only when a message needs it).
   std::string label;
   /// The move, for messages: "e_3", "v (direction 2)" or, on part of the
   /// coordinates, "v (direction 2, coordinates 0..99)".
