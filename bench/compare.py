@@ -26,7 +26,8 @@ prediction); x full / x dir = this row's seconds / gradcheck full's (resp.
 directional's) seconds at the same loss and size, i.e. the speed-up of gradcheck
 over this row ("<1" means this row is faster); evals = calls of the loss (+ calls of
 the gradient after "+"); floor = seconds / bare_seconds, the time of the bare loss and
-gradient evaluations the check made; accuracy = largest relative error
+gradient evaluations the check made (gradcheck: the median of the ratios of rounds
+in which the check and its bare loop are timed in turn); accuracy = largest relative error
 |a - n| / max(|a|, |n|) of the tool's own numerical derivative against the analytic
 gradient over the entries it differenced (torch fast: of its one number vT J u);
 peak MB = peak resident memory of the measuring process during the check minus its
@@ -251,6 +252,11 @@ def targets(records, losses):
         else:
             add("MET" if gf["floor_ratio"] <= 1.25 else "NOT MET", "full (1000, 50) floor_ratio <= 1.25",
                 f"{gf['floor_ratio']:.3g} ({gf['seconds']:.3g} s / bare {gf.get('bare_seconds', float('nan')):.3g} s)")
+            if gf.get("floor_ratio_points"):
+                add("(MET)" if gf["floor_ratio_points"] <= 1.25 else "(NOT MET)",
+                    "  same, with each x +- h*e_j set and put back in the bare loop too (info)",
+                    f"{gf['floor_ratio_points']:.3g} ({gf['seconds']:.3g} s / bare with points "
+                    f"{gf['bare_points_seconds']:.3g} s)")
 
         gd = find(records, "gradcheck", "directional", loss, 100000, 300)
         tfa = find(records, "torch_fast", "fast", loss, 100000, 300)

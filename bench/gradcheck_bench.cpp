@@ -8,24 +8,27 @@
 // evaluations of f per judged coordinate, the floor of central differences,
 // run on the same threads with no checking around them; directional: one
 // gradient evaluation and 2k + 1 evaluations of f for k directions),
-// floor_ratio = seconds / bare_seconds (directional also floor_ratio_points,
-// against bare_points_seconds: the same evaluations with each point x ± t·v
-// formed in a buffer, as any directional check must), the accuracy reached (largest
-// |analytic − numeric| / max(|analytic|, |numeric|) over the entries or
-// directions judged, as bench/peers.py measures the peers), and the peak memory the check added (VmHWM after the
-// check minus VmRSS before it, with the high-water mark reset first). Timings
-// under half a second (the check's, the bare loops') are the median of three
-// runs (first_run_seconds: the check's first); memory, accuracy and verdict
-// are the first run's.
+// floor_ratio (full and directional also floor_ratio_points, against
+// bare_points_seconds: the same evaluations at the points themselves, x ± h·e_j
+// set and put back in each worker's copy, or x ± t·v formed in a buffer, as any
+// central difference must), the accuracy reached (largest |analytic − numeric| /
+// max(|analytic|, |numeric|) over the entries or directions judged, as
+// bench/peers.py measures the peers), and the peak memory the check added
+// (VmHWM after the check minus VmRSS before it, with the high-water mark reset
+// first). The check and its bare loops are timed in alternating rounds (see
+// another_round): seconds and bare_seconds are the medians of the rounds, and
+// floor_ratio the median of the rounds' own check / bare ratios;
+// first_run_seconds is the check's first run. Memory, accuracy and verdict are
+// the first run's.
 #include <fmt/format.h>
 
 #include <Eigen/Core>
 #include <algorithm>
-#include <array>
 #include <boost/program_options.hpp>
 #include <chrono>
 #include <cmath>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -43,15 +46,36 @@ using Clock = std::chrono::steady_clock;
 
 double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
-// A timing under half a second is the median of three runs (`first` and two
-// more of `run`, which returns its seconds): on this VM one run of a 0.03 s
-// check varies by a quarter. Longer timings are single runs, like the peers'.
-template <class Run>
-double typical_seconds(double first, Run&& run) {
-  if (first >= 0.5) return first;
-  std::array<double, 3> t{first, run(), run()};
-  std::sort(t.begin(), t.end());
-  return t[1];
+double median(std::vector<double> v) {
+  if (v.empty()) return 0.0;
+  const auto mid = v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2);
+  std::nth_element(v.begin(), mid, v.end());
+  return *mid;
+}
+
+// Rounds of timing: the check, then each bare loop, in alternation. On this VM
+// one run of a 0.03 s check varies by a quarter, and whole stretches of runs of
+// a 0.3 s check by half; alternating shares such a stretch between the check
+// and its floor, and the median of the rounds' own ratios is what is reported.
+// At least five rounds and 2 s of them (three when a round takes over 3 s), at
+// most fifteen.
+bool another_round(std::size_t rounds, double elapsed) {
+  if (rounds >= 15) return false;
+  if (rounds < 3) return true;
+  return rounds < 5 ? elapsed / static_cast<double>(rounds) <= 3.0 : elapsed < 2.0;
+}
+
+// Runs work(0), ..., work(workers − 1) as the check spreads its own: on the
+// calling thread when there is one worker, else each on a new thread.
+template <class Work>
+void on_workers(int workers, const Work& work) {
+  if (workers <= 1) {
+    work(0);
+    return;
+  }
+  std::vector<std::jthread> pool;
+  pool.reserve(static_cast<std::size_t>(workers));
+  for (int k = 0; k < workers; ++k) pool.emplace_back(work, k);
 }
 
 long status_kib(const char* key) {
@@ -167,34 +191,35 @@ int measure(int argc, char** argv) {
   const gradcheck::CheckResult r = gradcheck::check_gradient(loss, claim, x, options);
   const double first_seconds = seconds_since(start);
   const long peak = status_kib("VmHWM:");
-  const double seconds = typical_seconds(first_seconds, [&] {
+  const auto run_check = [&] {
     const auto t0 = Clock::now();
     (void)gradcheck::check_gradient(loss, claim, x, options);
     return seconds_since(t0);
-  });
+  };
 
   // The bare cost, in the same run.
   const int threads =
       options.threads == 0 ? static_cast<int>(std::max(1U, std::thread::hardware_concurrency())) : options.threads;
-  double bare = 0.0;
-  double bare_points = 0.0;  // directional: with the points x ± t·v formed too
   volatile double sink = 0.0;
+  std::function<double()> run_bare;
+  std::function<double()> run_bare_points;  // full, directional: with the points formed too
+  VectorXd v;
+  VectorXd w;
   if (r.options.mode == gradcheck::Mode::directional) {
-    const auto run_bare = [&] {
+    run_bare = [&] {
       const auto t0 = Clock::now();
       sink = claim(x)(0);
       for (long k = 0; k < 2 * r.options.samples + 1; ++k) sink = sink + loss(x);
       return seconds_since(t0);
     };
-    bare = typical_seconds(run_bare(), run_bare);
     // The same, as the plainest hand-written directional check would do it:
     // f at x and at x ± t·v for each direction, each point formed in one
     // buffer from a ready direction (no drawing, no restoring). Both buffers
     // are touched before the clock starts.
-    const VectorXd v = VectorXd::Constant(n, 0.5);
-    VectorXd w = x;
-    const double t = 1e-6;
-    const auto run_bare_points = [&] {
+    v = VectorXd::Constant(n, 0.5);
+    w = x;
+    run_bare_points = [&] {
+      const double t = 1e-6;
       const auto t1 = Clock::now();
       sink = claim(x)(0);
       sink = sink + loss(x);
@@ -206,27 +231,63 @@ int measure(int argc, char** argv) {
       }
       return seconds_since(t1);
     };
-    bare_points = typical_seconds(run_bare_points(), run_bare_points);
   } else {
     const int workers = static_cast<int>(std::min<long>(threads, std::max<long>(1, r.analytic.cols() / 32)));
-    const auto run_bare = [&] {
+    run_bare = [&, workers] {
       const auto t0 = Clock::now();
-      std::vector<std::jthread> pool;
-      pool.reserve(static_cast<std::size_t>(workers));
-      for (int w = 0; w < workers; ++w) {
-        pool.emplace_back([&, w] {
-          // Each worker's own x, as in the check.
-          const VectorXd copy = x;  // NOLINT(performance-unnecessary-copy-initialization)
-          double acc = 0.0;
-          for (long k = w; k < 2 * r.analytic.cols(); k += workers) acc += loss(copy);
-          sink = sink + acc;
-        });
-      }
-      pool.clear();
+      on_workers(workers, [&](int k0) {
+        // Each worker's own x, as in the check.
+        const VectorXd copy = x;  // NOLINT(performance-unnecessary-copy-initialization)
+        double acc = 0.0;
+        for (long k = k0; k < 2 * r.analytic.cols(); k += workers) acc += loss(copy);
+        sink = sink + acc;
+      });
       return seconds_since(t0);
     };
-    bare = typical_seconds(run_bare(), run_bare);
+    if (r.options.mode == gradcheck::Mode::full) {
+      // The same evaluations at the points x ± h·e_j themselves, each
+      // coordinate moved in the worker's copy and put back, contiguous shares:
+      // what any central difference must do around its evaluations.
+      run_bare_points = [&, workers] {
+        const Index cols = r.analytic.cols();
+        const auto t0 = Clock::now();
+        on_workers(workers, [&](int k0) {
+          VectorXd copy = x;
+          double acc = 0.0;
+          for (Index j = cols * k0 / workers; j < cols * (k0 + 1) / workers; ++j) {
+            const double h = 1e-6 * std::max(1.0, std::abs(x(j)));
+            copy(j) = x(j) + h;
+            acc += loss(copy);
+            copy(j) = x(j) - h;
+            acc += loss(copy);
+            copy(j) = x(j);
+          }
+          sink = sink + acc;
+        });
+        return seconds_since(t0);
+      };
+    }
   }
+
+  std::vector<double> checks{first_seconds};
+  std::vector<double> bares;
+  std::vector<double> bares_points;
+  std::vector<double> ratios;
+  std::vector<double> ratios_points;
+  const auto rounds_start = Clock::now();
+  for (;;) {  // each round: the check (the first is done), then its bare loop(s)
+    bares.push_back(run_bare());
+    ratios.push_back(checks.back() / bares.back());
+    if (run_bare_points) {
+      bares_points.push_back(run_bare_points());
+      ratios_points.push_back(checks.back() / bares_points.back());
+    }
+    if (!another_round(checks.size(), seconds_since(rounds_start) + first_seconds)) break;
+    checks.push_back(run_check());
+  }
+  const double seconds = median(checks);
+  const double bare = median(bares);
+  const double bare_points = median(bares_points);
 
   // As for the peers: the largest |a − n| / max(|a|, |n|) over every entry
   // (or direction) differenced, 0 where both are 0.
@@ -253,9 +314,10 @@ int measure(int argc, char** argv) {
                                {"first_run_seconds", first_seconds},
                                {"evaluations", r.evaluations},
                                {"bare_seconds", bare},
-                               {"floor_ratio", seconds / bare},
+                               {"floor_ratio", median(ratios)},
                                {"bare_points_seconds", bare_points},
-                               {"floor_ratio_points", bare_points > 0.0 ? seconds / bare_points : 0.0},
+                               {"floor_ratio_points", median(ratios_points)},
+                               {"rounds", checks.size()},
                                {"accuracy", accuracy},
                                {"accuracy_normwise", normwise},
                                {"passed", r.passed},
