@@ -187,10 +187,12 @@ struct Table {
   EntryJudgement first_inconclusive;
 
   Table(Eigen::Index outputs, Eigen::Index columns)
-      : numeric(outputs, columns),
-        allowance(outputs, columns),
-        estimate(Eigen::MatrixXd::Zero(outputs, columns)),
-        verdicts(static_cast<std::size_t>(outputs * columns)) {}
+      : numeric(outputs, columns), allowance(outputs, columns), estimate(outputs, columns) {
+    for (Eigen::MatrixXd* m : {&numeric, &allowance, &estimate})
+      populate_buffer(m->data(), static_cast<std::size_t>(m->size()) * sizeof(double));
+    estimate.setZero();
+    verdicts.resize(static_cast<std::size_t>(outputs * columns));
+  }
   // Where judge_axis writes column c; `judged` is the caller's scratch.
   AxisOutput column(Eigen::Index c, std::vector<EntryJudgement>& judged) {
     return {numeric, allowance, estimate, judged, c};

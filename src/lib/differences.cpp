@@ -2,6 +2,7 @@
 
 #ifdef __linux__
 #include <sys/mman.h>
+#include <unistd.h>
 #endif
 
 #include <fmt/format.h>
@@ -108,17 +109,23 @@ void ridders(Worker& w, const Axis& axis, double ladder_step, Eigen::Index m) {
 
 }  // namespace
 
-void advise_huge_pages(void* data, std::size_t bytes) {
+void populate_buffer(void* data, std::size_t bytes) {
 #ifdef __linux__
-  constexpr std::uintptr_t huge = std::uintptr_t{1} << 21U;  // 2 MiB
-  const auto begin = (reinterpret_cast<std::uintptr_t>(data) + huge - 1) & ~(huge - 1);
-  const auto end = (reinterpret_cast<std::uintptr_t>(data) + bytes) & ~(huge - 1);
-  if (end <= begin) return;
+  const auto interior = [&](std::uintptr_t align) {
+    const auto at = reinterpret_cast<std::uintptr_t>(data);
+    return std::pair{(at + align - 1) & ~(align - 1), (at + bytes) & ~(align - 1)};
+  };
   // NOLINTBEGIN(performance-no-int-to-ptr): madvise takes the aligned address
   // Advice: either may fail (MADV_POPULATE_WRITE needs Linux 5.14), which costs only speed.
-  ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
+  if (const auto [begin, end] = interior(std::uintptr_t{1} << 21U); end > begin)  // whole 2 MiB pages
+    ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
 #ifdef MADV_POPULATE_WRITE
-  ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_POPULATE_WRITE);
+  constexpr std::size_t populate_from = std::size_t{1} << 16U;
+  static const long page = ::sysconf(_SC_PAGESIZE);
+  if (bytes >= populate_from && page > 0) {
+    if (const auto [begin, end] = interior(static_cast<std::uintptr_t>(page)); end > begin)
+      ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_POPULATE_WRITE);
+  }
 #endif
   // NOLINTEND(performance-no-int-to-ptr)
 #else
@@ -141,7 +148,7 @@ Worker::Worker(const VectorFunction& f, const Eigen::VectorXd& x, Precision prec
       w_(x.size()),
       precision_(precision) {
   // Advised before the copy first touches it, so not a member initializer:
-  advise_huge_pages(w_.data(), static_cast<std::size_t>(w_.size()) * sizeof(double));
+  populate_buffer(w_.data(), static_cast<std::size_t>(w_.size()) * sizeof(double));
   w_ = x;  // NOLINT(cppcoreguidelines-prefer-member-initializer)
 }
 
@@ -531,7 +538,7 @@ Eigen::VectorXd draw_direction(std::uint64_t seed, long k, const Eigen::Map<cons
   const Eigen::Index n = x.size();
   if (g.size() != n) {
     g.resize(n);
-    advise_huge_pages(g.data(), static_cast<std::size_t>(n) * sizeof(float));
+    populate_buffer(g.data(), static_cast<std::size_t>(n) * sizeof(float));
   }
   if (n == 0) return Eigen::VectorXd::Zero(a.rows());
   const Eigen::Index spans = (n + span - 1) / span;
