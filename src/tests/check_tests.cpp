@@ -226,6 +226,20 @@ BOOST_AUTO_TEST_CASE(invalid_options_throw_the_library_error) {
   BOOST_CHECK_THROW(check_gradient(smooth, smooth_grad, VectorXd::Ones(2), o), Error);
 }
 
+// A step below x's resolution cannot move it: INCONCLUSIVE for any claim,
+// the coordinate named (formatted only when the message is made).
+BOOST_AUTO_TEST_CASE(a_step_that_cannot_move_x_is_inconclusive_and_names_the_coordinate) {
+  CheckOptions o;
+  o.step = 1e-30;
+  for (const double wrong : {0.0, 1.0}) {
+    const auto claim = [&](const VectorXd& p) -> VectorXd { return smooth_grad(p) + VectorXd::Constant(2, wrong); };
+    const CheckResult r = check_gradient(smooth, claim, VectorXd::Ones(2), o);
+    BOOST_TEST(r.verdict == Verdict::inconclusive, r.message);
+    BOOST_TEST(r.failure == Failure::step_underflow, r.message);
+    BOOST_TEST(r.message.find("x[0] cannot be perturbed: x + h == x") != std::string::npos, r.message);
+  }
+}
+
 BOOST_AUTO_TEST_CASE(same_seed_same_points) {
   Rng a = trial_rng(7, "naive_softmax_grad_center", 3);
   Rng b = trial_rng(7, "naive_softmax_grad_center", 3);
