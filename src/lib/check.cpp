@@ -391,6 +391,7 @@ CheckResult check_impl(const VectorFunction& f, const MatrixFunction& claim, con
       projected = draw_direction(options.seed, 0, a, x, draw_threads, v);
     } else {
       v.resize(n);
+      populate_buffer(v.data(), static_cast<std::size_t>(n) * sizeof(float));
       for (Eigen::Index j = 0; j < n; ++j) v(j) = j % 2 == 0 ? 1.0F : -1.0F;
     }
     const Eigen::VectorXd rounding = measured_noise(worker, along, fx);

@@ -32,10 +32,10 @@ inline auto scaled_direction(const Eigen::VectorXf& g, const Eigen::VectorXd& x,
 /// (MADV_POPULATE_WRITE) for a buffer of 64 KiB or more. Linux only; refused
 /// advice costs only speed. On virtual machines each first-touched 4 KiB page
 /// costs ~10 µs: ~1 s per 100 MB, more than a directional check of 3·10⁷
-/// coordinates spent on anything else, and ~4 ms for the 1.6 MB that the
-/// result matrices and workers of a full check of 50,050 coordinates need.
-/// Populated at once: ~0.4 s per GB with huge pages, about half the time
-/// page by page without.
+/// coordinates spent on anything else, and ~4 ms for 1.6 MB (the result
+/// matrices and one worker's copy of x in a full check of 50,050
+/// coordinates). Populated at once: ~0.4 s per GB with huge pages; without
+/// them, half the time the same pages take when faulted in one by one.
 void populate_buffer(void* data, std::size_t bytes);
 
 /// Runs work() on `threads` threads and returns when all have finished: on
