@@ -16,14 +16,16 @@
 // bench/peers.py measures the peers), and the peak memory the check added
 // (VmHWM after the check minus VmRSS before it, with the high-water mark reset
 // first). The check and its bare loops are timed in alternating rounds (see
-// another_round): seconds and bare_seconds are the medians of the rounds, and
-// floor_ratio the median of the rounds' own check / bare ratios;
-// first_run_seconds is the check's first run. Memory, accuracy and verdict are
-// the first run's.
+// another_round), after a first, cold check whose time is first_run_seconds
+// and whose memory, accuracy and verdict are reported; seconds and
+// bare_seconds are the medians of the rounds, floor_ratio the median of the
+// rounds' own check / bare ratios.
 #include <fmt/format.h>
+#include <malloc.h>
 
 #include <Eigen/Core>
 #include <algorithm>
+#include <atomic>
 #include <boost/program_options.hpp>
 #include <chrono>
 #include <cmath>
@@ -48,9 +50,9 @@ double seconds_since(Clock::time_point start) { return std::chrono::duration<dou
 
 double median(std::vector<double> v) {
   if (v.empty()) return 0.0;
-  const auto mid = v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2);
-  std::nth_element(v.begin(), mid, v.end());
-  return *mid;
+  std::sort(v.begin(), v.end());
+  const std::size_t mid = v.size() / 2;
+  return v.size() % 2 == 1 ? v[mid] : (v[mid - 1] + v[mid]) / 2.0;
 }
 
 // Rounds of timing: the check, then each bare loop, in alternation. On this VM
@@ -232,29 +234,28 @@ int measure(int argc, char** argv) {
       return seconds_since(t1);
     };
   } else {
-    const int workers = static_cast<int>(std::min<long>(threads, std::max<long>(1, r.analytic.cols() / 32)));
-    run_bare = [&, workers] {
+    // As the check spreads its coordinates: one worker per 32 of them (rounded
+    // up), units taken from a shared counter, each worker with its own copy of x.
+    const Index cols = r.analytic.cols();
+    const int workers = static_cast<int>(std::min<Index>(threads, std::max<Index>(1, (cols + 31) / 32)));
+    const Index unit = std::max<Index>(32, cols / (Index{workers} * 64));
+    // Two evaluations per coordinate; at_points: at x ± h·e_j themselves, each
+    // coordinate moved in the worker's copy and put back, as any central
+    // difference must do around its evaluations.
+    const auto bare_loop = [&, workers, cols, unit](bool at_points) {
       const auto t0 = Clock::now();
+      std::atomic<Index> next{0};
+      std::vector<double> sums(static_cast<std::size_t>(workers), 0.0);
       on_workers(workers, [&](int k0) {
-        // Each worker's own x, as in the check.
-        const VectorXd copy = x;  // NOLINT(performance-unnecessary-copy-initialization)
+        VectorXd copy = x;
         double acc = 0.0;
-        for (long k = k0; k < 2 * r.analytic.cols(); k += workers) acc += loss(copy);
-        sink = sink + acc;
-      });
-      return seconds_since(t0);
-    };
-    if (r.options.mode == gradcheck::Mode::full) {
-      // The same evaluations at the points x ± h·e_j themselves, each
-      // coordinate moved in the worker's copy and put back, contiguous shares:
-      // what any central difference must do around its evaluations.
-      run_bare_points = [&, workers] {
-        const Index cols = r.analytic.cols();
-        const auto t0 = Clock::now();
-        on_workers(workers, [&](int k0) {
-          VectorXd copy = x;
-          double acc = 0.0;
-          for (Index j = cols * k0 / workers; j < cols * (k0 + 1) / workers; ++j) {
+        for (Index begin = next.fetch_add(unit); begin < cols; begin = next.fetch_add(unit)) {
+          for (Index j = begin; j < std::min(cols, begin + unit); ++j) {
+            if (!at_points) {
+              acc += loss(copy);
+              acc += loss(copy);
+              continue;
+            }
             const double h = 1e-6 * std::max(1.0, std::abs(x(j)));
             copy(j) = x(j) + h;
             acc += loss(copy);
@@ -262,29 +263,38 @@ int measure(int argc, char** argv) {
             acc += loss(copy);
             copy(j) = x(j);
           }
-          sink = sink + acc;
-        });
-        return seconds_since(t0);
-      };
-    }
+        }
+        sums[static_cast<std::size_t>(k0)] = acc;
+      });
+      for (const double a : sums) sink = sink + a;
+      return seconds_since(t0);
+    };
+    run_bare = [bare_loop] { return bare_loop(false); };
+    if (r.options.mode == gradcheck::Mode::full) run_bare_points = [bare_loop] { return bare_loop(true); };
   }
 
-  std::vector<double> checks{first_seconds};
+  // From here on, memory freed below 32 MiB stays with the process (no fresh
+  // mappings, no trimming), so that neither the check nor a bare loop pays
+  // page faults that depend on which of them ran before it: the rounds
+  // compare them in the same steady state. The first, cold check above gives
+  // first_run_seconds, the memory, the accuracy and the verdict.
+  mallopt(M_MMAP_THRESHOLD, 32 << 20);
+  mallopt(M_TRIM_THRESHOLD, 1 << 30);
+  std::vector<double> checks;
   std::vector<double> bares;
   std::vector<double> bares_points;
   std::vector<double> ratios;
   std::vector<double> ratios_points;
   const auto rounds_start = Clock::now();
-  for (;;) {  // each round: the check (the first is done), then its bare loop(s)
+  do {  // each round: the check, then its bare loop(s)
+    checks.push_back(run_check());
     bares.push_back(run_bare());
     ratios.push_back(checks.back() / bares.back());
     if (run_bare_points) {
       bares_points.push_back(run_bare_points());
       ratios_points.push_back(checks.back() / bares_points.back());
     }
-    if (!another_round(checks.size(), seconds_since(rounds_start) + first_seconds)) break;
-    checks.push_back(run_check());
-  }
+  } while (another_round(checks.size(), seconds_since(rounds_start)));
   const double seconds = median(checks);
   const double bare = median(bares);
   const double bare_points = median(bares_points);
