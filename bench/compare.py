@@ -257,6 +257,9 @@ def targets(records, losses):
                     "  same, with each x +- h*e_j set and put back in the bare loop too (info)",
                     f"{gf['floor_ratio_points']:.3g} ({gf['seconds']:.3g} s / bare with points "
                     f"{gf['bare_points_seconds']:.3g} s)")
+            if gf.get("first_run_seconds") and gf.get("bare_seconds"):
+                add("(info)", "  the first, cold check in its process",
+                    f"{gf['first_run_seconds']:.3g} s, {gf['first_run_seconds'] / gf['bare_seconds']:.3g}x the bare loop")
 
         gd = find(records, "gradcheck", "directional", loss, 100000, 300)
         tfa = find(records, "torch_fast", "fast", loss, 100000, 300)
@@ -270,6 +273,9 @@ def targets(records, losses):
                     "  same, with the points x +- t*v formed in the bare loop too (info)",
                     f"{gd['floor_ratio_points']:.3g} ({gd['seconds']:.3g} s / bare with points "
                     f"{gd['bare_points_seconds']:.3g} s)")
+            if gd.get("first_run_seconds") and gd.get("bare_seconds"):
+                add("(info)", "  the first, cold check in its process",
+                    f"{gd['first_run_seconds']:.3g} s, {gd['first_run_seconds'] / gd['bare_seconds']:.3g}x the bare loop")
         v, fig = target_speedup(gd, tfa, 1.0, "torch fast", "gradcheck directional")
         add(v, "directional (100000, 300) no slower than torch fast mode", fig)
 
