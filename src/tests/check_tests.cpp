@@ -238,6 +238,12 @@ BOOST_AUTO_TEST_CASE(a_step_that_cannot_move_x_is_inconclusive_and_names_the_coo
     BOOST_TEST(r.failure == Failure::step_underflow, r.message);
     BOOST_TEST(r.message.find("x[0] cannot be perturbed: x + h == x") != std::string::npos, r.message);
   }
+  // A Jacobian's column is named as its entry of output 0.
+  const auto twice = [](const VectorXd& p) -> VectorXd { return 2.0 * p; };
+  const auto jac = [](const VectorXd& p) -> MatrixXd { return 2.0 * MatrixXd::Identity(p.size(), p.size()); };
+  const CheckResult j = check_jacobian(twice, jac, VectorXd::Ones(2), o);
+  BOOST_TEST(j.failure == Failure::step_underflow, j.message);
+  BOOST_TEST(j.message.find("(0, 0) cannot be perturbed: x + h == x") != std::string::npos, j.message);
 }
 
 BOOST_AUTO_TEST_CASE(same_seed_same_points) {
