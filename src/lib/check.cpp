@@ -380,19 +380,17 @@ CheckResult check_impl(const VectorFunction& f, const MatrixFunction& claim, con
     // before a full or sampled check's workers make theirs.
     std::optional<Worker> probe(std::in_place, f, x, precision, m);
     Worker& worker = *probe;
-    Eigen::VectorXf v;          // the probe's direction, then the directional check's
+    Eigen::VectorXf v;          // the directional check's directions, the first probed
     Eigen::VectorXd projected;  // ∇f_i·v along the directional check's v
     Axis along;
-    along.direction = &v;
     along.hi = n;
     along.label = planned.mode == Mode::directional ? "direction 0" : "the noise probe's direction";
     const int draw_threads = thread_count(options, n);  // directional: threads drawing the directions
     if (planned.mode == Mode::directional) {
+      along.direction = &v;
       projected = draw_direction(options.seed, 0, a, x, draw_threads, v);
     } else {
-      v.resize(n);
-      populate_buffer(v.data(), static_cast<std::size_t>(n) * sizeof(float));
-      for (Eigen::Index j = 0; j < n; ++j) v(j) = j % 2 == 0 ? 1.0F : -1.0F;
+      along.alternating = true;
     }
     const Eigen::VectorXd rounding = measured_noise(worker, along, fx);
     r.evaluations += worker.evaluations;
@@ -445,8 +443,7 @@ CheckResult check_impl(const VectorFunction& f, const MatrixFunction& claim, con
       }
       r.evaluations += worker.evaluations;
     } else {
-      v = Eigen::VectorXf();  // the probe is done: free its direction and copy of x
-      probe.reset();
+      probe.reset();  // the probe is done: free its copy of x
       if (planned.mode == Mode::sampled) {
         r.inputs = sampled_coordinates(n, options);
         r.analytic.resize(m, static_cast<Eigen::Index>(r.inputs.size()));

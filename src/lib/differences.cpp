@@ -197,7 +197,14 @@ void Worker::at(const Axis& axis, double offset, Eigen::VectorXd& out) {
   }
   if (dirty_hi_ > dirty_lo_ && (dirty_lo_ < axis.lo || dirty_hi_ > axis.hi)) restore();
   const Eigen::Index len = axis.hi - axis.lo;
-  w_.segment(axis.lo, len) = x_.segment(axis.lo, len) + offset * scaled_direction(*axis.direction, x_, axis.lo, len);
+  if (axis.alternating) {
+    for (Eigen::Index j = axis.lo; j < axis.hi; ++j) {
+      const double move = offset * std::max(1.0, std::abs(x_(j)));
+      w_(j) = j % 2 == 0 ? x_(j) + move : x_(j) - move;
+    }
+  } else {
+    w_.segment(axis.lo, len) = x_.segment(axis.lo, len) + offset * scaled_direction(*axis.direction, x_, axis.lo, len);
+  }
   dirty_lo_ = axis.lo;
   dirty_hi_ = axis.hi;
   call();  // w_ stays perturbed on [lo, hi), thrown or not (see dirty_lo_)

@@ -91,6 +91,9 @@ Eigen::VectorXd draw_direction(std::uint64_t seed, long k, const Eigen::Map<cons
 struct Axis {
   Eigen::Index coordinate = -1;
   const Eigen::VectorXf* direction = nullptr;
+  /// Instead of a stored direction: the noise probe's v_j = ±max(1, |x_j|),
+  /// + at even j (full and sampled checks: not stored, n floats fewer).
+  bool alternating = false;
   Eigen::Index lo = 0;
   Eigen::Index hi = 0;
   /// Steps are step·scale: max(1, |x_j|) for a coordinate, 1 for a direction
