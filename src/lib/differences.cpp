@@ -198,9 +198,11 @@ void Worker::at(const Axis& axis, double offset, Eigen::VectorXd& out) {
   if (dirty_hi_ > dirty_lo_ && (dirty_lo_ < axis.lo || dirty_hi_ > axis.hi)) restore();
   const Eigen::Index len = axis.hi - axis.lo;
   if (axis.alternating) {
+    // x_j + (±offset)·max(1, |x_j|): the same value as from a stored ±1
+    // direction, fused into one multiply-add or not; no branch, so it vectorises.
     for (Eigen::Index j = axis.lo; j < axis.hi; ++j) {
-      const double move = offset * std::max(1.0, std::abs(x_(j)));
-      w_(j) = j % 2 == 0 ? x_(j) + move : x_(j) - move;
+      const double signed_offset = (j & 1) == 0 ? offset : -offset;
+      w_(j) = x_(j) + signed_offset * std::max(1.0, std::abs(x_(j)));
     }
   } else {
     w_.segment(axis.lo, len) = x_.segment(axis.lo, len) + offset * scaled_direction(*axis.direction, x_, axis.lo, len);

@@ -242,6 +242,7 @@ BOOST_AUTO_TEST_CASE(a_step_that_cannot_move_x_is_inconclusive_and_names_the_coo
   const auto twice = [](const VectorXd& p) -> VectorXd { return 2.0 * p; };
   const auto jac = [](const VectorXd& p) -> MatrixXd { return 2.0 * MatrixXd::Identity(p.size(), p.size()); };
   const CheckResult j = check_jacobian(twice, jac, VectorXd::Ones(2), o);
+  BOOST_TEST(j.verdict == Verdict::inconclusive, j.message);
   BOOST_TEST(j.failure == Failure::step_underflow, j.message);
   BOOST_TEST(j.message.find("(0, 0) cannot be perturbed: x + h == x") != std::string::npos, j.message);
 }

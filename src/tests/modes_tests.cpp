@@ -251,6 +251,44 @@ BOOST_AUTO_TEST_CASE(directions_are_standard_normal_draws) {
   BOOST_TEST(std::abs(between) < 5.0 / std::sqrt(static_cast<double>(n)), between);
 }
 
+// The noise probe's direction of full and sampled checks is not stored
+// (Axis::alternating): its points are exactly those of the stored ±1
+// direction, x_j ± t·max(1, |x_j|), + at even j, on part of the coordinates
+// too; a slip of sign or scale would change them.
+BOOST_AUTO_TEST_CASE(the_probes_unstored_direction_makes_the_stored_directions_points) {
+  const Index n = 1001;
+  gradcheck::Rng rng = gradcheck::trial_rng(1, "alternating", 0);
+  const VectorXd x = 3.0 * gradcheck::random_normal(rng, n);  // |x_j| on both sides of 1
+  VectorXd seen;                                              // the last point f was called at
+  const gradcheck::detail::VectorFunction f = [&](const VectorXd& p, VectorXd& out) {
+    seen = p;
+    out = VectorXd::Constant(1, p.sum());
+  };
+  Eigen::VectorXf pattern(n);
+  for (Index j = 0; j < n; ++j) pattern(j) = j % 2 == 0 ? 1.0F : -1.0F;
+  for (const auto& [lo, hi] : {std::pair<Index, Index>{0, n}, std::pair<Index, Index>{101, 700}}) {
+    gradcheck::detail::Axis unstored;
+    unstored.alternating = true;
+    unstored.lo = lo;
+    unstored.hi = hi;
+    gradcheck::detail::Axis stored = unstored;
+    stored.alternating = false;
+    stored.direction = &pattern;
+    for (const double t : {1e-9, -3e-3, 0.7}) {
+      gradcheck::detail::Worker worker(f, x, gradcheck::detail::Precision::double_precision, 1);
+      worker.at(unstored, t, worker.fp);
+      const VectorXd point = seen;
+      worker.at(stored, t, worker.fm);
+      BOOST_TEST((point.array() == seen.array()).all(), "lo " << lo << ", t " << t);
+      BOOST_TEST((point.head(lo).array() == x.head(lo).array()).all());
+      BOOST_TEST((point.tail(n - hi).array() == x.tail(n - hi).array()).all());
+      const double first_sign = lo % 2 == 0 ? 1.0 : -1.0;  // + at even j
+      BOOST_TEST((point(lo) - x(lo)) * first_sign * t > 0.0);
+      BOOST_TEST((point(lo + 1) - x(lo + 1)) * first_sign * t < 0.0);
+    }
+  }
+}
+
 // Full checks and directional draws share out their work with run_on_threads:
 // a helper's exception reaches the caller once every thread has finished.
 // (Not tested: the fallback when a thread cannot be started.)
