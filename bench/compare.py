@@ -258,7 +258,7 @@ def targets(records, losses):
                     f"{gf['floor_ratio_points']:.3g} ({gf['seconds']:.3g} s / bare with points "
                     f"{gf['bare_points_seconds']:.3g} s)")
             if gf.get("first_run_seconds") and gf.get("bare_seconds"):
-                add("(info)", "  the first, cold check in its process",
+                add("(info)", "  the first, cold check in its process, against the rounds' median bare loop",
                     f"{gf['first_run_seconds']:.3g} s, {gf['first_run_seconds'] / gf['bare_seconds']:.3g}x the bare loop")
 
         gd = find(records, "gradcheck", "directional", loss, 100000, 300)
@@ -274,7 +274,7 @@ def targets(records, losses):
                     f"{gd['floor_ratio_points']:.3g} ({gd['seconds']:.3g} s / bare with points "
                     f"{gd['bare_points_seconds']:.3g} s)")
             if gd.get("first_run_seconds") and gd.get("bare_seconds"):
-                add("(info)", "  the first, cold check in its process",
+                add("(info)", "  the first, cold check in its process, against the rounds' median bare loop",
                     f"{gd['first_run_seconds']:.3g} s, {gd['first_run_seconds'] / gd['bare_seconds']:.3g}x the bare loop")
         v, fig = target_speedup(gd, tfa, 1.0, "torch fast", "gradcheck directional")
         add(v, "directional (100000, 300) no slower than torch fast mode", fig)
