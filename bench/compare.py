@@ -247,35 +247,27 @@ def targets(records, losses):
                 v = "MET" if all(gf[key] < a for _, a in known) else "NOT MET"
             add(v, what, fig)
 
-        if gf is None or not is_ok(gf) or gf.get("floor_ratio") is None:
-            add("n/a", "full (1000, 50) floor_ratio <= 1.25", why_missing(gf, "gradcheck full"))
-        else:
-            add("MET" if gf["floor_ratio"] <= 1.25 else "NOT MET", "full (1000, 50) floor_ratio <= 1.25",
-                f"{gf['floor_ratio']:.3g} ({gf['seconds']:.3g} s / bare {gf.get('bare_seconds', float('nan')):.3g} s)")
-            if gf.get("floor_ratio_points"):
-                add("(MET)" if gf["floor_ratio_points"] <= 1.25 else "(NOT MET)",
-                    "  same, with each x +- h*e_j set and put back in the bare loop too (info)",
-                    f"{gf['floor_ratio_points']:.3g} ({gf['seconds']:.3g} s / bare with points "
-                    f"{gf['bare_points_seconds']:.3g} s)")
-            if gf.get("first_run_seconds") and gf.get("bare_seconds"):
+        def floor_target(r, name, limit, points, tool):
+            """The floor ratio target of gradcheck's row r, its points variant and its cold first run."""
+            what = f"{name} floor_ratio <= {limit:g}"
+            if r is None or not is_ok(r) or r.get("floor_ratio") is None:
+                add("n/a", what, why_missing(r, tool))
+                return
+            add("MET" if r["floor_ratio"] <= limit else "NOT MET", what,
+                f"{r['floor_ratio']:.3g} ({r['seconds']:.3g} s / bare {r.get('bare_seconds', float('nan')):.3g} s)")
+            if r.get("floor_ratio_points"):
+                add("(MET)" if r["floor_ratio_points"] <= limit else "(NOT MET)",
+                    f"  same, with {points} in the bare loop too (info)",
+                    f"{r['floor_ratio_points']:.3g} ({r['seconds']:.3g} s / bare with points "
+                    f"{r['bare_points_seconds']:.3g} s)")
+            if r.get("first_run_seconds") and r.get("bare_seconds"):
                 add("(info)", "  the first, cold check in its process, against the rounds' median bare loop",
-                    f"{gf['first_run_seconds']:.3g} s, {gf['first_run_seconds'] / gf['bare_seconds']:.3g}x the bare loop")
+                    f"{r['first_run_seconds']:.3g} s, {r['first_run_seconds'] / r['bare_seconds']:.3g}x the bare loop")
 
+        floor_target(gf, "full (1000, 50)", 1.25, "each x +- h*e_j set and put back", "gradcheck full")
         gd = find(records, "gradcheck", "directional", loss, 100000, 300)
         tfa = find(records, "torch_fast", "fast", loss, 100000, 300)
-        if gd is None or not is_ok(gd) or gd.get("floor_ratio") is None:
-            add("n/a", "directional (100000, 300) floor_ratio <= 1.5", why_missing(gd, "gradcheck directional"))
-        else:
-            add("MET" if gd["floor_ratio"] <= 1.5 else "NOT MET", "directional (100000, 300) floor_ratio <= 1.5",
-                f"{gd['floor_ratio']:.3g} ({gd['seconds']:.3g} s / bare {gd.get('bare_seconds', float('nan')):.3g} s)")
-            if gd.get("floor_ratio_points"):
-                add("(MET)" if gd["floor_ratio_points"] <= 1.5 else "(NOT MET)",
-                    "  same, with the points x +- t*v formed in the bare loop too (info)",
-                    f"{gd['floor_ratio_points']:.3g} ({gd['seconds']:.3g} s / bare with points "
-                    f"{gd['bare_points_seconds']:.3g} s)")
-            if gd.get("first_run_seconds") and gd.get("bare_seconds"):
-                add("(info)", "  the first, cold check in its process, against the rounds' median bare loop",
-                    f"{gd['first_run_seconds']:.3g} s, {gd['first_run_seconds'] / gd['bare_seconds']:.3g}x the bare loop")
+        floor_target(gd, "directional (100000, 300)", 1.5, "the points x +- t*v formed", "gradcheck directional")
         v, fig = target_speedup(gd, tfa, 1.0, "torch fast", "gradcheck directional")
         add(v, "directional (100000, 300) no slower than torch fast mode", fig)
 

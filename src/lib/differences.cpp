@@ -199,7 +199,7 @@ void Worker::at(const Axis& axis, double offset, Eigen::VectorXd& out) {
   const Eigen::Index len = axis.hi - axis.lo;
   if (axis.alternating) {
     // x_j + (±offset)·max(1, |x_j|): the same value as from a stored ±1
-    // direction, fused into one multiply-add or not; no branch, so it vectorises.
+    // direction, fused into one multiply-add or not, with no data-dependent branch.
     for (Eigen::Index j = axis.lo; j < axis.hi; ++j) {
       const double signed_offset = (j & 1) == 0 ? offset : -offset;
       w_(j) = x_(j) + signed_offset * std::max(1.0, std::abs(x_(j)));
