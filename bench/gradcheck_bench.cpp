@@ -39,6 +39,7 @@
 
 #include "gradcheck/check.hpp"
 #include "gradcheck/random.hpp"
+#include "lib/differences.hpp"
 
 namespace {
 
@@ -65,19 +66,6 @@ bool another_round(std::size_t rounds, double elapsed) {
   if (rounds >= 15) return false;
   if (rounds < 3) return true;
   return rounds < 5 ? elapsed / static_cast<double>(rounds) <= 3.0 : elapsed < 2.0;
-}
-
-// Runs work(0), ..., work(workers − 1) as the check spreads its own: on the
-// calling thread when there is one worker, else each on a new thread.
-template <class Work>
-void on_workers(int workers, const Work& work) {
-  if (workers <= 1) {
-    work(0);
-    return;
-  }
-  std::vector<std::jthread> pool;
-  pool.reserve(static_cast<std::size_t>(workers));
-  for (int k = 0; k < workers; ++k) pool.emplace_back(work, k);
 }
 
 long status_kib(const char* key) {
@@ -235,24 +223,26 @@ int measure(int argc, char** argv) {
       return seconds_since(t1);
     };
   } else {
-    // As the check spreads its coordinates: one worker per 32 of them (rounded
-    // up), units taken from a shared counter, each worker with its own copy of x.
+    // As the check spreads its coordinates (on the engine's run_on_threads):
+    // one worker per 32 of them (rounded up), units taken from a shared
+    // counter, each worker with its own copy of x.
     const Index cols = r.analytic.cols();
     const int workers = static_cast<int>(std::min<Index>(threads, std::max<Index>(1, (cols + 31) / 32)));
     const Index unit = std::max<Index>(32, cols / (Index{workers} * 64));
     // Two evaluations per coordinate; at_points: at x ± h·e_j themselves, each
     // coordinate moved in the worker's copy and put back, as any central
-    // difference must do around its evaluations.
-    // Each worker's copy is made once, before any clock starts (the check's
-    // making its own copies is part of its cost); the points loop puts back
-    // every coordinate it moves.
+    // difference must do around its evaluations. The copies are made once,
+    // before any clock starts (making its own is part of the check's cost).
     copies.assign(static_cast<std::size_t>(workers), x);
     const auto bare_loop = [&, workers, cols, unit](bool at_points) {
       const auto t0 = Clock::now();
       std::atomic<Index> next{0};
+      std::atomic<std::size_t> slots{0};
       std::vector<double> sums(static_cast<std::size_t>(workers), 0.0);
-      on_workers(workers, [&](int k0) {
-        VectorXd& copy = copies[static_cast<std::size_t>(k0)];
+      gradcheck::detail::run_on_threads(workers, [&] {
+        const std::size_t slot = slots++;
+        // cppcheck-suppress constVariable ; the points loop writes copy(j)
+        VectorXd& copy = copies[slot];
         double acc = 0.0;
         for (Index begin = next.fetch_add(unit); begin < cols; begin = next.fetch_add(unit)) {
           for (Index j = begin; j < std::min(cols, begin + unit); ++j) {
@@ -269,7 +259,7 @@ int measure(int argc, char** argv) {
             copy(j) = x(j);
           }
         }
-        sums[static_cast<std::size_t>(k0)] = acc;
+        sums[slot] = acc;
       });
       for (const double a : sums) sink = sink + a;
       return seconds_since(t0);
