@@ -382,13 +382,14 @@ CheckResult check_impl(const VectorFunction& f, const MatrixFunction& claim, con
     Worker& worker = *probe;
     Eigen::VectorXf v;          // the directional check's directions, the first probed
     Eigen::VectorXd projected;  // ∇f_i·v along the directional check's v
+    Eigen::VectorXd spread;     // its standard deviation over directions, ‖∇f_i ⊙ s‖₂
     Axis along;
     along.hi = n;
     along.label = planned.mode == Mode::directional ? "direction 0" : "the noise probe's direction";
     const int draw_threads = thread_count(options, n);  // directional: threads drawing the directions
     if (planned.mode == Mode::directional) {
       along.direction = &v;
-      projected = draw_direction(options.seed, 0, a, x, draw_threads, v);
+      projected = draw_direction(options.seed, 0, a, x, draw_threads, v, &spread);
     } else {
       along.alternating = true;
     }
@@ -408,8 +409,7 @@ CheckResult check_impl(const VectorFunction& f, const MatrixFunction& claim, con
         along.label = fmt::format("direction {}", d);
         r.analytic.col(d) = projected;
         r.inputs.push_back(-1);
-        const Eigen::VectorXd own_scale = r.analytic.col(d).cwiseAbs();
-        judge_axis(worker, along, r.analytic.col(d), own_scale, fx, rounding, options, kind, table->column(d, judged));
+        judge_axis(worker, along, r.analytic.col(d), spread, fx, rounding, options, kind, table->column(d, judged));
         table->record(d, judged);
         if (!narrowed && table->fails(d)) {
           // Narrow down along the output that fails by the widest margin.

@@ -459,13 +459,13 @@ void judge_axis(Worker& worker, const Axis& axis, const Eigen::Ref<const Eigen::
     } else if (gap_ai <= relative + noise_term + estimate_term) {
       // Within the allowance only thanks to the numerics' own uncertainty: a
       // pass only if that uncertainty resolves the entry (noise_resolution of
-      // it or of row_share of its row's largest; the estimate 1% of it). Else a
+      // it or of row_share of its row's scale; the estimate 1% of it). Else a
       // wrong claim of the same size would pass as well (a sign flip of a
       // gradient that is 4e-14 everywhere, where f rounds to 1e-14): INCONCLUSIVE.
       if (noise_term > noise_resolution * std::max(magnitude, row_share * row_scale(i))) {
         judged(i) = {Verdict::inconclusive, Failure::unresolved,
                      fmt::format("{}: the rounding noise {:.2e} of the differences is above 10% of the claimed {:.3g} "
-                                 "and the numeric {:.3g} (and of 1% of their row): below resolution",
+                                 "and the numeric {:.3g} (and of 1% of their row's scale): below resolution",
                                  entry_label(kind, axis, i), noise_term, ai, best)};
       } else if (gap_ai > relative + noise_term && estimate_term > resolution * magnitude) {
         judged(i) = {Verdict::inconclusive, Failure::unresolved,
@@ -539,7 +539,7 @@ struct DrawScratch {
 // any thread; each block's a·v is taken while the block is in cache, and the
 // spans' sums are added in span order.
 Eigen::VectorXd draw_direction(std::uint64_t seed, long k, const Eigen::Map<const Eigen::MatrixXd>& a,
-                               const Eigen::VectorXd& x, int threads, Eigen::VectorXf& g) {
+                               const Eigen::VectorXd& x, int threads, Eigen::VectorXf& g, Eigen::VectorXd* spread) {
   constexpr Eigen::Index span = direction_span;
   constexpr Eigen::Index block = direction_block;
   constexpr float two_pi = 6.2831853F;
@@ -549,11 +549,13 @@ Eigen::VectorXd draw_direction(std::uint64_t seed, long k, const Eigen::Map<cons
     g.resize(n);
     populate_buffer(g.data(), static_cast<std::size_t>(n) * sizeof(float));
   }
+  if (spread != nullptr) spread->setZero(a.rows());
   if (n == 0) return Eigen::VectorXd::Zero(a.rows());
   const Eigen::Index spans = (n + span - 1) / span;
   Rng keys = trial_rng(seed, "direction", static_cast<std::uint64_t>(k));
   const std::uint64_t key = keys();
   Eigen::MatrixXd sums(a.rows(), spans);
+  Eigen::MatrixXd squares(spread != nullptr ? a.rows() : 0, spans);  // Σ_j (a_ij·s_j)² per span
   std::atomic<Eigen::Index> next{0};
   run_on_threads(static_cast<int>(std::clamp<Eigen::Index>(threads, 1, spans)), [&] {
     DrawScratch s;
@@ -562,6 +564,8 @@ Eigen::VectorXd draw_direction(std::uint64_t seed, long k, const Eigen::Map<cons
       Rng rng(key + golden * static_cast<std::uint64_t>(c));
       auto sum = sums.col(c);
       sum.setZero();
+      auto square = squares.col(c);
+      square.setZero();
       const Eigen::Index end = std::min(n, (c + 1) * span);
       for (Eigen::Index start = c * span; start < end; start += 2 * block) {
         const Eigen::Index count = std::min(2 * block, end - start);
@@ -578,15 +582,28 @@ Eigen::VectorXd draw_direction(std::uint64_t seed, long k, const Eigen::Map<cons
             (s.radius.head(count - pairs) * s.angle.head(count - pairs).sin()).matrix();
         s.v.head(count) = scaled_direction(g, x, start, count);
         if (a.rows() == 1) {
-          sum(0) += Eigen::Map<const Eigen::VectorXd>(a.data() + start, count).dot(s.v.head(count));
+          const Eigen::Map<const Eigen::VectorXd> a0(a.data() + start, count);
+          sum(0) += a0.dot(s.v.head(count));
+          if (spread != nullptr)
+            square(0) += a0.cwiseProduct(x.segment(start, count).cwiseAbs().cwiseMax(1.0)).squaredNorm();
         } else {
           sum.noalias() += a.middleCols(start, count) * s.v.head(count);
+          if (spread != nullptr) {
+            square.noalias() +=
+                a.middleCols(start, count).cwiseAbs2() * x.segment(start, count).cwiseAbs().cwiseMax(1.0).cwiseAbs2();
+          }
         }
       }
     }
   });
   Eigen::VectorXd total = Eigen::VectorXd::Zero(a.rows());
-  for (Eigen::Index c = 0; c < spans; ++c) total += sums.col(c);  // in span order
+  for (Eigen::Index c = 0; c < spans; ++c) {  // in span order
+    total += sums.col(c);
+    if (spread != nullptr) *spread += squares.col(c);
+  }
+  if (spread != nullptr) {  // 0 where the squares overflow: resolved to its own |a_i·v| then
+    *spread = spread->unaryExpr([](double sq) { return std::isfinite(sq) ? std::sqrt(sq) : 0.0; });
+  }
   return total;
 }
 

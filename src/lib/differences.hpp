@@ -80,11 +80,16 @@ void run_on_threads(int threads, Work&& work) {
 /// Draws direction k of a directional check seeded `seed` into g: n = x.size()
 /// independent N(0, 1) entries (stored as float), scaled by max(1, |x_j|)
 /// where used (scaled_direction); returns ∇f_i·v = a_i·v for every row i of
-/// the claim a (m × n), taken in the same pass. Spread over `threads` threads;
-/// g and the result are a deterministic function of (seed, k, a, x), whatever
-/// the thread count.
+/// the claim a (m × n), taken in the same pass. If `spread` is given, it
+/// receives ‖a_i ⊙ s‖₂ for every row, s_j = max(1, |x_j|): the standard
+/// deviation of a_i·v over random directions, the scale a direction's a_i·v is
+/// resolved to (check.hpp, MODES); 0 for a row whose sum of squares is not
+/// finite (the stricter rule then applies). Spread over `threads` threads; g and the
+/// results are a deterministic function of (seed, k, a, x), whatever the
+/// thread count.
 Eigen::VectorXd draw_direction(std::uint64_t seed, long k, const Eigen::Map<const Eigen::MatrixXd>& a,
-                               const Eigen::VectorXd& x, int threads, Eigen::VectorXf& g);
+                               const Eigen::VectorXd& x, int threads, Eigen::VectorXf& g,
+                               Eigen::VectorXd* spread = nullptr);
 
 /// One line through x: t ↦ x + t·e_j (coordinate ≥ 0), or t ↦ x + t·v on the
 /// coordinates [lo, hi) of the direction v (see scaled_direction).

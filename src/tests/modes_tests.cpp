@@ -6,6 +6,7 @@
 #include <atomic>
 #include <boost/test/unit_test.hpp>
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -218,6 +219,18 @@ BOOST_AUTO_TEST_CASE(directions_are_standard_normal_draws) {
   const VectorXd rounding = 1e-12 * (full.cwiseAbs() * v.cwiseAbs());  // far above a sum's reordering
   BOOST_TEST(((along - direct).cwiseAbs().array() <= rounding.array()).all());
   BOOST_TEST(std::abs(dot(0) - direct(1)) <= rounding(1));
+  // The spread of a_i·v over directions, ‖a_i ⊙ max(1, |x|)‖₂, taken in the same pass.
+  VectorXd spread;
+  VectorXd spread_two;
+  (void)gradcheck::detail::draw_direction(7, 3, full, x, 1, other, &spread);
+  (void)gradcheck::detail::draw_direction(7, 3, full, x, 2, other, &spread_two);
+  BOOST_TEST(spread == spread_two);
+  VectorXd row_spread;
+  (void)gradcheck::detail::draw_direction(7, 3, gradient, x, 2, other, &row_spread);
+  BOOST_TEST(std::abs(row_spread(0) - spread(1)) <= 1e-12 * spread(1));
+  const VectorXd direct_spread =
+      (full.array().rowwise() * x.cwiseAbs().cwiseMax(1.0).transpose().array()).matrix().rowwise().norm();
+  BOOST_TEST(((spread - direct_spread).cwiseAbs().array() <= 1e-12 * direct_spread.array()).all());
   (void)gradcheck::detail::draw_direction(7, 4, gradient, x, 2, other);
   BOOST_TEST(g.allFinite());
   const Eigen::ArrayXd z = g.cast<double>().array();
@@ -325,6 +338,77 @@ BOOST_AUTO_TEST_CASE(directional_catches_and_narrows_a_single_wrong_entry) {
   BOOST_TEST(!bad.passed);
   BOOST_TEST(bad.worst_input == planted);
   BOOST_TEST(runner::entry_name(loss.layout(), bad.worst_input) == "U[1234,17]");
+}
+
+// A direction nearly orthogonal to the gradient, ∇f·v a hundredth of its
+// spread ‖∇f ⊙ s‖₂ over directions, is resolved to rtol of that spread, as a
+// coordinate is to rtol of its row's largest entry: the first difference
+// decides it (no ladder: the planned evaluations), and an error along it far
+// below the gradient's scale but far above the noise still fails there.
+BOOST_AUTO_TEST_CASE(a_direction_nearly_orthogonal_to_the_gradient_needs_no_ladder) {
+  const NaiveSoftmax loss{2000, 30, 11};
+  const VectorXd x = loss.point(5);
+  const Index n = x.size();
+  CheckOptions o;
+  o.mode = Mode::directional;
+  o.samples = 4;
+  o.threads = 1;
+  // f = loss + b·x, b on one coordinate, sets ∇f·v₀ to 1% of the spread.
+  const VectorXd g = loss.gradient(x);
+  const Eigen::Map<const MatrixXd> row(g.data(), 1, n);
+  Eigen::VectorXf draws;
+  VectorXd spread;
+  const double along = gradcheck::detail::draw_direction(o.seed, 0, row, x, 1, draws, &spread)(0);
+  const VectorXd v0 = gradcheck::detail::scaled_direction(draws, x, 0, n);
+  Index j = 0;
+  v0.cwiseAbs().maxCoeff(&j);
+  const double b = (0.01 * spread(0) - along) / v0(j);
+  const auto f = [&](const VectorXd& p) { return loss(p) + b * p(j); };
+  const auto claim = [&](const VectorXd& p) {
+    VectorXd c = loss.gradient(p);
+    c(j) += b;
+    return c;
+  };
+  const CheckResult right = check_gradient(f, claim, x, o);
+  BOOST_TEST(right.passed, right.message);
+  BOOST_TEST(std::abs(right.analytic(0, 0)) < 0.02 * spread(0));
+  BOOST_TEST(right.evaluations == plan(n, o).evaluations);  // resolved to |∇f·v₀|: the ladder, 12 more
+  BOOST_TEST(right.estimate(0, 0) == 0.0);
+  BOOST_TEST(right.allowance(0, 0) <= 2.0 * o.rtol * spread(0));
+  // 1e-6 of the spread along v₀ only (100·rtol; nothing along the others).
+  const VectorXd error = 1e-6 * spread(0) * v0 / v0.squaredNorm();
+  const CheckResult wrong = check_gradient(
+      f, [&](const VectorXd& p) { return VectorXd(claim(p) + error); }, x, o);
+  BOOST_TEST(!wrong.passed);
+  BOOST_TEST(wrong.worst_direction == 0);
+  // The spread bounds what is resolved: f shifted so that its rounding term,
+  // noise_factor·ε|f|/h, is 3·rtol of the spread sends direction 0 to the ladder.
+  const double shift = 3.0 * o.rtol * spread(0) * o.step / (o.noise_factor * std::numeric_limits<double>::epsilon());
+  const CheckResult noisy = check_gradient([&](const VectorXd& p) { return shift + f(p); }, claim, x, o);
+  BOOST_TEST(noisy.estimate(0, 0) != 0.0);
+  BOOST_TEST(noisy.evaluations > plan(n, o).evaluations);
+}
+
+// A spread whose squares overflow (|a_j·s_j| above 1.3e154) is not taken as
+// infinitely resolved: the direction is resolved to its own |∇f·v|, and a claim
+// 1.3 times too large, within the first difference's noise (f is 1e11 times its
+// variation), is not passed.
+BOOST_AUTO_TEST_CASE(an_overflowing_spread_resolves_nothing) {
+  const double k = 1e155;  // (k·cos x_j)² overflows; ECnoise's squared differences of f do not
+  const VectorXd x = VectorXd::LinSpaced(100, -2.0, 2.0);
+  const auto f = [&](const VectorXd& p) { return k * (1e11 + p.array().sin().sum()); };
+  CheckOptions o;
+  o.mode = Mode::directional;
+  o.samples = 4;
+  const auto scaled = [&](double by) {
+    return [&, by](const VectorXd& p) { return VectorXd(by * k * p.array().cos().matrix()); };
+  };
+  const CheckResult right = check_gradient(f, scaled(1.0), x, o);
+  BOOST_TEST(right.verdict != Verdict::fail, right.message);
+  const CheckResult wrong = check_gradient(f, scaled(1.3), x, o);
+  BOOST_TEST(!wrong.passed);
+  BOOST_TEST(wrong.verdict == Verdict::fail, wrong.message);
+  BOOST_TEST(wrong.evaluations > plan(x.size(), o).evaluations);  // decided by the ladder
 }
 
 BOOST_AUTO_TEST_CASE(directional_jacobian_over_several_blocks_names_the_wrong_entry) {

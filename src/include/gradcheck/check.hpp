@@ -78,7 +78,12 @@
 // `sampled` a random subset of them. `directional` replaces e_j by random
 // Gaussian directions v (entries N(0,1)·max(1, |x_j|)): the claimed ∇f·v is
 // judged against the same differences of t ↦ f(x + t v) (step `step`, no
-// exact-step rounding), under the same pass condition with a_ij = (∇f_i)·v.
+// exact-step rounding), under the same pass condition with a_ij = (∇f_i)·v,
+// and with the row's largest entry ‖a_i‖∞ (in step 1 and in RESOLUTION)
+// replaced by the spread of (∇f_i)·v over directions, ‖a_i ⊙ s‖₂
+// (s_j = max(1, |x_j|); 0 if it overflows): a direction nearly orthogonal to
+// ∇f_i need only be resolved to rtol of that spread, the typical |δ·v| of a
+// gradient error δ of relative size rtol, as a small entry to rtol of its row.
 // A failing direction is narrowed down by bisection: the halves of v's
 // coordinates are judged the same way until one coordinate remains, which is
 // then judged as in `full`, so the report names a guilty entry.
