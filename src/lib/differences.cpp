@@ -269,23 +269,31 @@ Eigen::VectorXd measured_noise(Worker& worker, const Axis& probe, const Eigen::V
       double two_k_factorial = 1.0;
       for (int k = 1; k < points; ++k) {
         const int count = points - k;
-        double mean_square = 0.0;
         double lo = HUGE_VAL;
         double hi = -HUGE_VAL;
+        double largest = 0.0;
         for (int i = 0; i < count; ++i) {
           double& d = table[static_cast<std::size_t>(i)];
           const int next = i + 1;
           d = table[static_cast<std::size_t>(next)] - d;
           if (k == 1 && d == 0.0) ++flat;
-          mean_square += d * d / count;
           lo = std::min(lo, d);
           hi = std::max(hi, d);
+          largest = std::max(largest, std::abs(d));
+        }
+        // The mean square relative to the largest difference: no overflow
+        // where f is above 1e169 (its differences' squares would be).
+        double mean_square = 0.0;
+        for (int i = 0; largest > 0.0 && i < count; ++i) {
+          const double d = table[static_cast<std::size_t>(i)] / largest;
+          mean_square += d * d / count;
         }
         // γ_k = (k!)² / (2k)!, both factorials exact in double.
         k_factorial *= k;
         two_k_factorial *= (2.0 * k - 1.0) * (2.0 * k);
-        levels[static_cast<std::size_t>(k)] = std::sqrt(k_factorial * k_factorial / two_k_factorial * mean_square);
-        changes[static_cast<std::size_t>(k)] = lo * hi < 0.0;
+        levels[static_cast<std::size_t>(k)] =
+            largest * std::sqrt(k_factorial * k_factorial / two_k_factorial * mean_square);
+        changes[static_cast<std::size_t>(k)] = lo < 0.0 && hi > 0.0;
       }
       const bool moves = 2 * flat < points;  // ECnoise: "h too small" if half the differences are 0
       if (widening == 0) {
