@@ -272,11 +272,13 @@ Eigen::VectorXd measured_noise(Worker& worker, const Axis& probe, const Eigen::V
         double lo = HUGE_VAL;
         double hi = -HUGE_VAL;
         double largest = 0.0;
+        bool overflowed = false;  // the values are finite: a non-finite difference overflowed
         for (int i = 0; i < count; ++i) {
           double& d = table[static_cast<std::size_t>(i)];
           const int next = i + 1;
           d = table[static_cast<std::size_t>(next)] - d;
           if (k == 1 && d == 0.0) ++flat;
+          overflowed = overflowed || !std::isfinite(d);
           lo = std::min(lo, d);
           hi = std::max(hi, d);
           largest = std::max(largest, std::abs(d));
@@ -291,8 +293,10 @@ Eigen::VectorXd measured_noise(Worker& worker, const Axis& probe, const Eigen::V
         // γ_k = (k!)² / (2k)!, both factorials exact in double.
         k_factorial *= k;
         two_k_factorial *= (2.0 * k - 1.0) * (2.0 * k);
+        // Differences beyond the largest double are noise beyond it too (inf,
+        // not the NaN of inf / inf, which the noise floors would drop).
         levels[static_cast<std::size_t>(k)] =
-            largest * std::sqrt(k_factorial * k_factorial / two_k_factorial * mean_square);
+            overflowed ? HUGE_VAL : largest * std::sqrt(k_factorial * k_factorial / two_k_factorial * mean_square);
         changes[static_cast<std::size_t>(k)] = lo < 0.0 && hi > 0.0;
       }
       const bool moves = 2 * flat < points;  // ECnoise: "h too small" if half the differences are 0

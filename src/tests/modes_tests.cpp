@@ -405,11 +405,38 @@ BOOST_AUTO_TEST_CASE(an_overflowing_spread_resolves_nothing) {
       return [k, by](const VectorXd& p) { return VectorXd(by * k * p.array().cos().matrix()); };
     };
     const CheckResult right = check_gradient(f, scaled(1.0), x, o);
-    BOOST_TEST(right.verdict != Verdict::fail, k << ": " << right.message);
+    BOOST_TEST(right.verdict != Verdict::fail,
+               k << ": " << right.message);  // INCONCLUSIVE: f is 1e11 times its variation
     const CheckResult wrong = check_gradient(f, scaled(1.3), x, o);
     BOOST_TEST(wrong.verdict == Verdict::fail, k << ": " << wrong.message);
     BOOST_TEST(wrong.evaluations > plan(x.size(), o).evaluations);  // decided by the ladder
   }
+}
+
+// f near the largest double whose values along the probe alternate in sign:
+// their differences overflow (2nd differences of ±6e307), which is noise beyond
+// any double, inf, not the NaN of inf / inf that the noise floors would drop
+// (an entry would then be judged as if f were barely rounded).
+BOOST_AUTO_TEST_CASE(a_probe_whose_differences_overflow_reads_infinite_noise) {
+  const VectorXd x = VectorXd::LinSpaced(10, -2.0, 2.0);
+  long calls = 0;
+  const gradcheck::detail::VectorFunction f = [&](const VectorXd&, VectorXd& out) {
+    out = VectorXd::Constant(1, ++calls % 2 == 0 ? 6e307 : -6e307);
+  };
+  gradcheck::detail::Worker worker(f, x, gradcheck::detail::Precision::double_precision, 1);
+  gradcheck::detail::Axis probe;
+  probe.alternating = true;
+  probe.hi = x.size();
+  const VectorXd noise = gradcheck::detail::measured_noise(worker, probe, VectorXd::Constant(1, 6e307));
+  BOOST_TEST(std::isinf(noise(0)), noise(0));
+  // Values of 1e300: the same pattern's differences stay finite and so does the noise.
+  calls = 0;
+  const gradcheck::detail::VectorFunction g = [&](const VectorXd&, VectorXd& out) {
+    out = VectorXd::Constant(1, ++calls % 2 == 0 ? 1e300 : -1e300);
+  };
+  gradcheck::detail::Worker small(g, x, gradcheck::detail::Precision::double_precision, 1);
+  const VectorXd finite = gradcheck::detail::measured_noise(small, probe, VectorXd::Constant(1, 1e300));
+  BOOST_TEST((std::isfinite(finite(0)) && finite(0) > 1e299), finite(0));
 }
 
 BOOST_AUTO_TEST_CASE(directional_jacobian_over_several_blocks_names_the_wrong_entry) {
