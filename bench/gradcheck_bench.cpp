@@ -251,7 +251,7 @@ int measure(int argc, char** argv) {
               acc += loss(copy);
               continue;
             }
-            const double h = 1e-6 * std::max(1.0, std::abs(x(j)));
+            const double h = 1e-6 * gradcheck::detail::coordinate_scale(x(j));
             copy(j) = x(j) + h;
             acc += loss(copy);
             copy(j) = x(j) - h;

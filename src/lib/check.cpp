@@ -253,7 +253,7 @@ void judge_coordinates(const VectorFunction& f, const Eigen::VectorXd& x, Precis
         if (c > threw_at.load(std::memory_order_relaxed)) break;  // f threw below: the rest is not counted
         const Eigen::Index j = columns.empty() ? c : columns[static_cast<std::size_t>(c)];
         axis.coordinate = j;
-        axis.scale = std::max(1.0, std::abs(x(j)));
+        axis.scale = coordinate_scale(x(j));
         const long before = worker.evaluations;
         try {
           judge_axis(worker, axis, analytic.col(c), row_scale, fx, rounding, options, kind, table.column(c, judged));
@@ -427,7 +427,7 @@ CheckResult check_impl(const VectorFunction& f, const MatrixFunction& claim, con
         // Judge the guilty coordinate as a full check would: the named entry.
         Axis coordinate;
         coordinate.coordinate = guilty;
-        coordinate.scale = std::max(1.0, std::abs(x(guilty)));
+        coordinate.scale = coordinate_scale(x(guilty));
         r.analytic.col(k) = a.col(guilty);
         r.inputs.push_back(guilty);
         const Eigen::VectorXd row_scale = a.cwiseAbs().rowwise().maxCoeff();

@@ -202,7 +202,7 @@ void Worker::at(const Axis& axis, double offset, Eigen::VectorXd& out) {
     // direction, fused into one multiply-add or not, with no data-dependent branch.
     for (Eigen::Index j = axis.lo; j < axis.hi; ++j) {
       const double signed_offset = (j & 1) == 0 ? offset : -offset;
-      w_(j) = x_(j) + signed_offset * std::max(1.0, std::abs(x_(j)));
+      w_(j) = x_(j) + signed_offset * coordinate_scale(x_(j));
     }
   } else {
     w_.segment(axis.lo, len) = x_.segment(axis.lo, len) + offset * scaled_direction(*axis.direction, x_, axis.lo, len);
@@ -596,13 +596,11 @@ Eigen::VectorXd draw_direction(std::uint64_t seed, long k, const Eigen::Map<cons
         if (a.rows() == 1) {
           const Eigen::Map<const Eigen::VectorXd> a0(a.data() + start, count);
           sum(0) += a0.dot(s.v.head(count));
-          if (spread != nullptr)
-            square(0) += a0.cwiseProduct(x.segment(start, count).cwiseAbs().cwiseMax(1.0)).squaredNorm();
+          if (spread != nullptr) square(0) += a0.cwiseProduct(coordinate_scales(x, start, count)).squaredNorm();
         } else {
           sum.noalias() += a.middleCols(start, count) * s.v.head(count);
           if (spread != nullptr) {
-            square.noalias() +=
-                a.middleCols(start, count).cwiseAbs2() * x.segment(start, count).cwiseAbs().cwiseMax(1.0).cwiseAbs2();
+            square.noalias() += a.middleCols(start, count).cwiseAbs2() * coordinate_scales(x, start, count).cwiseAbs2();
           }
         }
       }

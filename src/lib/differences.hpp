@@ -7,6 +7,8 @@
 #pragma once
 
 #include <Eigen/Core>
+#include <algorithm>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <exception>
@@ -20,10 +22,18 @@
 
 namespace gradcheck::detail {
 
+/// The scale of coordinate j, max(1, |x_j|): steps along e_j are step · scale,
+/// a direction's entries are its draws times their scales.
+inline double coordinate_scale(double x_j) { return std::max(1.0, std::abs(x_j)); }
+/// The scales of the coordinates [lo, lo + len), as an expression.
+inline auto coordinate_scales(const Eigen::VectorXd& x, Eigen::Index lo, Eigen::Index len) {
+  return x.segment(lo, len).cwiseAbs().cwiseMax(1.0);
+}
+
 /// Entries [lo, lo + len) of a direction stored as its draws g (float: half
 /// the memory of x): v_j = g_j · max(1, |x_j|), the scale of x applied on the fly.
 inline auto scaled_direction(const Eigen::VectorXf& g, const Eigen::VectorXd& x, Eigen::Index lo, Eigen::Index len) {
-  return g.segment(lo, len).cast<double>().cwiseProduct(x.segment(lo, len).cwiseAbs().cwiseMax(1.0));
+  return g.segment(lo, len).cast<double>().cwiseProduct(coordinate_scales(x, lo, len));
 }
 
 /// Asks the kernel to map the buffer [data, data + bytes) at once, to be
