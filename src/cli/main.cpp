@@ -239,6 +239,7 @@ std::string setting_flags_given(const po::variables_map& vm) {
     if (const auto* l = boost::any_cast<long>(&value)) text = std::to_string(*l);
     if (const auto* m = boost::any_cast<Mode>(&value)) text = to_string(*m);
     if (const auto* r = boost::any_cast<runner::Range>(&value)) text = runner::to_string(*r);
+    if (const auto* e = boost::any_cast<runner::EntryNames>(&value)) text = "'" + runner::to_string(*e) + "'";
     flags += fmt::format(" --{} {}", name, text);
   });
   if (vm.count("fixture") != 0U) flags += " --fixture " + vm["fixture"].as<std::string>();
@@ -286,7 +287,10 @@ int run(const Cli& cli, const std::string& command_line, const std::vector<const
   const std::uint64_t seed = source.seed();
   std::vector<runner::CaseSettings> settings;
   settings.reserve(chosen.size());
-  for (const auto* c : chosen) settings.push_back(source.for_case(c->id));  // validate all before running any
+  for (const auto* c : chosen) {  // validate all before running any
+    settings.push_back(source.for_case(c->id));
+    runner::check_entries(*c, settings.back());
+  }
   std::optional<int> trial;
   if (cli.vm.count("trial") != 0U) {
     trial = cli.vm["trial"].as<int>();
@@ -366,7 +370,7 @@ int calibrate(const Cli& cli) {
   for (const auto& c : checks::all_cases()) ids.push_back(c.id);
   const std::string fixture = fixture_path(cli.vm);
   const runner::SettingsSource source(fixture, ids, cli.vm);
-  for (const auto* c : chosen) source.for_case(c->id);  // validate all before running any
+  for (const auto* c : chosen) runner::check_entries(*c, source.for_case(c->id));  // validate all before running any
   return cli::calibrate_command(chosen, source, source.seed(), cli.vm);
 }
 

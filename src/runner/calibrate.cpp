@@ -62,7 +62,7 @@ Calibration calibrate(const CheckCase& c, const CaseSettings& settings, std::uin
     bool judged = false;
     for (int attempt = 0; attempt <= settings.resample && !judged; ++attempt) {
       p = c.sample(rng, settings, t);
-      judged = judge_claim(p, p.claim, settings.check).result.verdict == Verdict::pass;
+      judged = judge_claim(p, p.claim, settings.check, settings.entries).result.verdict == Verdict::pass;
     }
     // With one coordinate, g(1 + δ) + δ|g|e is g itself whenever e = −sign(g):
     // no checker can reject it, so such points do not measure sensitivity.
@@ -70,7 +70,8 @@ Calibration calibrate(const CheckCase& c, const CaseSettings& settings, std::uin
     ++cal.sensitivity_trials;
     const Eigen::VectorXd e = random_normal(rng, layout_size(p.layout)).normalized();
     const auto rejected = [&](int k) {
-      return judge_claim(p, perturbed(p.claim, p.layout, ladder[static_cast<std::size_t>(k)], e), settings.check)
+      return judge_claim(p, perturbed(p.claim, p.layout, ladder[static_cast<std::size_t>(k)], e), settings.check,
+                         settings.entries)
                  .result.verdict == Verdict::fail;
     };
     int lo = 0;

@@ -23,6 +23,10 @@ struct Block {
 
 /// "v_c[2]", "U[3,1]" for flat coordinate k of a vector laid out as `layout`.
 std::string entry_name(const std::vector<Block>& layout, Eigen::Index k);
+/// The inverse of entry_name: the flat coordinates of `names` in `layout`.
+/// Throws gradcheck::Error naming an entry whose block the layout does not
+/// have, whose index form does not fit the block's shape, or which lies outside it.
+std::vector<Eigen::Index> resolve_entries(const std::vector<Block>& layout, const EntryNames& names);
 /// Total number of coordinates of a layout.
 Eigen::Index layout_size(const std::vector<Block>& layout);
 
@@ -70,6 +74,10 @@ struct CheckCase {
   std::vector<Control> controls;
   /// Draws trial `trial`'s point from `rng` within `settings`' size ranges.
   std::function<Problem(Rng& rng, const CaseSettings& settings, int trial)> sample;
+  /// The layout of the smallest point `sample` draws (named entries are
+  /// checked against it before any work). Unset: the layout of a point drawn
+  /// with every size range of `settings` at its low end.
+  std::function<std::vector<Block>(const CaseSettings& settings)> smallest_layout{};
 };
 
 }  // namespace gradcheck::runner

@@ -588,6 +588,7 @@ std::string setting_text(const long& v) { return std::to_string(v); }
 std::string setting_text(const Mode& v) { return gradcheck::to_string(v); }
 std::string setting_text(const double& v) { return fmt::format("{}", v); }
 std::string setting_text(const Range& v) { return to_string(v); }
+std::string setting_text(const EntryNames& v) { return v.entries.empty() ? std::string("(none)") : to_string(v); }
 
 void settings_section(Node body, const std::vector<CaseReport>& cases, const RunInfo& info,
                       const std::string& created) {

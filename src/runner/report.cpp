@@ -39,6 +39,10 @@ ordered_json settings_json(const CaseSettings& s) {
       j[name] = to_string(field);
     } else if constexpr (std::is_same_v<std::remove_cvref_t<decltype(field)>, Mode>) {
       j[name] = gradcheck::to_string(field);
+    } else if constexpr (std::is_same_v<std::remove_cvref_t<decltype(field)>, EntryNames>) {
+      ordered_json names = ordered_json::array();
+      for (const auto& e : field.entries) names.push_back(to_string(e));
+      j[name] = std::move(names);
     } else {
       j[name] = field;
     }

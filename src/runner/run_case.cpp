@@ -61,17 +61,74 @@ std::string entry_name(const std::vector<Block>& layout, Eigen::Index k) {
   return fmt::format("#{}", k);
 }
 
+std::vector<Eigen::Index> resolve_entries(const std::vector<Block>& layout, const EntryNames& names) {
+  std::vector<Eigen::Index> flat;
+  for (const EntryNames::Entry& e : names.entries) {
+    Eigen::Index offset = 0;
+    const Block* block = nullptr;
+    std::vector<std::string> blocks;
+    for (const Block& b : layout) {
+      if (b.name == e.block && block == nullptr) block = &b;
+      if (block == nullptr) offset += b.rows * b.cols;
+      blocks.push_back(b.name);
+    }
+    if (block == nullptr && blocks.empty()) throw Error(fmt::format("{} names no block: x has none", to_string(e)));
+    if (block == nullptr) {
+      throw Error(fmt::format("{} names no block of x: expected one of {}", to_string(e), fmt::join(blocks, ", ")));
+    }
+    // [row,col] names an entry of any block; [index] one of a column (as
+    // entry_name prints it), the name alone a 1 x 1 block's only entry.
+    const Block& b = *block;
+    const bool fits = (e.index.size() == 2) || (e.index.size() == 1 && b.cols == 1) ||
+                      (e.index.empty() && b.rows == 1 && b.cols == 1);
+    const Eigen::Index row = e.index.empty() ? 0 : e.index[0];
+    const Eigen::Index col = e.index.size() == 2 ? e.index[1] : 0;
+    if (!fits || row >= b.rows || col >= b.cols) {
+      const std::string form = b.cols == 1 ? fmt::format("{0}[index] or {0}[index,0]", b.name) : b.name + "[row,col]";
+      throw Error(fmt::format("{} is not an entry of {}, which is {} x {}: expected {} with row < {} and col < {}",
+                              to_string(e), b.name, b.rows, b.cols, form, b.rows, b.cols));
+    }
+    flat.push_back(offset + row + col * b.rows);  // column-major, as entry_name
+  }
+  return flat;
+}
+
+void check_entries(const CheckCase& c, const CaseSettings& settings) {
+  if (settings.entries.entries.empty()) return;
+  std::vector<Block> layout;
+  if (c.smallest_layout) {
+    layout = c.smallest_layout(settings);
+  } else {
+    CaseSettings smallest = settings;
+    for (Range* r : {&smallest.V, &smallest.d, &smallest.m, &smallest.K, &smallest.n}) r->hi = r->lo;
+    Rng rng = trial_rng(0, c.id, 0);
+    layout = c.sample(rng, smallest, 0).layout;
+  }
+  try {
+    resolve_entries(layout, settings.entries);
+  } catch (const Error& e) {
+    throw Error(fmt::format("entries '{}' is invalid for case {} at its smallest sizes: {}",
+                            to_string(settings.entries), c.id, e.what()));
+  }
+}
+
 Eigen::Index layout_size(const std::vector<Block>& layout) {
   Eigen::Index size = 0;
   for (const Block& b : layout) size += b.rows * b.cols;
   return size;
 }
 
-Judgement judge_claim(const Problem& p, const Claim& claim, const CheckOptions& check_options) {
-  // Sampled checks draw coordinates per block of the layout.
+Judgement judge_claim(const Problem& p, const Claim& claim, const CheckOptions& check_options,
+                      const EntryNames& entries) {
+  // Sampled checks draw coordinates per block of the layout, plus the named entries.
   CheckOptions options = check_options;
   if (options.blocks.empty()) {
     for (const Block& b : p.layout) options.blocks.push_back(b.rows * b.cols);
+  }
+  try {
+    for (const Eigen::Index k : resolve_entries(p.layout, entries)) options.entries.push_back(k);
+  } catch (const Error& e) {
+    return {failed(Failure::exception, fmt::format("entries: {}", e.what()), options), {}};
   }
   std::vector<Eigen::MatrixXd> blocks;
   try {
@@ -157,8 +214,10 @@ TrialReport run_trial(const CheckCase& c, const CaseSettings& settings, std::uin
       trial.point = p.point;
       trial.layout = p.layout;
       trial.kind = p.kind;
-      trial.formula = judge_claim(p, p.claim, options);
-      for (const Claim& control : p.controls) trial.controls.push_back(judge_claim(p, control, options));
+      trial.formula = judge_claim(p, p.claim, options, settings.entries);
+      for (const Claim& control : p.controls) {
+        trial.controls.push_back(judge_claim(p, control, options, settings.entries));
+      }
       if (judged != nullptr) *judged = std::move(p);
     } catch (...) {
       trial.formula = {
@@ -196,6 +255,7 @@ CaseReport run_case(const CheckCase& c, const CaseSettings& settings, std::uint6
                     .trials = {},
                     .reproduce_flags = {},
                     .reproduce_target = {}};
+  check_entries(c, settings);
   const int first = only_trial.value_or(0);
   const int last = only_trial ? *only_trial + 1 : settings.trials;
   for (int t = first; t < last; ++t) {

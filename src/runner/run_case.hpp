@@ -96,7 +96,14 @@ CaseReport run_case(const CheckCase& c, const CaseSettings& settings, std::uint6
 TrialReport run_trial(const CheckCase& c, const CaseSettings& settings, std::uint64_t seed, int trial,
                       std::optional<Problem>* judged = nullptr);
 
-/// Judges one claim on a problem (exposed for tests).
-Judgement judge_claim(const Problem& p, const Claim& claim, const CheckOptions& options);
+/// Judges one claim on a problem (exposed for tests). A sampled check draws
+/// its coordinates per block of p.layout, and also judges `entries`.
+Judgement judge_claim(const Problem& p, const Claim& claim, const CheckOptions& options,
+                      const EntryNames& entries = {});
+
+/// Throws gradcheck::Error if `settings.entries` names an entry that `c`'s
+/// smallest point (every size range at its low end) does not have: the run is
+/// refused before any work rather than failing in the trials that draw it.
+void check_entries(const CheckCase& c, const CaseSettings& settings);
 
 }  // namespace gradcheck::runner

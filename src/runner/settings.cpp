@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <regex>
 #include <sstream>
 #include <type_traits>
 
@@ -88,6 +89,12 @@ void check_domain(const Origin& origin, const CaseSettings& s) {
     fail("samples", std::to_string(s.check.samples), "a whole number from 1 to 1000000");
   }
   if (s.check.budget < 1) fail("budget", std::to_string(s.check.budget), "a whole number >= 1");
+  // Directional checks judge no coordinate unless narrowing a failure down;
+  // auto may choose them. A full check judges every entry anyway.
+  if (!s.entries.entries.empty() && s.check.mode != Mode::sampled && s.check.mode != Mode::full) {
+    fail("entries", to_string(s.entries),
+         fmt::format("mode sampled (or full, which checks every entry), not mode {}", to_string(s.check.mode)));
+  }
   if (s.check.threads < 0 || s.check.threads > 1024) {
     fail("threads", std::to_string(s.check.threads), "a whole number from 0 (all cores) to 1024");
   }
@@ -176,6 +183,58 @@ void validate(boost::any& v, const std::vector<std::string>& values, Range* /*un
                                      "or one whole number");
   }
   v = r;
+}
+
+std::string to_string(const EntryNames::Entry& e) {
+  if (e.index.empty()) return e.block;
+  return fmt::format("{}[{}]", e.block, fmt::join(e.index, ","));
+}
+
+std::string to_string(const EntryNames& e) {
+  std::vector<std::string> names;
+  for (const auto& entry : e.entries) names.push_back(to_string(entry));
+  return fmt::format("{}", fmt::join(names, ","));
+}
+
+void validate(boost::any& v, const std::vector<std::string>& values, EntryNames* /*unused*/, int /*unused*/) {
+  po::validators::check_first_occurrence(v);
+  const std::string& text = po::validators::get_single_string(values);
+  const auto invalid = [&](const std::string& part) {
+    return po::error_with_option_name("the argument '" + text + "' for option '%canonical_option%' is invalid at '" +
+                                      part +
+                                      "': expected entries such as 'U[3,1], v_c[0]' (a block's name, then "
+                                      "[row,col], [index] or nothing for a 1 x 1 block; indices from 0)");
+  };
+  // Commas inside brackets separate indices; outside, entries.
+  std::vector<std::string> parts(1);
+  int depth = 0;
+  for (const char ch : text) {
+    depth += ch == '[' ? 1 : ch == ']' ? -1 : 0;
+    if (ch == ',' && depth == 0) {
+      parts.emplace_back();
+    } else {
+      parts.back() += ch;
+    }
+  }
+  static const std::regex entry(R"(\s*([A-Za-z_][A-Za-z0-9_]*)\s*(\[\s*(\d+)\s*(,\s*(\d+)\s*)?\])?\s*)");
+  EntryNames names;
+  if (parts.size() == 1 && parts[0].find_first_not_of(" \t") == std::string::npos) {
+    v = names;  // "": no entries
+    return;
+  }
+  for (const std::string& part : parts) {
+    std::smatch m;
+    if (!std::regex_match(part, m, entry)) throw invalid(part);
+    EntryNames::Entry e{.block = m[1].str(), .index = {}};
+    for (const int group : {3, 5}) {
+      if (!m[group].matched) continue;
+      long i = 0;
+      if (!parse_long(m[group].str(), i)) throw invalid(part);  // beyond a long
+      e.index.push_back(i);
+    }
+    names.entries.push_back(std::move(e));
+  }
+  v = names;
 }
 
 po::options_description setting_flags() {

@@ -28,6 +28,24 @@ std::string to_string(const Range& r);
 /// Boost.Program_options hook: parses "LO..HI" or "N".
 void validate(boost::any& v, const std::vector<std::string>& values, Range* /*unused*/, int /*unused*/);
 
+/// Entries of x named as the reports name them: "U[3,1]" (row 3, column 1 of
+/// block U), "v_c[0]", or a 1 x 1 block by its name alone. Written as a
+/// comma-separated list, "U[3,1], v_c[0]".
+struct EntryNames {
+  struct Entry {
+    std::string block;
+    std::vector<long> index;  ///< none, [row] or [row, col]
+    friend bool operator==(const Entry&, const Entry&) = default;
+  };
+  std::vector<Entry> entries;
+  friend bool operator==(const EntryNames&, const EntryNames&) = default;
+};
+std::string to_string(const EntryNames::Entry& e);
+/// "U[3,1],v_c[0]" (empty for none).
+std::string to_string(const EntryNames& e);
+/// Boost.Program_options hook: parses "U[3,1], v_c[0]" (an empty text names none).
+void validate(boost::any& v, const std::vector<std::string>& values, EntryNames* /*unused*/, int /*unused*/);
+
 struct CaseSettings {
   int trials = 20;     ///< randomized trials per case
   CheckOptions check;  ///< step, rtol, atol, noise_factor
@@ -39,6 +57,9 @@ struct CaseSettings {
   double alpha = 0.1;  ///< leaky-ReLU slope, 0 < alpha < 1
   double scale = 1.0;  ///< random points are drawn at this scale (0.01: near-linear; 30: saturated)
   int resample = 3;    ///< redraws of a point judged INCONCLUSIVE, per trial
+  /// sampled: entries checked in every trial besides the drawn coordinates
+  /// (resolved against each trial's layout into CheckOptions::entries).
+  EntryNames entries;
 };
 
 /// Calls visit(name, help, field) for every setting of `s`.
@@ -53,6 +74,7 @@ void for_each_setting(S& s, Visit&& visit) {
   visit("ladder_step", "relative initial step of Ridders' ladder (> 0)", s.check.ladder_step);
   visit("mode", "full, sampled, directional or auto (see CheckOptions::mode)", s.check.mode);
   visit("samples", "sampled: coordinates per block; directional: directions (>= 1)", s.check.samples);
+  visit("entries", "sampled: entries always checked besides the drawn ones, e.g. 'U[3,1],v_c[0]'", s.entries);
   visit("budget", "auto: the most evaluations of f to plan for (>= 1)", s.check.budget);
   visit("threads", "worker threads of full and sampled checks and of directional draws (0: all cores)",
         s.check.threads);

@@ -1,5 +1,6 @@
 // Tests of the case runner: entry names, block shapes, verdicts of a case and
 // its controls, reproducibility of trials, fixture settings and report files.
+#include <algorithm>
 #include <boost/test/unit_test.hpp>
 #include <cmath>
 #include <filesystem>
@@ -278,6 +279,119 @@ BOOST_AUTO_TEST_CASE(fixture_sections_override_top_level_and_flags_override_both
   const SettingsSource overridden(path.string(), {"toy"}, vm);
   BOOST_TEST(overridden.for_case("toy").trials == 11);
   BOOST_TEST(overridden.seed() == 8U);
+}
+
+// Entries named as the reports name them (entry_name) resolve back to their
+// coordinates; names the layout does not have are refused, naming them.
+BOOST_AUTO_TEST_CASE(named_entries_resolve_to_the_coordinates_entry_name_prints) {
+  namespace po = boost::program_options;
+  const std::vector<Block> layout = {{"v_c", 3, 1}, {"U", 4, 3}, {"b", 1, 1}};
+  const auto parse = [](const std::string& text) {
+    boost::any v;
+    validate(v, {text}, static_cast<EntryNames*>(nullptr), 0);
+    return boost::any_cast<EntryNames>(v);
+  };
+  for (Eigen::Index k = 0; k < layout_size(layout); ++k) {
+    const std::string name = entry_name(layout, k);
+    const std::vector<Eigen::Index> back = resolve_entries(layout, parse(name));
+    BOOST_TEST_REQUIRE(back.size() == 1U);
+    BOOST_TEST(back[0] == k, name);
+  }
+  const EntryNames two = parse(" U[3, 1] ,v_c[0]");
+  BOOST_TEST(to_string(two) == "U[3,1],v_c[0]");
+  BOOST_TEST((resolve_entries(layout, two) == std::vector<Eigen::Index>{3 + 3 + 1 * 4, 0}));
+  BOOST_TEST((resolve_entries(layout, parse("v_c[2,0], b[0,0]")) == std::vector<Eigen::Index>{2, 15}));
+  BOOST_TEST(parse("").entries.empty());
+  for (const char* bad : {"U[3", "U[3,1,2]", "U[-1,0]", "3[1]", "U[1],", "U[1] V[2]", "U[99999999999999999999]"}) {
+    BOOST_CHECK_THROW(parse(bad), po::error);
+  }
+  const auto refusal = [&](const std::string& text) -> std::string {
+    try {
+      resolve_entries(layout, parse(text));
+    } catch (const Error& e) {
+      return e.what();
+    }
+    return "no error";
+  };
+  BOOST_TEST(refusal("W[1,0]") == "W[1,0] names no block of x: expected one of v_c, U, b");
+  BOOST_TEST(refusal("U[4,0]") ==
+             "U[4,0] is not an entry of U, which is 4 x 3: expected U[row,col] with row < 4 and col < 3");
+  BOOST_TEST(refusal("U[1]") ==
+             "U[1] is not an entry of U, which is 4 x 3: expected U[row,col] with row < 4 and col < 3");
+  BOOST_TEST(refusal("v_c[3]").find("expected v_c[index] or v_c[index,0] with row < 3") != std::string::npos);
+  BOOST_TEST(refusal("U") != "no error");
+}
+
+// A sampled check judges a named entry besides its draws: a claim wrong only
+// in an entry the draws miss passes without it and fails, naming it, with it.
+BOOST_AUTO_TEST_CASE(a_sampled_check_judges_the_named_entries) {
+  const CheckCase* c = nullptr;
+  for (const CheckCase& k : checks::all_cases()) c = k.id == "naive_softmax_grad_outside" ? &k : c;
+  BOOST_TEST_REQUIRE(c != nullptr);
+  CaseSettings s;
+  s.V = {40, 40};
+  s.d = {6, 6};
+  Rng rng = trial_rng(1, c->id, 0);
+  const Problem p = c->sample(rng, s, 0);
+  CheckOptions o;
+  o.mode = Mode::sampled;
+  o.samples = 2;
+  o.seed = 7;
+  const Judgement drawn = judge_claim(p, p.claim, o);
+  BOOST_TEST_REQUIRE(drawn.result.passed, drawn.result.message);
+  // The first coordinate of U the draws left out.
+  const std::vector<Eigen::Index>& judged = drawn.result.inputs;
+  Eigen::Index missed = 0;
+  while (std::find(judged.begin(), judged.end(), missed) != judged.end()) ++missed;
+  const std::string name = entry_name(p.layout, missed);
+  const Claim wrong_there = [&p, missed](const VectorXd& x) {
+    std::vector<MatrixXd> g = p.claim(x);
+    g[0](missed) += 1e-3;
+    return g;
+  };
+  BOOST_TEST(judge_claim(p, wrong_there, o).result.passed);  // not drawn: not judged
+  boost::any v;
+  validate(v, {name}, static_cast<EntryNames*>(nullptr), 0);
+  const EntryNames named = boost::any_cast<EntryNames>(v);
+  const Judgement caught = judge_claim(p, wrong_there, o, named);
+  BOOST_TEST(caught.result.verdict == Verdict::fail, caught.result.message);
+  BOOST_TEST(caught.worst_entry == name, name);
+  BOOST_TEST(judge_claim(p, p.claim, o, named).result.passed);
+  BOOST_TEST(judge_claim(p, p.claim, o, named).result.inputs.size() == judged.size() + 1);
+}
+
+// The fixture key and the mode it needs; an entry the smallest point lacks is
+// refused before any trial.
+BOOST_AUTO_TEST_CASE(entries_come_from_the_fixture_and_are_checked_up_front) {
+  const fs::path path = tests::scratch("runner", "entries.cfg");
+  std::ofstream(path) << "n = 3..9\n[toy]\nmode = sampled\nsamples = 1\nentries = x[2]\n";
+  const SettingsSource source(path.string(), {"toy"});
+  const CaseSettings s = source.for_case("toy");
+  BOOST_TEST(to_string(s.entries) == "x[2]");
+  BOOST_CHECK_NO_THROW(check_entries(toy_case(), s));
+  const CaseReport r = run_case(toy_case(), s, 1);
+  for (const TrialReport& t : r.trials) {  // one drawn coordinate, and x[2]
+    const std::vector<Eigen::Index>& inputs = t.formula.result.inputs;
+    BOOST_TEST((std::find(inputs.begin(), inputs.end(), 2) != inputs.end() && inputs.size() <= 2U), t.point);
+  }
+  std::ofstream(path) << "n = 2..9\n[toy]\nmode = sampled\nentries = x[2]\n";
+  try {
+    check_entries(toy_case(), SettingsSource(path.string(), {"toy"}).for_case("toy"));
+    BOOST_FAIL("x[2] accepted at n = 2");
+  } catch (const Error& e) {
+    BOOST_TEST(std::string(e.what()) ==
+               "entries 'x[2]' is invalid for case toy at its smallest sizes: x[2] is not an entry of x, "
+               "which is 2 x 1: expected x[index] or x[index,0] with row < 2 and col < 1");
+  }
+  std::ofstream(path) << "[toy]\nmode = directional\nentries = x[0]\n";
+  try {
+    SettingsSource(path.string(), {"toy"}).for_case("toy");
+    BOOST_FAIL("entries accepted in directional mode");
+  } catch (const Error& e) {
+    BOOST_TEST(
+        std::string(e.what()).find("[toy] entries = x[0] is invalid: expected mode sampled") != std::string::npos,
+        e.what());
+  }
 }
 
 BOOST_AUTO_TEST_CASE(bad_fixtures_give_one_line_errors) {
