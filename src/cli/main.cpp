@@ -289,7 +289,7 @@ int run(const Cli& cli, const std::string& command_line, const std::vector<const
   settings.reserve(chosen.size());
   for (const auto* c : chosen) {  // validate all before running any
     settings.push_back(source.for_case(c->id));
-    runner::check_entries(*c, settings.back());
+    runner::check_entries(*c, settings.back(), source.origin(c->id, "entries"));
   }
   std::optional<int> trial;
   if (cli.vm.count("trial") != 0U) {
@@ -370,7 +370,9 @@ int calibrate(const Cli& cli) {
   for (const auto& c : checks::all_cases()) ids.push_back(c.id);
   const std::string fixture = fixture_path(cli.vm);
   const runner::SettingsSource source(fixture, ids, cli.vm);
-  for (const auto* c : chosen) runner::check_entries(*c, source.for_case(c->id));  // validate all before running any
+  for (const auto* c : chosen)
+    runner::check_entries(*c, source.for_case(c->id),
+                          source.origin(c->id, "entries"));  // validate all before running any
   return cli::calibrate_command(chosen, source, source.seed(), cli.vm);
 }
 

@@ -83,7 +83,7 @@ std::vector<Eigen::Index> resolve_entries(const std::vector<Block>& layout, cons
                       (e.index.empty() && b.rows == 1 && b.cols == 1);
     const Eigen::Index row = e.index.empty() ? 0 : e.index[0];
     const Eigen::Index col = e.index.size() == 2 ? e.index[1] : 0;
-    if (!fits || row >= b.rows || col >= b.cols) {
+    if (!fits || row < 0 || col < 0 || row >= b.rows || col >= b.cols) {
       const std::string form = b.cols == 1 ? fmt::format("{0}[index] or {0}[index,0]", b.name) : b.name + "[row,col]";
       throw Error(fmt::format("{} is not an entry of {}, which is {} x {}: expected {} with row < {} and col < {}",
                               to_string(e), b.name, b.rows, b.cols, form, b.rows, b.cols));
@@ -93,7 +93,7 @@ std::vector<Eigen::Index> resolve_entries(const std::vector<Block>& layout, cons
   return flat;
 }
 
-void check_entries(const CheckCase& c, const CaseSettings& settings) {
+void check_entries(const CheckCase& c, const CaseSettings& settings, const std::string& origin) {
   if (settings.entries.entries.empty()) return;
   std::vector<Block> layout;
   if (c.smallest_layout) {
@@ -102,12 +102,13 @@ void check_entries(const CheckCase& c, const CaseSettings& settings) {
     CaseSettings smallest = settings;
     for (Range* r : {&smallest.V, &smallest.d, &smallest.m, &smallest.K, &smallest.n}) r->hi = r->lo;
     Rng rng = trial_rng(0, c.id, 0);
-    layout = c.sample(rng, smallest, 0).layout;
+    Problem p = c.sample(rng, smallest, 0);
+    if (p.kind != ProblemKind::value) layout = std::move(p.layout);  // a value case has no x
   }
   try {
     resolve_entries(layout, settings.entries);
   } catch (const Error& e) {
-    throw Error(fmt::format("entries '{}' is invalid for case {} at its smallest sizes: {}",
+    throw Error(fmt::format("{}{} is invalid for case {} at its smallest sizes: {}", origin,
                             to_string(settings.entries), c.id, e.what()));
   }
 }

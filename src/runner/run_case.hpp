@@ -102,8 +102,10 @@ Judgement judge_claim(const Problem& p, const Claim& claim, const CheckOptions& 
                       const EntryNames& entries = {});
 
 /// Throws gradcheck::Error if `settings.entries` names an entry that `c`'s
-/// smallest point (every size range at its low end) does not have: the run is
+/// smallest point (CheckCase::smallest_layout) does not have: the run is
 /// refused before any work rather than failing in the trials that draw it.
-void check_entries(const CheckCase& c, const CaseSettings& settings);
+/// The message begins with `origin` (SettingsSource::origin: where the value
+/// came from) and the value.
+void check_entries(const CheckCase& c, const CaseSettings& settings, const std::string& origin = "entries = ");
 
 }  // namespace gradcheck::runner

@@ -199,11 +199,18 @@ std::string to_string(const EntryNames& e) {
 void validate(boost::any& v, const std::vector<std::string>& values, EntryNames* /*unused*/, int /*unused*/) {
   po::validators::check_first_occurrence(v);
   const std::string& text = po::validators::get_single_string(values);
+  // A name is short: longer parts are refused before the regex sees them
+  // (libstdc++ matches recursively, a level per character).
+  constexpr std::size_t longest = 256;
+  const auto excerpt = [](const std::string& t) {
+    return t.size() <= 80 ? t : t.substr(0, 60) + "... (" + std::to_string(t.size()) + " bytes)";
+  };
   const auto invalid = [&](const std::string& part) {
-    return po::error_with_option_name("the argument '" + text + "' for option '%canonical_option%' is invalid at '" +
-                                      part +
-                                      "': expected entries such as 'U[3,1], v_c[0]' (a block's name, then "
-                                      "[row,col], [index] or nothing for a 1 x 1 block; indices from 0)");
+    return po::error_with_option_name(
+        "the argument '" + excerpt(text) + "' for option '%canonical_option%' is invalid at '" + excerpt(part) +
+        "': expected entries such as 'U[3,1], v_c[0]' (a block's name, then [row,col], [index] or nothing for a "
+        "1 x 1 block; indices from 0; at most " +
+        std::to_string(longest) + " characters each)");
   };
   // Commas inside brackets separate indices; outside, entries.
   std::vector<std::string> parts(1);
@@ -224,7 +231,7 @@ void validate(boost::any& v, const std::vector<std::string>& values, EntryNames*
   }
   for (const std::string& part : parts) {
     std::smatch m;
-    if (!std::regex_match(part, m, entry)) throw invalid(part);
+    if (part.size() > longest || !std::regex_match(part, m, entry)) throw invalid(part);
     EntryNames::Entry e{.block = m[1].str(), .index = {}};
     for (const int group : {3, 5}) {
       if (!m[group].matched) continue;
@@ -267,26 +274,29 @@ SettingsSource::SettingsSource(const std::string& fixture_path, const std::vecto
   }
 }
 
+std::string SettingsSource::origin(const std::string& case_id, const std::string& name) const {
+  if (command_line_.count(name) != 0U) return fmt::format("--{} ", name);
+  if (fixture_.count(case_id + "." + name) != 0U) {
+    return fmt::format("fixture '{}', [{}] {} = ", fixture_path_, case_id, name);
+  }
+  if (fixture_.count(name) != 0U) return fmt::format("fixture '{}': {} = ", fixture_path_, name);
+  return fmt::format("{} = ", name);
+}
+
 CaseSettings SettingsSource::for_case(const std::string& case_id) const {
   CaseSettings s;
-  std::map<std::string, std::string, std::less<>> origin_of;  // setting name -> where its value came from
   for_each_setting(s, [&](const char* name, const char* /*help*/, auto& field) {
     using T = setting_t<decltype(field)>;
     const std::string scoped = case_id + "." + name;
     if (command_line_.count(name) != 0U) {
       field = command_line_[name].as<T>();
-      origin_of[name] = fmt::format("--{} ", name);
     } else if (fixture_.count(scoped) != 0U) {
       field = fixture_[scoped].as<T>();
-      origin_of[name] = fmt::format("fixture '{}', [{}] {} = ", fixture_path_, case_id, name);
     } else if (fixture_.count(name) != 0U) {
       field = fixture_[name].as<T>();
-      origin_of[name] = fmt::format("fixture '{}': {} = ", fixture_path_, name);
-    } else {
-      origin_of[name] = fmt::format("{} = ", name);
     }
   });
-  check_domain([&](const std::string& name, const std::string& value) { return origin_of[name] + value; }, s);
+  check_domain([&](const std::string& name, const std::string& value) { return origin(case_id, name) + value; }, s);
   return s;
 }
 

@@ -106,6 +106,11 @@ class SettingsSource {
   /// Throws gradcheck::Error if a resolved value is out of its domain.
   CaseSettings for_case(const std::string& case_id) const;
 
+  /// Where setting `name` of case `case_id` comes from, as errors begin:
+  /// "--trials ", "fixture 'f.cfg', [toy] trials = ", "fixture 'f.cfg': trials = "
+  /// or "trials = " (the default).
+  std::string origin(const std::string& case_id, const std::string& name) const;
+
   /// The run's seed: command line (--seed) > fixture top level (seed = N) > 1.
   std::uint64_t seed() const;
 

@@ -285,7 +285,7 @@ BOOST_AUTO_TEST_CASE(fixture_sections_override_top_level_and_flags_override_both
 // coordinates; names the layout does not have are refused, naming them.
 BOOST_AUTO_TEST_CASE(named_entries_resolve_to_the_coordinates_entry_name_prints) {
   namespace po = boost::program_options;
-  const std::vector<Block> layout = {{"v_c", 3, 1}, {"U", 4, 3}, {"b", 1, 1}};
+  const std::vector<Block> layout = {{"v_c", 3, 1}, {"U", 4, 3}, {"b", 1, 1}, {"r", 1, 2}};
   const auto parse = [](const std::string& text) {
     boost::any v;
     validate(v, {text}, static_cast<EntryNames*>(nullptr), 0);
@@ -313,7 +313,15 @@ BOOST_AUTO_TEST_CASE(named_entries_resolve_to_the_coordinates_entry_name_prints)
     }
     return "no error";
   };
-  BOOST_TEST(refusal("W[1,0]") == "W[1,0] names no block of x: expected one of v_c, U, b");
+  BOOST_TEST(refusal("W[1,0]") == "W[1,0] names no block of x: expected one of v_c, U, b, r");
+  BOOST_TEST(refusal("r[1]") != "no error");  // a row block's entries are r[0,k]
+  // The parser reads no sign, but EntryNames is a plain struct: a negative index is refused too.
+  EntryNames negative;
+  negative.entries = {{.block = "U", .index = {-1, 0}}};
+  BOOST_CHECK_THROW(resolve_entries(layout, negative), Error);
+  // A name is at most 256 characters: no regex runs over a hostile megabyte.
+  BOOST_CHECK_THROW(parse(std::string(300, 'a')), po::error);
+  BOOST_CHECK_THROW(parse("U" + std::string(100000, ' ') + "!"), po::error);
   BOOST_TEST(refusal("U[4,0]") ==
              "U[4,0] is not an entry of U, which is 4 x 3: expected U[row,col] with row < 4 and col < 3");
   BOOST_TEST(refusal("U[1]") ==
@@ -369,7 +377,8 @@ BOOST_AUTO_TEST_CASE(entries_come_from_the_fixture_and_are_checked_up_front) {
   const CaseSettings s = source.for_case("toy");
   BOOST_TEST(to_string(s.entries) == "x[2]");
   BOOST_CHECK_NO_THROW(check_entries(toy_case(), s));
-  const CaseReport r = run_case(toy_case(), s, 1);
+  const CheckCase toy = toy_case();  // the report points at it
+  const CaseReport r = run_case(toy, s, 1);
   for (const TrialReport& t : r.trials) {  // one drawn coordinate, and x[2]
     const std::vector<Eigen::Index>& inputs = t.formula.result.inputs;
     BOOST_TEST((std::find(inputs.begin(), inputs.end(), 2) != inputs.end() && inputs.size() <= 2U), t.point);
@@ -380,9 +389,21 @@ BOOST_AUTO_TEST_CASE(entries_come_from_the_fixture_and_are_checked_up_front) {
     BOOST_FAIL("x[2] accepted at n = 2");
   } catch (const Error& e) {
     BOOST_TEST(std::string(e.what()) ==
-               "entries 'x[2]' is invalid for case toy at its smallest sizes: x[2] is not an entry of x, "
+               "entries = x[2] is invalid for case toy at its smallest sizes: x[2] is not an entry of x, "
                "which is 2 x 1: expected x[index] or x[index,0] with row < 2 and col < 1");
   }
+  // Named by where the value came from, as every setting's error is.
+  const SettingsSource from_file(path.string(), {"toy"});
+  try {
+    check_entries(toy_case(), from_file.for_case("toy"), from_file.origin("toy", "entries"));
+    BOOST_FAIL("x[2] accepted at n = 2");
+  } catch (const Error& e) {
+    BOOST_TEST(std::string(e.what()).find("fixture '" + path.string() + "', [toy] entries = x[2] is invalid") == 0U,
+               e.what());
+  }
+  // The JSON report records the entries under the same name.
+  const auto j = to_json({r}, {.seed = 1, .fixture = {}, .command_line = "test"});
+  BOOST_TEST(j["cases"][0]["settings"]["entries"].dump() == R"(["x[2]"])");
   std::ofstream(path) << "[toy]\nmode = directional\nentries = x[0]\n";
   try {
     SettingsSource(path.string(), {"toy"}).for_case("toy");
@@ -392,6 +413,29 @@ BOOST_AUTO_TEST_CASE(entries_come_from_the_fixture_and_are_checked_up_front) {
         std::string(e.what()).find("[toy] entries = x[0] is invalid: expected mode sampled") != std::string::npos,
         e.what());
   }
+}
+
+// A case whose draws add entries at random (leaky ReLU's kink entries, on half
+// its draws) says what its smallest point is; a value case has no x to name.
+BOOST_AUTO_TEST_CASE(entries_are_checked_against_the_true_smallest_point) {
+  const auto find = [](const std::string& id) {
+    const CheckCase* c = nullptr;
+    for (const CheckCase& k : checks::all_cases()) c = k.id == id ? &k : c;
+    return c;
+  };
+  const CheckCase* leaky = find("leaky_relu_derivative");
+  BOOST_TEST_REQUIRE(leaky != nullptr);
+  CaseSettings s;
+  s.n = {2, 20};
+  s.check.mode = Mode::sampled;
+  s.entries.entries = {{.block = "x", .index = {1}}};
+  BOOST_CHECK_NO_THROW(check_entries(*leaky, s));
+  s.entries.entries = {{.block = "x", .index = {2}}};  // a drawn point of n = 2 may have 4 entries, the smallest 2
+  BOOST_CHECK_THROW(check_entries(*leaky, s), Error);
+  const CheckCase* value = find("xent_onehot_identity");
+  BOOST_TEST_REQUIRE(value != nullptr);
+  s.entries.entries = {{.block = "J", .index = {}}};
+  BOOST_CHECK_THROW(check_entries(*value, s), Error);
 }
 
 BOOST_AUTO_TEST_CASE(bad_fixtures_give_one_line_errors) {
