@@ -84,10 +84,11 @@ CheckCase leaky_relu_derivative() {
             p.controls = {slopes(alpha, alpha), slopes(1.0, 1.0), slopes(alpha, 1.0)};
             return p;
           },
-      // Half the draws add two kink entries: the smallest point has none.
-      .smallest_layout =
-          [](const CaseSettings& s) {
-            return std::vector<Block>{{"x", std::max<Index>(s.n.lo, 2), 1}};
+      // Half the draws add two kink entries: the smallest point has none, the largest both.
+      .bound_layout =
+          [](const CaseSettings& s, runner::Bound end) {
+            if (end == runner::Bound::smallest) return std::vector<Block>{{"x", std::max<Index>(s.n.lo, 2), 1}};
+            return std::vector<Block>{{"x", std::max<Index>(s.n.hi, 2) + 2, 1}};
           },
   };
 }

@@ -291,6 +291,9 @@ int run(const Cli& cli, const std::string& command_line, const std::vector<const
     settings.push_back(source.for_case(c->id));
     runner::check_entries(*c, settings.back(), source.origin(c->id, "entries"));
   }
+  for (std::size_t i = 0; i < chosen.size(); ++i) {  // mode auto: what it will do, up front
+    if (const std::string plan = runner::plan_text(*chosen[i], settings[i]); !plan.empty()) fmt::print("{}\n", plan);
+  }
   std::optional<int> trial;
   if (cli.vm.count("trial") != 0U) {
     trial = cli.vm["trial"].as<int>();

@@ -165,12 +165,12 @@ runner::CheckCase make_case(const std::shared_ptr<const Program>& program, const
   c.sample = [program](Rng& rng, const runner::CaseSettings& /*settings*/, int trial) {
     return sample(program, rng, trial);
   };
-  // The file's own size ranges, each at its low end (a value claim has no x).
-  c.smallest_layout = [program](const runner::CaseSettings& /*settings*/) {
+  // The file's own size ranges, each at that end (a value claim has no x).
+  c.bound_layout = [program](const runner::CaseSettings& /*settings*/, runner::Bound bound) {
     if (program->claim_kind == ClaimKind::value) return std::vector<runner::Block>{};
-    Point smallest;
-    for (const DimDecl& d : program->dims) smallest.dims.push_back(d.lo);
-    return layout_of(*program, smallest).blocks;
+    Point at;
+    for (const DimDecl& d : program->dims) at.dims.push_back(bound == runner::Bound::smallest ? d.lo : d.hi);
+    return layout_of(*program, at).blocks;
   };
   return c;
 }

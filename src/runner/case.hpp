@@ -60,6 +60,9 @@ struct Problem {
   std::function<Eigen::VectorXd(const Eigen::VectorXd& x)> exact;
 };
 
+/// Which end of a case's size ranges (CheckCase::bound_layout).
+enum class Bound { smallest, largest };
+
 struct Control {
   std::string id;           ///< e.g. "sign_flipped"
   std::string description;  ///< e.g. "Uᵀ(y − ŷ): sign flipped"
@@ -74,10 +77,11 @@ struct CheckCase {
   std::vector<Control> controls;
   /// Draws trial `trial`'s point from `rng` within `settings`' size ranges.
   std::function<Problem(Rng& rng, const CaseSettings& settings, int trial)> sample;
-  /// The layout of the smallest point `sample` draws (named entries are
-  /// checked against it before any work). Unset: the layout of a point drawn
-  /// with every size range of `settings` at its low end.
-  std::function<std::vector<Block>(const CaseSettings& settings)> smallest_layout{};
+  /// The layout of the smallest or the largest point `sample` draws within
+  /// `settings` (named entries are checked against the smallest before any
+  /// work; an auto mode's plan is printed for both). Unset: the layout of a
+  /// point drawn with every size range of `settings` at that end.
+  std::function<std::vector<Block>(const CaseSettings& settings, Bound bound)> bound_layout{};
 };
 
 }  // namespace gradcheck::runner

@@ -93,18 +93,48 @@ std::vector<Eigen::Index> resolve_entries(const std::vector<Block>& layout, cons
   return flat;
 }
 
+std::vector<Block> layout_at(const CheckCase& c, const CaseSettings& settings, Bound bound) {
+  if (c.bound_layout) return c.bound_layout(settings, bound);
+  CaseSettings at = settings;
+  for (Range* r : {&at.V, &at.d, &at.m, &at.K, &at.n}) {
+    if (bound == Bound::smallest) r->hi = r->lo;
+    if (bound == Bound::largest) r->lo = r->hi;
+  }
+  Rng rng = trial_rng(0, c.id, 0);
+  Problem p = c.sample(rng, at, 0);
+  if (p.kind == ProblemKind::value) return {};  // a value case has no x
+  return std::move(p.layout);
+}
+
+std::string plan_text(const CheckCase& c, const CaseSettings& settings) {
+  if (settings.check.mode != Mode::automatic) return {};
+  const Eigen::Index lo = layout_size(layout_at(c, settings, Bound::smallest));
+  const Eigen::Index hi = layout_size(layout_at(c, settings, Bound::largest));
+  const std::string head = fmt::format("plan: {}, mode auto, budget {}", c.id, settings.check.budget);
+  if (hi == 0) return head + ": no parameters (the case compares values)";
+  const auto what = [&](Eigen::Index n) {
+    const Plan p = plan(n, settings.check);
+    return p.mode == Mode::full
+               ? fmt::format("full, {} evaluations", p.evaluations)
+               : fmt::format("directional with {} directions, {} evaluations", p.samples, p.evaluations);
+  };
+  std::string text = fmt::format("{}: n = {}: {}", head, lo, what(lo));
+  if (hi == lo) return text;
+  if (plan(lo, settings.check).mode == Mode::full && plan(hi, settings.check).mode != Mode::full) {
+    Eigen::Index full = lo;  // the largest n checked in full: plan's rule, found by bisection
+    for (Eigen::Index above = hi; above - full > 1;) {
+      const Eigen::Index mid = full + (above - full) / 2;
+      (plan(mid, settings.check).mode == Mode::full ? full : above) = mid;
+    }
+    text += fmt::format(" ... n = {}: {}; n = {}: {}", full, what(full), full + 1, what(full + 1));
+    if (full + 1 == hi) return text + " (refinement may add evaluations)";
+  }
+  return text + fmt::format(" ... n = {}: {} (refinement may add evaluations)", hi, what(hi));
+}
+
 void check_entries(const CheckCase& c, const CaseSettings& settings, const std::string& origin) {
   if (settings.entries.entries.empty()) return;
-  std::vector<Block> layout;
-  if (c.smallest_layout) {
-    layout = c.smallest_layout(settings);
-  } else {
-    CaseSettings smallest = settings;
-    for (Range* r : {&smallest.V, &smallest.d, &smallest.m, &smallest.K, &smallest.n}) r->hi = r->lo;
-    Rng rng = trial_rng(0, c.id, 0);
-    Problem p = c.sample(rng, smallest, 0);
-    if (p.kind != ProblemKind::value) layout = std::move(p.layout);  // a value case has no x
-  }
+  const std::vector<Block> layout = layout_at(c, settings, Bound::smallest);
   try {
     resolve_entries(layout, settings.entries);
   } catch (const Error& e) {

@@ -101,8 +101,18 @@ TrialReport run_trial(const CheckCase& c, const CaseSettings& settings, std::uin
 Judgement judge_claim(const Problem& p, const Claim& claim, const CheckOptions& options,
                       const EntryNames& entries = {});
 
+/// The layout of `c`'s smallest or largest point within `settings`
+/// (CheckCase::bound_layout); empty for a case that compares values.
+std::vector<Block> layout_at(const CheckCase& c, const CaseSettings& settings, Bound bound);
+
+/// For mode auto, what the checks of `c` will do, printed before the run: the
+/// mode and the evaluations of f gradcheck::plan predicts at the smallest and
+/// the largest n, and around the switch from full to directional. Empty for
+/// the other modes.
+std::string plan_text(const CheckCase& c, const CaseSettings& settings);
+
 /// Throws gradcheck::Error if `settings.entries` names an entry that `c`'s
-/// smallest point (CheckCase::smallest_layout) does not have: the run is
+/// smallest point (CheckCase::bound_layout) does not have: the run is
 /// refused before any work rather than failing in the trials that draw it.
 /// The message begins with `origin` (SettingsSource::origin: where the value
 /// came from) and the value.

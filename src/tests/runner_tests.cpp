@@ -438,6 +438,39 @@ BOOST_AUTO_TEST_CASE(entries_are_checked_against_the_true_smallest_point) {
   BOOST_CHECK_THROW(check_entries(*value, s), Error);
 }
 
+// Mode auto prints its plan up front: the mode and evaluations at the smallest
+// and largest n and around the switch, and the checks then do just that.
+BOOST_AUTO_TEST_CASE(an_auto_plan_is_printed_up_front_and_kept) {
+  const CheckCase toy = toy_case();
+  CaseSettings s;
+  s.n = {3, 9};
+  s.trials = 12;
+  s.check.mode = Mode::automatic;
+  s.check.budget = 20;  // 7 + 2n <= 20 up to n = 6; then (20 - 7) / 2 = 6 directions
+  BOOST_TEST(plan_text(toy, s) ==
+             "plan: toy, mode auto, budget 20: n = 3: full, 13 evaluations ... n = 6: full, 19 evaluations; "
+             "n = 7: directional with 6 directions, 19 evaluations ... n = 9: directional with 6 directions, 19 "
+             "evaluations (refinement may add evaluations)");
+  const CaseReport r = run_case(toy, s, 3);
+  bool saw_full = false;
+  bool saw_directional = false;
+  for (const TrialReport& t : r.trials) {
+    const CheckResult& c = t.formula.result;
+    const long n = std::stol(t.point.substr(2));  // the toy's point is "n=7"
+    BOOST_TEST((c.options.mode == (n <= 6 ? Mode::full : Mode::directional)), t.point);
+    BOOST_TEST(c.predicted_evaluations == (n <= 6 ? 7 + 2 * n : 19), t.point);
+    saw_full = saw_full || c.options.mode == Mode::full;
+    saw_directional = saw_directional || c.options.mode == Mode::directional;
+  }
+  BOOST_TEST((saw_full && saw_directional));
+  s.check.budget = 1000;
+  BOOST_TEST(plan_text(toy, s) ==
+             "plan: toy, mode auto, budget 1000: n = 3: full, 13 evaluations ... n = 9: full, 25 evaluations "
+             "(refinement may add evaluations)");
+  s.check.mode = Mode::full;
+  BOOST_TEST(plan_text(toy, s).empty());
+}
+
 BOOST_AUTO_TEST_CASE(bad_fixtures_give_one_line_errors) {
   const auto message_of = [](const std::string& text) -> std::string {
     const fs::path path = tests::scratch("runner", "bad.cfg");

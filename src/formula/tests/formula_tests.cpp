@@ -244,13 +244,13 @@ BOOST_AUTO_TEST_CASE(case_from_a_file) {
 
 // Named entries are checked against the file's own smallest sizes (n = 2, m = 3 here), not a
 // drawn point's: a file's case ignores the run's size ranges.
-BOOST_AUTO_TEST_CASE(a_files_smallest_layout_comes_from_its_own_ranges) {
+BOOST_AUTO_TEST_CASE(a_files_bound_layouts_come_from_its_own_ranges) {
   const runner::CheckCase c = formula::load_case_from_text(
       "n in 2..30\nm in 3..9\nx: vector[n]\nA: matrix[n, m]\nloss = sum(A' * x)\ngrad x = A * ones(m, 1)\n"
       "grad A = x * ones(1, m)\n",
       "t.gcf");
-  BOOST_TEST_REQUIRE(static_cast<bool>(c.smallest_layout));
-  const std::vector<runner::Block> layout = c.smallest_layout(runner::CaseSettings{});
+  BOOST_TEST_REQUIRE(static_cast<bool>(c.bound_layout));
+  const std::vector<runner::Block> layout = c.bound_layout(runner::CaseSettings{}, runner::Bound::smallest);
   BOOST_TEST_REQUIRE(layout.size() == 2U);
   BOOST_TEST((layout[0].name == "x" && layout[0].rows == 2 && layout[0].cols == 1));
   BOOST_TEST((layout[1].name == "A" && layout[1].rows == 2 && layout[1].cols == 3));
@@ -260,6 +260,8 @@ BOOST_AUTO_TEST_CASE(a_files_smallest_layout_comes_from_its_own_ranges) {
   BOOST_CHECK_NO_THROW(runner::check_entries(c, s));
   s.entries.entries = {{.block = "x", .index = {2}}};
   BOOST_CHECK_THROW(runner::check_entries(c, s), Error);
+  const std::vector<runner::Block> largest = c.bound_layout(runner::CaseSettings{}, runner::Bound::largest);
+  BOOST_TEST((largest.size() == 2U && largest[1].rows == 30 && largest[1].cols == 9));
 }
 
 BOOST_AUTO_TEST_CASE(limits) {

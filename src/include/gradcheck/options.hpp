@@ -22,7 +22,8 @@ enum class Mode {
   /// narrowed down (bisecting the coordinates of v) to a named coordinate.
   directional,
   /// `full` if its predicted evaluations fit in `budget`, else `directional`
-  /// with as many directions as fit (at least one; see gradcheck::plan).
+  /// with as many directions as fit, at most `samples` (at least one; see
+  /// gradcheck::plan). The CLI prints the plan before the run.
   automatic,
 };
 /// "full", "sampled", "directional", "auto".
