@@ -10,8 +10,9 @@ Measurements, each in its own process, one after the other:
   gradcheck  <build>/bench/gradcheck_bench --loss L --V N --d N --mode M --threads T --seed S
              ([--samples K]); modes full, directional and sampled at (100, 20) and
              (1000, 50); directional at (100000, 300). It prints one JSON line
-             (seconds, evaluations, bare_seconds, floor_ratio, accuracy, passed,
-             peak_rss_bytes, param_bytes, status). If the binary is missing, its
+             (seconds, evaluations, bare_seconds, floor_ratio, bare_points_seconds,
+             floor_ratio_points, accuracy, accuracy_normwise, passed, peak_rss_bytes,
+             param_bytes, status). If the binary is missing, its
              rows say "gradcheck_bench not built" and the targets "n/a".
   peers      bench/peers.py (see its docstring): numpy_loop (CS224N helper, f returns
              loss and gradient), numpy_loop_lossonly (same loop, f returns the loss
@@ -260,12 +261,12 @@ def targets(records, losses):
             The target is judged against the bare loop that evaluates f at the points the check needs,
             forming them (`points` says how): f cannot be called at x + t*v without x + t*v. The loop
             without them (the same number of calls at x itself) is printed as information."""
-            what = f"{name} floor_ratio <= {limit:g}"
+            what = f"{name} floor ratio <= {limit:g}"
             if r is None or not is_ok(r) or r.get("floor_ratio") is None:
                 add("n/a", what, why_missing(r, tool))
                 return
             headline = r.get("floor_ratio_points") or r["floor_ratio"]
-            bare = r.get("bare_points_seconds") if r.get("floor_ratio_points") else r.get("bare_seconds")
+            bare = (r.get("bare_points_seconds") if r.get("floor_ratio_points") else r.get("bare_seconds")) or float("nan")
             add("MET" if headline <= limit else "NOT MET", what + (f", the bare loop with {points}" if
                                                                   r.get("floor_ratio_points") else ""),
                 f"{headline:.3g} ({r['seconds']:.3g} s / bare {bare:.3g} s)")

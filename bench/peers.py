@@ -531,6 +531,9 @@ def child(args):
             captured["atol"] = _gc._adjusted_atol(captured["atol0"], captured["u"], captured["v"])
             err = rel_errors([captured["a"]], [captured["n"]])[0]
             rec["accuracy"] = rec["accuracy_median"] = float(err)
+            # One number: normwise, |a - n| / |a|, all but equals the elementwise figure.
+            if captured["a"] != 0:
+                rec["accuracy_normwise"] = abs(captured["a"] - captured["n"]) / abs(captured["a"])
             rec["accuracy_over"] = ("vT J u (one number): analytic %.17g, numerical %.17g, |a - n| %.3g, allowance "
                                     "atol*sum(u)*sum(v) + rtol*|n| = %.3g + %.3g" %
                                     (captured["a"], captured["n"], abs(captured["a"] - captured["n"]),

@@ -291,16 +291,16 @@ int run(const Cli& cli, const std::string& command_line, const std::vector<const
     settings.push_back(source.for_case(c->id));
     runner::check_entries(*c, settings.back(), source.origin(c->id, "entries"));
   }
-  for (std::size_t i = 0; i < chosen.size(); ++i) {  // mode auto: what it will do, up front
-    if (const std::string plan = runner::plan_text(*chosen[i], settings[i]); !plan.empty()) fmt::print("{}\n", plan);
-  }
   std::optional<int> trial;
   if (cli.vm.count("trial") != 0U) {
     trial = cli.vm["trial"].as<int>();
     if (*trial < 0) throw Error(fmt::format("trial {} is invalid: expected a trial number >= 0", *trial));
   }
   const std::filesystem::path dir = cli.vm["report-dir"].as<std::string>();
-  runner::prepare_report_dir(dir);  // fail before the work, not after it
+  runner::prepare_report_dir(dir);                   // fail before the work, not after it
+  for (std::size_t i = 0; i < chosen.size(); ++i) {  // mode auto: what it will do, up front
+    if (const std::string plan = runner::plan_text(*chosen[i], settings[i]); !plan.empty()) fmt::print("{}\n", plan);
+  }
 
   const bool colour = use_colour();
   std::vector<runner::CaseReport> reports;

@@ -114,22 +114,26 @@ std::string plan_text(const CheckCase& c, const CaseSettings& settings) {
   if (hi == 0) return head + ": no parameters (the case compares values)";
   const auto what = [&](Eigen::Index n) {
     const Plan p = plan(n, settings.check);
-    return p.mode == Mode::full
-               ? fmt::format("full, {} evaluations", p.evaluations)
-               : fmt::format("directional with {} directions, {} evaluations", p.samples, p.evaluations);
+    return p.mode == Mode::full ? fmt::format("full, {} evaluations", p.evaluations)
+                                : fmt::format("directional with {} direction{}, {} evaluations", p.samples,
+                                              p.samples == 1 ? "" : "s", p.evaluations);
   };
+  constexpr std::string_view more =
+      " (at least, per check of the formula or a control: refinement, the noise probe's widening and narrowing "
+      "down a failing direction add more)";
   std::string text = fmt::format("{}: n = {}: {}", head, lo, what(lo));
-  if (hi == lo) return text;
+  if (hi == lo) return text + std::string(more);
   if (plan(lo, settings.check).mode == Mode::full && plan(hi, settings.check).mode != Mode::full) {
     Eigen::Index full = lo;  // the largest n checked in full: plan's rule, found by bisection
     for (Eigen::Index above = hi; above - full > 1;) {
       const Eigen::Index mid = full + (above - full) / 2;
       (plan(mid, settings.check).mode == Mode::full ? full : above) = mid;
     }
-    text += fmt::format(" ... n = {}: {}; n = {}: {}", full, what(full), full + 1, what(full + 1));
-    if (full + 1 == hi) return text + " (refinement may add evaluations)";
+    if (full > lo) text += fmt::format(" ... n = {}: {}", full, what(full));
+    text += fmt::format("; n = {}: {}", full + 1, what(full + 1));
+    if (full + 1 == hi) return text + std::string(more);
   }
-  return text + fmt::format(" ... n = {}: {} (refinement may add evaluations)", hi, what(hi));
+  return text + fmt::format(" ... n = {}: {}{}", hi, what(hi), more);
 }
 
 void check_entries(const CheckCase& c, const CaseSettings& settings, const std::string& origin) {

@@ -447,10 +447,14 @@ BOOST_AUTO_TEST_CASE(an_auto_plan_is_printed_up_front_and_kept) {
   s.trials = 12;
   s.check.mode = Mode::automatic;
   s.check.budget = 20;  // 7 + 2n <= 20 up to n = 6; then (20 - 7) / 2 = 6 directions
+  const std::string more =
+      " (at least, per check of the formula or a control: refinement, the noise probe's widening and narrowing "
+      "down a failing direction add more)";
   BOOST_TEST(plan_text(toy, s) ==
              "plan: toy, mode auto, budget 20: n = 3: full, 13 evaluations ... n = 6: full, 19 evaluations; "
              "n = 7: directional with 6 directions, 19 evaluations ... n = 9: directional with 6 directions, 19 "
-             "evaluations (refinement may add evaluations)");
+             "evaluations" +
+                 more);
   const CaseReport r = run_case(toy, s, 3);
   bool saw_full = false;
   bool saw_directional = false;
@@ -459,14 +463,30 @@ BOOST_AUTO_TEST_CASE(an_auto_plan_is_printed_up_front_and_kept) {
     const long n = std::stol(t.point.substr(2));  // the toy's point is "n=7"
     BOOST_TEST((c.options.mode == (n <= 6 ? Mode::full : Mode::directional)), t.point);
     BOOST_TEST(c.predicted_evaluations == (n <= 6 ? 7 + 2 * n : 19), t.point);
+    BOOST_TEST(c.evaluations >= c.predicted_evaluations, t.point);
+    // What the check judged: n coordinates, or 6 directions (input -1).
+    const auto directions = std::count(c.inputs.begin(), c.inputs.end(), Eigen::Index{-1});
+    BOOST_TEST((n <= 6 ? c.analytic.cols() == n && c.inputs.empty() : directions == 6), t.point);
     saw_full = saw_full || c.options.mode == Mode::full;
     saw_directional = saw_directional || c.options.mode == Mode::directional;
   }
   BOOST_TEST((saw_full && saw_directional));
   s.check.budget = 1000;
   BOOST_TEST(plan_text(toy, s) ==
-             "plan: toy, mode auto, budget 1000: n = 3: full, 13 evaluations ... n = 9: full, 25 evaluations "
-             "(refinement may add evaluations)");
+             "plan: toy, mode auto, budget 1000: n = 3: full, 13 evaluations ... n = 9: full, 25 evaluations" + more);
+  s.check.budget = 13;  // full at the smallest n only
+  BOOST_TEST(plan_text(toy, s) ==
+             "plan: toy, mode auto, budget 13: n = 3: full, 13 evaluations; n = 4: directional with 3 directions, 13 "
+             "evaluations ... n = 9: directional with 3 directions, 13 evaluations" +
+                 more);
+  s.check.budget = 8;  // directional throughout, one direction at least
+  BOOST_TEST(plan_text(toy, s) ==
+             "plan: toy, mode auto, budget 8: n = 3: directional with 1 direction, 9 evaluations "
+             "... n = 9: directional with 1 direction, 9 evaluations" +
+                 more);
+  s.n = {5, 5};
+  BOOST_TEST(plan_text(toy, s) ==
+             "plan: toy, mode auto, budget 8: n = 5: directional with 1 direction, 9 evaluations" + more);
   s.check.mode = Mode::full;
   BOOST_TEST(plan_text(toy, s).empty());
 }
