@@ -83,7 +83,8 @@ struct CaseReport {
 /// Runs `settings.trials` trials (or only trial `only_trial`) of `c`, each
 /// by run_trial; `progress`, if set, is called with the number of trials done.
 /// Never throws for a failing formula or control; an exception while drawing
-/// a point is recorded as that trial's failure.
+/// a point is recorded as that trial's failure. Throws gradcheck::Error, before
+/// any trial, if settings.entries names an entry the case lacks (check_entries).
 CaseReport run_case(const CheckCase& c, const CaseSettings& settings, std::uint64_t seed,
                     std::optional<int> only_trial = std::nullopt, const std::function<void(int)>& progress = {});
 
