@@ -2,6 +2,7 @@
 #include <iterator>
 
 #include "cases.hpp"
+#include "gradcheck/error.hpp"
 
 namespace gradcheck::checks {
 
@@ -14,6 +15,13 @@ const std::vector<runner::CheckCase>& all_cases() {
     return all;
   }();
   return cases;
+}
+
+const runner::CheckCase& find_case(const std::string& id) {
+  const auto& cases = all_cases();
+  const auto found = std::ranges::find(cases, id, &runner::CheckCase::id);
+  if (found == cases.end()) throw Error("no case has the id '" + id + "'");
+  return *found;
 }
 
 }  // namespace gradcheck::checks

@@ -373,9 +373,9 @@ int calibrate(const Cli& cli) {
   for (const auto& c : checks::all_cases()) ids.push_back(c.id);
   const std::string fixture = fixture_path(cli.vm);
   const runner::SettingsSource source(fixture, ids, cli.vm);
-  for (const auto* c : chosen)
-    runner::check_entries(*c, source.for_case(c->id),
-                          source.origin(c->id, "entries"));  // validate all before running any
+  for (const auto* c : chosen) {  // validate all before running any
+    runner::check_entries(*c, source.for_case(c->id), source.origin(c->id, "entries"));
+  }
   return cli::calibrate_command(chosen, source, source.seed(), cli.vm);
 }
 

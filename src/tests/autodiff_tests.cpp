@@ -99,13 +99,6 @@ runner::CaseSettings settings_for(const std::string& id) {
   return runner::SettingsSource(runner::default_fixture_path(), ids).for_case(id);
 }
 
-const runner::CheckCase& find_case(const std::string& id) {
-  for (const auto& c : checks::all_cases()) {
-    if (c.id == id) return c;
-  }
-  throw std::runtime_error("no case " + id);
-}
-
 // `base` with its exact derivative replaced by `exact(p)` (given the drawn problem).
 template <class Exact>
 runner::CheckCase with_exact(const runner::CheckCase& base, Exact exact) {
@@ -353,7 +346,7 @@ BOOST_AUTO_TEST_CASE(every_derivation_case_has_an_agreeing_exact_derivative) {
 // the finite difference is right and so is the formula, so the verdict stays
 // PASS, but the disagreement is in the result, the JSON and the Markdown.
 BOOST_AUTO_TEST_CASE(a_planted_disagreement_is_visible_and_changes_no_verdict) {
-  const runner::CheckCase& base = find_case("naive_softmax_grad_center");
+  const runner::CheckCase& base = checks::find_case("naive_softmax_grad_center");
   // Same id, so the same points as the honest case.
   const runner::CheckCase planted = with_exact(base, [](const runner::Problem& p) {
     return [exact = p.exact](const VectorXd& x) -> VectorXd { return 2.0 * exact(x); };
@@ -399,7 +392,7 @@ BOOST_AUTO_TEST_CASE(a_planted_disagreement_is_visible_and_changes_no_verdict) {
 }
 
 BOOST_AUTO_TEST_CASE(a_throwing_or_non_finite_exact_derivative_is_a_note) {
-  const runner::CheckCase& base = find_case("sigmoid_derivative");
+  const runner::CheckCase& base = checks::find_case("sigmoid_derivative");
   runner::CaseSettings settings = settings_for(base.id);
   settings.trials = 3;
   // The cases outlive their reports (CaseReport points to its case).

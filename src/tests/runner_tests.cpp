@@ -199,9 +199,7 @@ BOOST_AUTO_TEST_CASE(a_control_below_resolution_is_redrawn_not_accepted) {
 // the correct -20.28236562 FAILED; the Richardson value of the differences at
 // h and 2h agrees with it: INCONCLUSIVE. Wrong claims still FAIL there.
 BOOST_AUTO_TEST_CASE(ridders_biased_by_a_bend_within_its_ladder_is_not_a_failure) {
-  const CheckCase* c = nullptr;
-  for (const CheckCase& k : checks::all_cases()) c = k.id == "naive_softmax_grad_center" ? &k : c;
-  BOOST_TEST_REQUIRE(c != nullptr);
+  const CheckCase* c = &checks::find_case("naive_softmax_grad_center");
   CaseSettings s;
   s.scale = 30.0;
   constexpr int trial = 8794;
@@ -333,9 +331,7 @@ BOOST_AUTO_TEST_CASE(named_entries_resolve_to_the_coordinates_entry_name_prints)
 // A sampled check judges a named entry besides its draws: a claim wrong only
 // in an entry the draws miss passes without it and fails, naming it, with it.
 BOOST_AUTO_TEST_CASE(a_sampled_check_judges_the_named_entries) {
-  const CheckCase* c = nullptr;
-  for (const CheckCase& k : checks::all_cases()) c = k.id == "naive_softmax_grad_outside" ? &k : c;
-  BOOST_TEST_REQUIRE(c != nullptr);
+  const CheckCase* c = &checks::find_case("naive_softmax_grad_outside");
   CaseSettings s;
   s.V = {40, 40};
   s.d = {6, 6};
@@ -418,24 +414,16 @@ BOOST_AUTO_TEST_CASE(entries_come_from_the_fixture_and_are_checked_up_front) {
 // A case whose draws add entries at random (leaky ReLU's kink entries, on half
 // its draws) says what its smallest point is; a value case has no x to name.
 BOOST_AUTO_TEST_CASE(entries_are_checked_against_the_true_smallest_point) {
-  const auto find = [](const std::string& id) {
-    const CheckCase* c = nullptr;
-    for (const CheckCase& k : checks::all_cases()) c = k.id == id ? &k : c;
-    return c;
-  };
-  const CheckCase* leaky = find("leaky_relu_derivative");
-  BOOST_TEST_REQUIRE(leaky != nullptr);
+  const CheckCase& leaky = checks::find_case("leaky_relu_derivative");
   CaseSettings s;
   s.n = {2, 20};
   s.check.mode = Mode::sampled;
   s.entries.entries = {{.block = "x", .index = {1}}};
-  BOOST_CHECK_NO_THROW(check_entries(*leaky, s));
+  BOOST_CHECK_NO_THROW(check_entries(leaky, s));
   s.entries.entries = {{.block = "x", .index = {2}}};  // a drawn point of n = 2 may have 4 entries, the smallest 2
-  BOOST_CHECK_THROW(check_entries(*leaky, s), Error);
-  const CheckCase* value = find("xent_onehot_identity");
-  BOOST_TEST_REQUIRE(value != nullptr);
+  BOOST_CHECK_THROW(check_entries(leaky, s), Error);
   s.entries.entries = {{.block = "J", .index = {}}};
-  BOOST_CHECK_THROW(check_entries(*value, s), Error);
+  BOOST_CHECK_THROW(check_entries(checks::find_case("xent_onehot_identity"), s), Error);
 }
 
 // Mode auto prints its plan up front: the mode and evaluations at the smallest
