@@ -376,9 +376,12 @@ CheckResult check_impl(const VectorFunction& f, const MatrixFunction& claim, con
 
   std::optional<Table> table;
   try {
+    const int draw_threads = thread_count(options, n);  // directional: threads drawing the directions
     // The probe's worker (and the directional check's): its copy of x is freed
-    // before a full or sampled check's workers make theirs.
-    std::optional<Worker> probe(std::in_place, f, x, precision, m);
+    // before a full or sampled check's workers make theirs. Its passes over a
+    // large x (the copy, each point formed) are shared with a crew.
+    std::optional<Crew> crew(std::in_place, n >= Crew::crew_pass ? draw_threads : 1);
+    std::optional<Worker> probe(std::in_place, f, x, precision, m, &*crew);
     Worker& worker = *probe;
     Eigen::VectorXf v;          // the directional check's directions, the first probed
     Eigen::VectorXd projected;  // ∇f_i·v along the directional check's v
@@ -386,7 +389,6 @@ CheckResult check_impl(const VectorFunction& f, const MatrixFunction& claim, con
     Axis along;
     along.hi = n;
     along.label = planned.mode == Mode::directional ? "direction 0" : "the noise probe's direction";
-    const int draw_threads = thread_count(options, n);  // directional: threads drawing the directions
     if (planned.mode == Mode::directional) {
       along.direction = &v;
       projected = draw_direction(options.seed, 0, a, x, draw_threads, v, &spread);
@@ -443,7 +445,8 @@ CheckResult check_impl(const VectorFunction& f, const MatrixFunction& claim, con
       }
       r.evaluations += worker.evaluations;
     } else {
-      probe.reset();  // the probe is done: free its copy of x
+      probe.reset();  // the probe is done: free its copy of x, and its crew
+      crew.reset();
       if (planned.mode == Mode::sampled) {
         r.inputs = sampled_coordinates(n, options);
         r.analytic.resize(m, static_cast<Eigen::Index>(r.inputs.size()));

@@ -9,6 +9,7 @@
 #include <Eigen/Core>
 #include <algorithm>
 #include <cmath>
+#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
 #include <exception>
@@ -87,6 +88,71 @@ void run_on_threads(int threads, Work&& work) {
   if (failed) std::rethrow_exception(failed);
 }
 
+/// Threads kept for one check's passes over x (forming a point along a
+/// direction or the noise probe's, restoring x): the calling thread and
+/// threads − 1 helpers, started once and waiting between passes, so that a
+/// pass allocates nothing. Used from one thread at a time.
+class Crew {
+ public:
+  /// threads − 1 helpers, or as many as can be started.
+  explicit Crew(int threads);
+  ~Crew();
+  Crew(const Crew&) = delete;
+  Crew& operator=(const Crew&) = delete;
+  Crew(Crew&&) = delete;
+  Crew& operator=(Crew&&) = delete;
+
+  /// The calling thread and the helpers.
+  int size() const { return 1 + static_cast<int>(helpers_.size()); }
+
+  /// Calls part(k, size()) for every k in [0, size()), k = 0 on the calling
+  /// thread, and returns when all have returned. part must not throw.
+  template <class Part>
+  void run(const Part& part) {
+    if (helpers_.empty()) {
+      part(0, 1);
+      return;
+    }
+    dispatch([](const void* p, int k, int parts) { (*static_cast<const Part*>(p))(k, parts); }, &part);
+  }
+
+  /// Runs pass(lo′, len′) over [lo, lo + len) split into size() consecutive
+  /// parts if len is at least crew_pass entries (below, the helpers' wake-up
+  /// costs more than they save), else over all of it on the calling thread.
+  template <class Pass>
+  void split(Eigen::Index lo, Eigen::Index len, const Pass& pass) {
+    if (len < crew_pass) {
+      pass(lo, len);
+      return;
+    }
+    run([&](int k, int parts) {
+      const Eigen::Index begin = lo + len * k / parts;
+      const Eigen::Index end = lo + len * (k + 1) / parts;
+      pass(begin, end - begin);
+    });
+  }
+
+  /// Splitting a pass over 2^18 entries between two threads saves ~0.1 ms; at
+  /// 3·10⁷ it took a point along a direction from 20 ms to 11 ms on this VM.
+  static constexpr Eigen::Index crew_pass = Eigen::Index{1} << 18;
+
+ private:
+  using Call = void (*)(const void*, int, int);
+  void dispatch(Call call, const void* part);
+  void serve(int k);  // a helper's loop
+
+  std::mutex mutex_;
+  std::condition_variable start_;
+  std::condition_variable done_;
+  Call call_ = nullptr;
+  const void* part_ = nullptr;
+  int parts_ = 1;
+  long round_ = 0;  // passes dispatched so far
+  int busy_ = 0;    // helpers still working on this round
+  bool stop_ = false;
+  std::vector<std::jthread> helpers_;  // last member: joined before the rest is destroyed
+};
+
 /// Draws direction k of a directional check seeded `seed` into g: n = x.size()
 /// independent N(0, 1) entries (stored as float), scaled by max(1, |x_j|)
 /// where used (scaled_direction); returns ∇f_i·v = a_i·v for every row i of
@@ -132,10 +198,13 @@ struct FunctionThrew {
 };
 
 /// Evaluates f along axes, in a private working copy of x. Not thread-safe:
-/// one per thread. No allocation per evaluation (beyond what f does).
+/// one per thread. No allocation per evaluation (beyond what f does). With a
+/// crew, passes over x (the copy, forming a point along a direction,
+/// restoring) are shared with the crew's helpers; f is called on this thread.
 class Worker {
  public:
-  Worker(const VectorFunction& f, const Eigen::VectorXd& x, Precision precision, Eigen::Index outputs);
+  Worker(const VectorFunction& f, const Eigen::VectorXd& x, Precision precision, Eigen::Index outputs,
+         Crew* crew = nullptr);
 
   /// Unit roundoff of f's precision.
   double eps() const;
@@ -156,6 +225,7 @@ class Worker {
   const Eigen::VectorXd& x_;
   Eigen::VectorXd w_;
   Precision precision_;
+  Crew* crew_;
   // w_ may differ from x_ on [dirty_lo_, dirty_hi_) only: a direction's
   // evaluation leaves its segment perturbed, since the next one along a
   // direction overwrites it anyway (one pass over n entries saved a call);
@@ -164,6 +234,15 @@ class Worker {
   Eigen::Index dirty_hi_ = 0;
   // Copies x back over [dirty_lo_, dirty_hi_), which is then empty.
   void restore();
+  // pass(lo′, len′) over [lo, lo + len), shared with the crew if there is one.
+  template <class Pass>
+  void over(Eigen::Index lo, Eigen::Index len, const Pass& pass) {
+    if (crew_ != nullptr) {
+      crew_->split(lo, len, pass);
+    } else {
+      pass(lo, len);
+    }
+  }
 };
 
 /// How one entry was judged.

@@ -4,16 +4,10 @@
 #include <boost/random/uniform_int_distribution.hpp>
 #include <boost/random/uniform_real_distribution.hpp>
 
+#include "splitmix64.hpp"
+
 namespace gradcheck {
 namespace {
-
-// splitmix64 finaliser: decorrelates consecutive seeds and trial numbers.
-std::uint64_t mix(std::uint64_t z) {
-  z += 0x9e3779b97f4a7c15ULL;
-  z = (z ^ (z >> 30U)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27U)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31U);
-}
 
 // FNV-1a: a stable hash of the check's name (std::hash is not stable).
 std::uint64_t fnv1a(std::string_view text) {
@@ -27,7 +21,9 @@ std::uint64_t fnv1a(std::string_view text) {
 }  // namespace
 
 Rng trial_rng(std::uint64_t seed, std::string_view name, std::uint64_t trial) {
-  return Rng{mix(mix(seed) ^ fnv1a(name)) ^ mix(trial)};
+  // splitmix64 decorrelates consecutive seeds and trial numbers.
+  using detail::splitmix64;
+  return Rng{splitmix64(splitmix64(seed) ^ fnv1a(name)) ^ splitmix64(trial)};
 }
 
 Eigen::VectorXd random_normal(Rng& rng, Eigen::Index n) { return random_normal(rng, n, 1); }
