@@ -141,20 +141,25 @@ Crew::Crew(int threads) {
     try {
       helpers_.emplace_back([this, k] { serve(k); });
     } catch (const std::system_error&) {
-      break;  // no more threads: fewer parts
+      break;         // no more threads: fewer parts
+    } catch (...) {  // out of memory, say: the started helpers must return before they are joined
+      stop();
+      throw;
     }
   }
 }
 
-Crew::~Crew() {
+Crew::~Crew() { stop(); }  // helpers_ joined here, before the mutex and conditions go
+
+void Crew::stop() noexcept {
   {
     const std::lock_guard<std::mutex> lock(mutex_);
     stop_ = true;
   }
   start_.notify_all();
-}  // helpers_ joined here, before the mutex and conditions go
+}
 
-void Crew::dispatch(Call call, const void* part) {
+void Crew::dispatch(Call call, const void* part) noexcept {
   const int parts = size();
   {
     const std::lock_guard<std::mutex> lock(mutex_);

@@ -106,9 +106,10 @@ class Crew {
   int size() const { return 1 + static_cast<int>(helpers_.size()); }
 
   /// Calls part(k, size()) for every k in [0, size()), k = 0 on the calling
-  /// thread, and returns when all have returned. part must not throw.
+  /// thread, and returns when all have returned. part must not throw (the
+  /// helpers use it until then): noexcept makes a throw terminate at once.
   template <class Part>
-  void run(const Part& part) {
+  void run(const Part& part) noexcept {
     if (helpers_.empty()) {
       part(0, 1);
       return;
@@ -116,16 +117,19 @@ class Crew {
     dispatch([](const void* p, int k, int parts) { (*static_cast<const Part*>(p))(k, parts); }, &part);
   }
 
-  /// Runs pass(lo′, len′) over [lo, lo + len) split into size() consecutive
-  /// parts if len is at least crew_pass entries (below, the helpers' wake-up
-  /// costs more than they save), else over all of it on the calling thread.
+  /// Runs pass(lo′, len′) over [lo, lo + len) in consecutive parts of at
+  /// least crew_pass / 2 entries, one per thread of the crew at most (below
+  /// that, a helper's wake-up costs more than it saves); a shorter range all
+  /// on the calling thread. pass must not throw.
   template <class Pass>
-  void split(Eigen::Index lo, Eigen::Index len, const Pass& pass) {
-    if (len < crew_pass) {
+  void split(Eigen::Index lo, Eigen::Index len, const Pass& pass) noexcept {
+    const Eigen::Index parts = std::min<Eigen::Index>(size(), len / (crew_pass / 2));
+    if (parts < 2) {
       pass(lo, len);
       return;
     }
-    run([&](int k, int parts) {
+    run([&](int k, int) {
+      if (k >= parts) return;
       const Eigen::Index begin = lo + len * k / parts;
       const Eigen::Index end = lo + len * (k + 1) / parts;
       pass(begin, end - begin);
@@ -138,8 +142,9 @@ class Crew {
 
  private:
   using Call = void (*)(const void*, int, int);
-  void dispatch(Call call, const void* part);
-  void serve(int k);  // a helper's loop
+  void dispatch(Call call, const void* part) noexcept;
+  void stop() noexcept;  // makes the helpers return
+  void serve(int k);     // a helper's loop
 
   std::mutex mutex_;
   std::condition_variable start_;

@@ -74,7 +74,9 @@ struct CheckOptions {
   /// Worker threads for full and sampled checks, each perturbing its own copy
   /// of x (f must then be safe to call concurrently, as pure functions are).
   /// 0: all cores. Results do not depend on it. Directional checks call f on
-  /// one thread and draw their directions (and ∇f·v) on these.
+  /// one thread and draw their directions (and ∇f·v) on these; from 2^18
+  /// coordinates up, every check also forms its points along a direction (the
+  /// noise probe's too) and copies x on these.
   int threads = 0;
   /// Seed of the sampled coordinates and of the directions.
   std::uint64_t seed = 0;
