@@ -205,10 +205,12 @@ Worker::Worker(const VectorFunction& f, const Eigen::VectorXd& x, Precision prec
       x_(x),
       w_(x.size()),
       precision_(precision),
-      crew_(crew) {
-  // Advised before the copy first touches it, so not a member initializer:
+      crew_(crew),
+      dirty_hi_(x.size()) {  // all of w_ to be put back: the copy
+  // Advised before the copy first touches it, so not a member initializer;
+  // the copy is x put back over all of w_ (shared with the crew, if any).
   populate_buffer(w_.data(), static_cast<std::size_t>(w_.size()) * sizeof(double));
-  over(0, x.size(), [this](Eigen::Index lo, Eigen::Index len) { w_.segment(lo, len) = x_.segment(lo, len); });
+  restore();
 }
 
 double Worker::eps() const {
