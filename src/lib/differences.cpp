@@ -28,45 +28,10 @@ constexpr double nan = std::numeric_limits<double>::quiet_NaN();
 constexpr double ladder_shrink = 1.4;
 constexpr int ladder_levels = 10;
 constexpr double ladder_safe = 2.0;
-// Across a kink F(h) − B(h) does not shrink with h; for smooth f it halves.
-constexpr double kink_ratio = 0.75;
-// An entry passed only thanks to an error estimate above this share of its
-// value is not resolved by the numerics: INCONCLUSIVE, not PASS.
-constexpr double resolution = 1e-2;
-// An entry passed only thanks to its noise term need resolve itself only
-// down to this share of its row's largest entry (check.hpp).
-constexpr double row_share = 1e-2;
-// An entry passed only thanks to the noise term resolves its value if that
-// term is at most this share of it (or of row_share of its row's largest):
-// then no claim off by more than this share (a sign, a factor, a missing term
-// of the same size) is excused by noise. Not 1% as for the error estimate: the
-// noise term is an upper bound taken at the ladder's smallest step, 2.3% of
-// the derivative for a loss of 1e9 that Ridders resolves far better.
-constexpr double noise_resolution = 0.1;
-
-std::string entry_label(ClaimKind kind, const Axis& axis, Eigen::Index i) {
-  if (axis.coordinate < 0)
-    return kind == ClaimKind::jacobian ? fmt::format("output {} along {}", i, axis.label) : axis.label;
-  switch (kind) {
-    case ClaimKind::gradient:
-      return fmt::format("x[{}]", axis.coordinate);
-    case ClaimKind::value:
-      return fmt::format("[{}]", axis.coordinate);
-    case ClaimKind::jacobian:
-      break;
-  }
-  return fmt::format("({}, {})", i, axis.coordinate);
-}
-
-// The axis itself in messages: a direction's label, or a coordinate named as
-// its entry of output 0 ("x[3]"), formatted only when a message is made.
-std::string axis_label(ClaimKind kind, const Axis& axis) {
-  return axis.coordinate < 0 ? axis.label : entry_label(kind, axis, 0);
-}
 
 // Ridders' extrapolation along `axis`: the derivative of every output into
 // worker.best and an estimate of its error into worker.error.
-void ridders(Worker& w, const Axis& axis, double ladder_step, Eigen::Index m) {
+void ridders(Worker& w, const Axis& axis, double top, Eigen::Index m) {
   Eigen::MatrixXd& table = w.ladder;
   // Cell (k, i), k <= i, of the triangular tableau is column i(i + 1)/2 + k.
   constexpr Eigen::Index cells = Eigen::Index{ladder_levels} * (ladder_levels + 1) / 2;
@@ -80,7 +45,7 @@ void ridders(Worker& w, const Axis& axis, double ladder_step, Eigen::Index m) {
   };
   w.best.setConstant(m, nan);
   w.error.setConstant(m, HUGE_VAL);
-  double h = ladder_step * axis.scale;
+  double h = top;
   difference(h, 0);
   for (int i = 1; i < ladder_levels; ++i) {
     h /= ladder_shrink;
@@ -109,6 +74,26 @@ void ridders(Worker& w, const Axis& axis, double ladder_step, Eigen::Index m) {
 }
 
 }  // namespace
+
+std::string entry_label(ClaimKind kind, const Axis& axis, Eigen::Index i) {
+  if (axis.coordinate < 0)
+    return kind == ClaimKind::jacobian ? fmt::format("output {} along {}", i, axis.label) : axis.label;
+  switch (kind) {
+    case ClaimKind::gradient:
+      return fmt::format("x[{}]", axis.coordinate);
+    case ClaimKind::value:
+      return fmt::format("[{}]", axis.coordinate);
+    case ClaimKind::jacobian:
+      break;
+  }
+  return fmt::format("({}, {})", i, axis.coordinate);
+}
+
+// The axis itself in messages: a direction's label, or a coordinate named as
+// its entry of output 0 ("x[3]"), formatted only when a message is made.
+std::string axis_label(ClaimKind kind, const Axis& axis) {
+  return axis.coordinate < 0 ? axis.label : entry_label(kind, axis, 0);
+}
 
 void populate_buffer(void* data, std::size_t bytes) {
 #ifdef __linux__
@@ -199,6 +184,10 @@ Worker::Worker(const VectorFunction& f, const Eigen::VectorXd& x, Precision prec
       fm2(outputs),
       rp(outputs),
       rm(outputs),
+      sp(outputs),
+      sm(outputs),
+      sp2(outputs),
+      sm2(outputs),
       best(outputs),
       error(outputs),
       f_(f),
@@ -300,6 +289,8 @@ Eigen::VectorXd measured_noise(Worker& worker, const Axis& probe, const Eigen::V
   // probe adds does (∝ step). So probe as close as precision allows: 1e-9
   // relative in double, 16 ulps in float; wider only where f does not move.
   const double first_step = std::max(1e-9, 16.0 * worker.eps());
+  // Second differences this close to one sign are a bend, not rounding.
+  constexpr double one_signed = 0.9;
   constexpr double widest_step = 1e-3;
   constexpr double growth = 10.0;
   const Eigen::Index m = fx.size();
@@ -330,6 +321,9 @@ Eigen::VectorXd measured_noise(Worker& worker, const Axis& probe, const Eigen::V
       std::array<double, points> levels{};
       std::array<bool, points> changes{};
       int flat = 0;
+      double bend = 0.0;       // Σ Δ²f
+      double bend_size = 0.0;  // Σ |Δ²f|
+      double bend_peak = 0.0;  // the largest |Δ²f| of two neighbours
       double k_factorial = 1.0;
       double two_k_factorial = 1.0;
       for (int k = 1; k < points; ++k) {
@@ -343,6 +337,11 @@ Eigen::VectorXd measured_noise(Worker& worker, const Axis& probe, const Eigen::V
           const int next = i + 1;
           d = table[static_cast<std::size_t>(next)] - d;
           if (k == 1 && d == 0.0) ++flat;
+          if (k == 2) {
+            bend += d;
+            bend_size += std::abs(d);
+            if (i > 0) bend_peak = std::max(bend_peak, std::abs(d) + std::abs(table[static_cast<std::size_t>(i - 1)]));
+          }
           overflowed = overflowed || !std::isfinite(d);
           lo = std::min(lo, d);
           hi = std::max(hi, d);
@@ -366,12 +365,18 @@ Eigen::VectorXd measured_noise(Worker& worker, const Axis& probe, const Eigen::V
       }
       const bool moves = 2 * flat < points;  // ECnoise: "h too small" if half the differences are 0
       if (widening == 0) {
-        // At the smallest step f is a polynomial: its 4th differences are rounding.
-        noise(o) = levels[order];
+        // At the smallest step f is a polynomial: its 4th differences are
+        // rounding. Unless Δ²f is one bend in one or two neighbours: a kink
+        // within the probe (smooth f bends evenly; rounding has no sign).
+        const bool kink = std::abs(bend) >= one_signed * bend_size && bend_peak >= one_signed * bend_size;
+        noise(o) = kink ? 0.0 : levels[order];
         if (moves) open[static_cast<std::size_t>(o)] = false;
       } else if (moves) {
-        // A wider step may see the smooth part of f too: only recognised noise counts.
+        // A wider step may see the smooth part of f too: only recognised noise
+        // counts. Nor does a kink: rounding has no preferred sign of Δ²f, but
+        // the probe bending over a kink (or several of one sense) has.
         open[static_cast<std::size_t>(o)] = false;
+        if (std::abs(bend) >= one_signed * bend_size) continue;
         for (int k = 1; k + 2 < points; ++k) {
           const auto at = [&](int j) { return levels[static_cast<std::size_t>(j)]; };
           const double lo = std::min({at(k), at(k + 1), at(k + 2)});
@@ -399,7 +404,9 @@ void judge_axis(Worker& worker, const Axis& axis, const Eigen::Ref<const Eigen::
   const double eps = worker.eps();
   const double h = worker.exact_step(axis, options.step * axis.scale);
   // The smallest step of Ridders' ladder along this axis.
-  const double ladder_min = options.ladder_step * axis.scale / std::pow(ladder_shrink, ladder_levels - 1);
+  // The ladder's largest step (lowered below a kink) and its smallest.
+  double ladder_max = options.ladder_step * axis.scale;
+  const auto ladder_min = [&] { return ladder_max / std::pow(ladder_shrink, ladder_levels - 1); };
   if (!(h > 0.0) || !std::isfinite(h)) {
     out.numeric.col(c).setConstant(nan);
     out.allowance.col(c).setConstant(nan);
@@ -465,6 +472,7 @@ void judge_axis(Worker& worker, const Axis& axis, const Eigen::Ref<const Eigen::
   worker.at(axis, 2.0 * h, worker.fp2);
   worker.at(axis, -2.0 * h, worker.fm2);
   bool extrapolated = false;
+  std::vector<Eigen::Index> kinked;
   for (Eigen::Index i = 0; i < m; ++i) {
     const double ai = claimed(i);
     const double noise = noise_of(i);
@@ -473,10 +481,7 @@ void judge_axis(Worker& worker, const Axis& axis, const Eigen::Ref<const Eigen::
     const double backward = (fx(i) - fm(i)) / h;
     const double forward2 = (f2p(i) - fx(i)) / (2.0 * h);
     const double backward2 = (fx(i) - f2m(i)) / (2.0 * h);
-    const double gap = std::abs(forward - backward);
-    if (std::isfinite(gap) && gap > kink_ratio * std::abs(forward2 - backward2) &&
-        gap > 4.0 * options.noise_factor * noise &&
-        gap > options.rtol * std::max(std::abs(forward), std::abs(backward))) {
+    if (straddles_kink(fx(i), fp(i), fm(i), f2p(i), f2m(i), h, noise, options)) {
       const double widen = out.allowance(i, c) + std::abs(forward2 - forward) + std::abs(backward2 - backward);
       const double lo = std::min(forward, backward) - widen;
       const double hi = std::max(forward, backward) + widen;
@@ -484,6 +489,7 @@ void judge_axis(Worker& worker, const Axis& axis, const Eigen::Ref<const Eigen::
         judged(i) = {Verdict::inconclusive, Failure::kink,
                      fmt::format("kink within the step at {}: one-sided slopes {:.6g} and {:.6g}",
                                  entry_label(kind, axis, i), backward, forward)};
+        kinked.push_back(i);  // decided at smaller steps if one clears the kink
         continue;
       }
       // Outside both one-sided slopes: wrong on either side of the kink.
@@ -493,7 +499,9 @@ void judge_axis(Worker& worker, const Axis& axis, const Eigen::Ref<const Eigen::
       continue;
     }
     if (!extrapolated) {
-      ridders(worker, axis, options.ladder_step, m);
+      // The ladder's largest step is kept clear of kinks too (check.hpp, KINKS).
+      ladder_max = ladder_top(worker, axis, h, options.ladder_step * axis.scale, fx, rounding, options);
+      ridders(worker, axis, ladder_max, m);
       extrapolated = true;
     }
     const double best = worker.best(i);
@@ -524,7 +532,7 @@ void judge_axis(Worker& worker, const Axis& axis, const Eigen::Ref<const Eigen::
     // the a-priori noise enters once (factor 1), scaled to the smallest step.
     const double magnitude = std::max(std::abs(ai), std::abs(best));
     const double relative = relative_to(ai, best);
-    const double noise_term = noise * std::min(1.0, h / ladder_min);
+    const double noise_term = noise * std::min(1.0, h / ladder_min());
     const double estimate_term = options.estimate_factor * error;
     out.allowance(i, c) = relative + noise_term + estimate_term;
     const double gap_ai = std::abs(ai - best);
@@ -551,7 +559,7 @@ void judge_axis(Worker& worker, const Axis& axis, const Eigen::Ref<const Eigen::
       } else {
         judged(i) = {};
       }
-    } else if (best == 0.0 && std::abs(ai) * options.ladder_step * axis.scale <=
+    } else if (best == 0.0 && std::abs(ai) * ladder_max <=
                                   options.noise_factor * std::max(eps * std::max(1.0, std::abs(fx(i))), rounding(i))) {
       // f did not change at all, even over the largest step, and the claim
       // predicts a change below f's rounding (that of an O(1) intermediate, or
@@ -590,6 +598,7 @@ void judge_axis(Worker& worker, const Axis& axis, const Eigen::Ref<const Eigen::
       judged(i) = {Verdict::fail, Failure::wrong_value, {}};
     }
   }
+  if (!kinked.empty()) judge_past_kink(worker, axis, h, claimed, row_scale, fx, rounding, options, kind, kinked, out);
 }
 
 namespace {

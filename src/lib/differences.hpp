@@ -223,7 +223,7 @@ class Worker {
   long evaluations = 0;
 
   // Scratch reused across axes (sized to the number of outputs).
-  Eigen::VectorXd fp, fm, fp2, fm2, rp, rm, best, error;
+  Eigen::VectorXd fp, fm, fp2, fm2, rp, rm, sp, sm, sp2, sm2, best, error;
   Eigen::MatrixXd ladder;  // Ridders' tableau: a column per cell k <= i (55), made at the first refinement
 
  private:
@@ -267,6 +267,49 @@ struct AxisOutput {
   std::vector<EntryJudgement>& judged;
   Eigen::Index column;
 };
+
+/// An entry passed only thanks to an error estimate above this share of its
+/// value is not resolved by the numerics: INCONCLUSIVE, not PASS.
+inline constexpr double resolution = 1e-2;
+/// An entry passed only thanks to its noise term need resolve itself only
+/// down to this share of its row's largest entry (check.hpp).
+inline constexpr double row_share = 1e-2;
+/// An entry passed only thanks to the noise term resolves its value if that
+/// term is at most this share of it (or of row_share of its row's largest):
+/// then no claim off by more than this share (a sign, a factor, a missing term
+/// of the same size) is excused by noise. Not 1% as for the error estimate: the
+/// noise term is an upper bound taken at the ladder's smallest step.
+inline constexpr double noise_resolution = 0.1;
+
+/// Messages: an entry along an axis ("x[3]", "(1, 3)", "output 1 along
+/// direction 2"), and the axis itself (a coordinate as its entry of output 0).
+std::string entry_label(ClaimKind kind, const Axis& axis, Eigen::Index i);
+std::string axis_label(ClaimKind kind, const Axis& axis);
+
+/// Whether f has a kink within 2h of x along an axis, from f there (f0) and
+/// at ±h and ±2h; `noise` is the rounding noise of a slope at step h. Two
+/// signs: F(h) − B(h) does not shrink with h as for smooth f (h·f″), or the
+/// one-sided bends f(x ± 2h) − 2f(x ± h) + f(x) differ by more than smooth f
+/// allows (2h³f‴; across a kink at δ, the jump in slope times min(δ, 2h − δ)).
+bool straddles_kink(double f0, double fp, double fm, double fp2, double fm2, double h, double noise,
+                    const CheckOptions& options);
+
+/// The largest step, at most `top`, within which f has no kink along `axis`
+/// (outputs whose first step h straddles one aside): steps 4h, 8h, ... are
+/// tried until one straddles a kink, and the last clear one is returned; `top`
+/// itself if none does. Two evaluations per doubling. Needs f at ±h and ±2h in
+/// the worker's fp, fm, fp2, fm2.
+double ladder_top(Worker& worker, const Axis& axis, double h, double top, const Eigen::VectorXd& fx,
+                  const Eigen::VectorXd& rounding, const CheckOptions& options);
+
+/// Decides entries whose first step straddles a kink (check.hpp, KINKS) at
+/// steps h/2, h/4, ... until one is clear of the kink, and writes their
+/// judgements into `out`; `kinked` lists their outputs. An entry that no step
+/// clears keeps the judgement it has (INCONCLUSIVE: a kink).
+void judge_past_kink(Worker& worker, const Axis& axis, double h, const Eigen::Ref<const Eigen::VectorXd>& claimed,
+                     const Eigen::Ref<const Eigen::VectorXd>& row_scale, const Eigen::VectorXd& fx,
+                     const Eigen::VectorXd& rounding, const CheckOptions& options, ClaimKind kind,
+                     const std::vector<Eigen::Index>& kinked, const AxisOutput& out);
 
 /// Judges the claimed derivative `claimed` (one per output) of f along `axis`
 /// under the pass condition of check.hpp. `row_scale` is, per output, the

@@ -369,9 +369,10 @@ BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(kinks)
 
-// Leaky ReLU at entries exactly at and within 1e-8 of its kink: the correct
-// derivative is never a FAIL (those entries are INCONCLUSIVE), and the wrong
-// ones FAIL at the entries away from the kink.
+// Leaky ReLU with an entry exactly at its kink and within 1e-8 of it (inside
+// the first step h ≈ 6e-6): at the kink the correct derivative is
+// INCONCLUSIVE; near it the step is halved until it clears the kink, and the
+// entry PASSES there. The wrong derivatives FAIL at every point.
 BOOST_AUTO_TEST_CASE(leaky_relu_at_the_kink) {
   constexpr double alpha = 0.1;
   const auto f = [](const VectorXd& x) -> VectorXd { return x.cwiseMax(0.1 * x); };
@@ -383,13 +384,16 @@ BOOST_AUTO_TEST_CASE(leaky_relu_at_the_kink) {
   for (const double near : {0.0, 1e-9, -1e-9, 1e-8, -3e-9}) {
     const VectorXd x = (VectorXd(4) << near, 0.5, -0.7, 2.0).finished();
     const CheckResult right = check_jacobian(f, derivative(1.0, alpha), x);
-    BOOST_TEST(right.verdict == Verdict::inconclusive, "at " << near << ": " << right.message);
-    BOOST_TEST(right.failure == Failure::kink, right.message);
-    BOOST_TEST(right.inconclusive_entries == 1);
+    if (near == 0.0) {
+      BOOST_TEST(right.verdict == Verdict::inconclusive, "at the kink: " << right.message);
+      BOOST_TEST(right.failure == Failure::kink, right.message);
+      BOOST_TEST(right.inconclusive_entries == 1);
+    } else {
+      BOOST_TEST(right.verdict == Verdict::pass, "at " << near << ": " << right.message);
+    }
     for (const auto& [positive, negative] : {std::pair{alpha, alpha}, std::pair{1.0, 1.0}, std::pair{alpha, 1.0}}) {
       const CheckResult wrong = check_jacobian(f, derivative(positive, negative), x);
       BOOST_TEST(wrong.verdict == Verdict::fail, "at " << near << ": " << wrong.message);
-      BOOST_TEST(wrong.worst_input != 0);  // failed away from the kink
     }
   }
   // Away from the kink the same derivative passes.

@@ -195,9 +195,10 @@ BOOST_AUTO_TEST_CASE(a_control_below_resolution_is_redrawn_not_accepted) {
 
 // naive_softmax_grad_center, trial 8794 at scale 30 (seed 1): a loss of 1e4
 // whose softmax switches within 0.02 along v_c[6], inside Ridders' ladder.
-// Its extrapolation, -20.28232524, is 4e-5 off with an estimate of 3.4e-6, and
-// the correct -20.28236562 FAILED; the Richardson value of the differences at
-// h and 2h agrees with it: INCONCLUSIVE. Wrong claims still FAIL there.
+// A ladder from 1e-3 extrapolated -20.28232524, 4e-5 off with an estimate of
+// 3.4e-6, and the correct -20.28236562 FAILED. The ladder is now kept below
+// the bend (its one-sided bends disagree there, as across a kink): the
+// correct claim PASSES, and wrong claims still FAIL.
 BOOST_AUTO_TEST_CASE(ridders_biased_by_a_bend_within_its_ladder_is_not_a_failure) {
   const CheckCase* c = &checks::find_case("naive_softmax_grad_center");
   CaseSettings s;
@@ -209,8 +210,7 @@ BOOST_AUTO_TEST_CASE(ridders_biased_by_a_bend_within_its_ladder_is_not_a_failure
   CheckOptions o = s.check;
   o.seed = trial_rng(1, c->id + "/check", trial)();
   const Judgement right = judge_claim(p, p.claim, o);
-  BOOST_TEST(right.result.verdict == Verdict::inconclusive, right.result.message);
-  BOOST_TEST(right.result.failure == Failure::unresolved);
+  BOOST_TEST(right.result.verdict == Verdict::pass, right.result.message);
   for (std::size_t k = 0; k < p.controls.size(); ++k) {
     const Judgement control = judge_claim(p, p.controls[k], o);
     BOOST_TEST(control.result.verdict == Verdict::fail, c->controls[k].id << ": " << control.result.message);

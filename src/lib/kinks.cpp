@@ -1,0 +1,176 @@
+// Entries whose first step straddles a kink (check.hpp, KINKS): halve the
+// step until it no longer does, and decide there. An entry no step clears
+// keeps the judgement judge_axis gave it (INCONCLUSIVE at a kink).
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include "differences.hpp"
+
+namespace gradcheck::detail {
+namespace {
+
+// Across a kink F(h) − B(h) does not shrink with h; for smooth f it halves.
+constexpr double kink_ratio = 0.75;
+// Halvings tried: from h ≈ ε^(1/3) down to ~1e-12 of it; the noise test
+// usually stops the search well before.
+constexpr int halvings = 40;
+
+// An entry's search, open until decided or given up.
+struct Search {
+  Eigen::Index output = 0;
+  bool open = true;
+};
+
+// The differences at the last two steps of one halving.
+struct Level {
+  double h = 0.0;
+  const Eigen::VectorXd* plus = nullptr;
+  const Eigen::VectorXd* minus = nullptr;
+  double forward(const Eigen::VectorXd& fx, Eigen::Index i) const { return ((*plus)(i)-fx(i)) / h; }
+  double backward(const Eigen::VectorXd& fx, Eigen::Index i) const { return (fx(i) - (*minus)(i)) / h; }
+};
+
+}  // namespace
+
+bool straddles_kink(double f0, double fp, double fm, double fp2, double fm2, double h, double noise,
+                    const CheckOptions& options) {
+  const double forward = (fp - f0) / h;
+  const double backward = (f0 - fm) / h;
+  const double gap = std::abs(forward - backward);
+  const double gap2 = std::abs((fp2 - f0) - (f0 - fm2)) / (2.0 * h);
+  const double bends = std::abs((fp2 - 2.0 * fp) - (fm2 - 2.0 * fm)) / h;
+  if (!std::isfinite(gap) || !std::isfinite(bends)) return false;
+  // Each sign must stand out of the rounding (six values of f in the bends)
+  // and of rtol of the slopes.
+  const double relative = options.rtol * std::max(std::abs(forward), std::abs(backward));
+  const double nf_noise = options.noise_factor * noise;
+  return (gap > kink_ratio * gap2 && gap > std::max(nf_noise, relative)) || bends > std::max(4.0 * nf_noise, relative);
+}
+
+double ladder_top(Worker& worker, const Axis& axis, double h, double top, const Eigen::VectorXd& fx,
+                  const Eigen::VectorXd& rounding, const CheckOptions& options) {
+  const double eps = worker.eps();
+  const auto noise = [&](const Eigen::VectorXd& plus, const Eigen::VectorXd& minus, Eigen::Index i, double step) {
+    return std::max(eps * std::max({std::abs(plus(i)), std::abs(minus(i)), 1.0}), rounding(i)) / step;
+  };
+  // Outputs whose first step straddles a kink are decided past it; they do not lower the ladder of the others.
+  const auto watched = [&](Eigen::Index i) {
+    return !straddles_kink(fx(i), worker.fp(i), worker.fm(i), worker.fp2(i), worker.fm2(i), h,
+                           noise(worker.fp, worker.fm, i, h), options);
+  };
+  worker.sp = worker.fp2;  // the values at ±s, s = 2h, then at ±2s
+  worker.sm = worker.fm2;
+  for (double s = 2.0 * h; 2.0 * s <= top; s *= 2.0) {
+    worker.at(axis, 2.0 * s, worker.sp2);
+    worker.at(axis, -2.0 * s, worker.sm2);
+    for (Eigen::Index i = 0; i < fx.size(); ++i) {
+      if (straddles_kink(fx(i), worker.sp(i), worker.sm(i), worker.sp2(i), worker.sm2(i), s,
+                         noise(worker.sp, worker.sm, i, s), options) &&
+          watched(i)) {
+        return s;  // a kink within (s, 2s]
+      }
+    }
+    std::swap(worker.sp, worker.sp2);
+    std::swap(worker.sm, worker.sm2);
+  }
+  return top;
+}
+
+void judge_past_kink(Worker& worker, const Axis& axis, double h, const Eigen::Ref<const Eigen::VectorXd>& claimed,
+                     const Eigen::Ref<const Eigen::VectorXd>& row_scale, const Eigen::VectorXd& fx,
+                     const Eigen::VectorXd& rounding, const CheckOptions& options, ClaimKind kind,
+                     const std::vector<Eigen::Index>& kinked, const AxisOutput& out) {
+  const Eigen::Index c = out.column;
+  const double eps = worker.eps();
+  const double nf = options.noise_factor;
+  std::vector<Search> searches(kinked.size());
+  for (std::size_t k = 0; k < kinked.size(); ++k) searches[k].output = kinked[k];
+  // The previous step's values live in fp2/fm2, the current one's in rp/rm.
+  worker.fp2 = worker.fp;
+  worker.fm2 = worker.fm;
+  Level previous{h, &worker.fp2, &worker.fm2};
+  const Level current_template{0.0, &worker.rp, &worker.rm};
+  for (int level = 1; level <= halvings; ++level) {
+    const double hk = worker.exact_step(axis, h * std::ldexp(1.0, -level));
+    if (!(hk > 0.0) || hk >= previous.h) break;
+    worker.at(axis, hk, worker.rp);
+    worker.at(axis, -hk, worker.rm);
+    Level current = current_template;
+    current.h = hk;
+    bool any_open = false;
+    for (Search& s : searches) {
+      if (!s.open) continue;
+      const Eigen::Index i = s.output;
+      const double ai = claimed(i);
+      const double fwd = current.forward(fx, i);
+      const double bwd = current.backward(fx, i);
+      const double noise =
+          std::max(eps * std::max({std::abs(worker.rp(i)), std::abs(worker.rm(i)), 1.0}), rounding(i)) / hk;
+      const double value = (fwd + bwd) / 2.0;
+      if (!std::isfinite(value)) {
+        s.open = false;
+        continue;
+      }
+      if (straddles_kink(fx(i), worker.rp(i), worker.rm(i), (*previous.plus)(i), (*previous.minus)(i), hk, noise,
+                         options)) {
+        // Still straddling it: go on only while a smaller step can resolve the entry.
+        // The slopes either side of it, at this step and the last, are what to resolve.
+        const double scale = std::max({std::abs(ai), std::abs(fwd), std::abs(bwd), std::abs(previous.forward(fx, i)),
+                                       std::abs(previous.backward(fx, i)), row_share * row_scale(i)});
+        s.open = nf * noise <= noise_resolution * scale;
+        any_open = any_open || s.open;
+        continue;
+      }
+      if (ai == 0.0 && worker.rp(i) == worker.rm(i)) {  // f does not move either side: a claimed 0 holds
+        out.numeric(i, c) = 0.0;
+        out.estimate(i, c) = 0.0;
+        out.allowance(i, c) = options.atol;
+        out.judged[static_cast<std::size_t>(i)] = {};
+        s.open = false;
+        continue;
+      }
+      // Clear of it at this step, so the kink lies beyond 2·hk as far as the
+      // test sees: the difference at the last step (2·hk, half the noise) is
+      // judged, with its distance from this one's as the estimate of its
+      // error (large if the kink lies within 2·hk unseen: then halve again).
+      const double wider = ((*previous.plus)(i) - (*previous.minus)(i)) / (2.0 * previous.h);
+      const double wider_noise =
+          std::max(eps * std::max({std::abs((*previous.plus)(i)), std::abs((*previous.minus)(i)), 1.0}), rounding(i)) /
+          previous.h;
+      const double estimate = std::abs(wider - value);
+      const double uncertainty = nf * wider_noise + options.estimate_factor * estimate;
+      const double relative = options.atol + options.rtol * std::max(std::abs(ai), std::abs(wider));
+      const double error = std::abs(ai - wider);
+      const double magnitude = std::max({std::abs(ai), std::abs(wider), row_share * row_scale(i)});
+      const bool resolved = uncertainty <= noise_resolution * magnitude;
+      if (!resolved && error <= relative + 2.0 * uncertainty && nf * noise <= noise_resolution * magnitude) {
+        any_open = true;  // the two steps disagree (one may straddle the kink unseen): halve again
+        continue;
+      }
+      out.numeric(i, c) = wider;
+      out.estimate(i, c) = estimate;
+      out.allowance(i, c) = relative + uncertainty;
+      EntryJudgement& judged = out.judged[static_cast<std::size_t>(i)];
+      if (error <= relative + uncertainty && resolved) {
+        judged = {};
+      } else if (error > relative + 2.0 * uncertainty) {
+        judged = {Verdict::fail, Failure::wrong_value, {}};
+      } else {
+        judged = {Verdict::inconclusive, Failure::unresolved,
+                  fmt::format("{}: past the kink at step {:.3g} the numeric {:.6g} (estimate {:.2e}) does not "
+                              "resolve the claimed {:.6g}",
+                              entry_label(kind, axis, i), previous.h, wider, estimate, ai)};
+      }
+      s.open = false;
+    }
+    if (!any_open) break;
+    std::swap(worker.fp2, worker.rp);
+    std::swap(worker.fm2, worker.rm);
+    previous.h = hk;
+  }
+}
+
+}  // namespace gradcheck::detail
