@@ -559,12 +559,13 @@ void judge_axis(Worker& worker, const Axis& axis, const Eigen::Ref<const Eigen::
       } else {
         judged(i) = {};
       }
-    } else if (best == 0.0 && std::abs(ai) * ladder_max <=
-                                  options.noise_factor * std::max(eps * std::max(1.0, std::abs(fx(i))), rounding(i))) {
-      // f did not change at all, even over the largest step, and the claim
-      // predicts a change below f's rounding (that of an O(1) intermediate, or
-      // the measured one: −s_o + logsumexp(s) ≡ 0 on the grid of scores near
-      // 7000 at saturated scores): unresolvable.
+    } else if (best == 0.0 &&
+               std::abs(ai) * h <= options.noise_factor * std::max(eps * std::max(1.0, std::abs(fx(i))), rounding(i))) {
+      // f did not change at all, even over the largest step: it is rounded
+      // to a grid coarser than any step tried shows (−s_o + logsumexp(s) ≡ 0
+      // on the grid of scores near 1e4 at saturated points), so the claim is
+      // resolved only as far as the first difference resolves it, and here
+      // it predicts a change over h below f's rounding: unresolvable.
       judged(i) = {Verdict::inconclusive, Failure::unresolved,
                    fmt::format("{}: f does not change along {}; the claimed {:.3g} is below its resolution",
                                entry_label(kind, axis, i), axis_label(kind, axis), ai)};
