@@ -200,6 +200,10 @@ Worker::Worker(const VectorFunction& f, const Eigen::VectorXd& x, Precision prec
   // the copy is x put back over all of w_ (shared with the crew, if any).
   populate_buffer(w_.data(), static_cast<std::size_t>(w_.size()) * sizeof(double));
   restore();
+  kinked.reserve(static_cast<std::size_t>(outputs));
+  searching.reserve(static_cast<std::size_t>(outputs));
+  quantum.resize(outputs);
+  varied.resize(outputs);
 }
 
 double Worker::eps() const {
@@ -472,7 +476,9 @@ void judge_axis(Worker& worker, const Axis& axis, const Eigen::Ref<const Eigen::
   worker.at(axis, 2.0 * h, worker.fp2);
   worker.at(axis, -2.0 * h, worker.fm2);
   bool extrapolated = false;
-  std::vector<Eigen::Index> kinked;
+  const bool along_coordinate = axis.coordinate >= 0;
+  std::vector<Eigen::Index>& kinked = worker.kinked;
+  kinked.clear();
   for (Eigen::Index i = 0; i < m; ++i) {
     const double ai = claimed(i);
     const double noise = noise_of(i);
@@ -481,15 +487,23 @@ void judge_axis(Worker& worker, const Axis& axis, const Eigen::Ref<const Eigen::
     const double backward = (fx(i) - fm(i)) / h;
     const double forward2 = (f2p(i) - fx(i)) / (2.0 * h);
     const double backward2 = (fx(i) - f2m(i)) / (2.0 * h);
-    if (straddles_kink(fx(i), fp(i), fm(i), f2p(i), f2m(i), h, noise, options)) {
+    // Along a direction (a sum over many coordinates, whose rounding the
+    // probe reads less well) only the plain sign of a kink: F − B not
+    // shrinking with h, well above the noise; it is not searched past.
+    const double gap = std::abs(forward - backward);
+    const bool kink = along_coordinate ? straddles_kink(fx(i), fp(i), fm(i), f2p(i), f2m(i), h, noise, options)
+                                       : std::isfinite(gap) && gap > 0.75 * std::abs(forward2 - backward2) &&
+                                             gap > 4.0 * options.noise_factor * noise &&
+                                             gap > options.rtol * std::max(std::abs(forward), std::abs(backward));
+    if (kink) {
       const double widen = out.allowance(i, c) + std::abs(forward2 - forward) + std::abs(backward2 - backward);
       const double lo = std::min(forward, backward) - widen;
       const double hi = std::max(forward, backward) + widen;
       if (ai >= lo && ai <= hi) {
-        judged(i) = {Verdict::inconclusive, Failure::kink,
-                     fmt::format("kink within the step at {}: one-sided slopes {:.6g} and {:.6g}",
-                                 entry_label(kind, axis, i), backward, forward)};
-        kinked.push_back(i);  // decided at smaller steps if one clears the kink
+        // Decided at smaller steps if one clears the kink; its message is
+        // written only if none does (no allocation where one does).
+        judged(i) = {Verdict::inconclusive, Failure::kink, {}};
+        kinked.push_back(i);  // searched past along a coordinate; its message written below
         continue;
       }
       // Outside both one-sided slopes: wrong on either side of the kink.
@@ -500,7 +514,7 @@ void judge_axis(Worker& worker, const Axis& axis, const Eigen::Ref<const Eigen::
     }
     if (!extrapolated) {
       // The ladder's largest step is kept clear of kinks too (check.hpp, KINKS).
-      ladder_max = ladder_top(worker, axis, h, options.ladder_step * axis.scale, fx, rounding, options);
+      if (along_coordinate) ladder_max = ladder_top(worker, axis, h, ladder_max, fx, rounding, options);
       ridders(worker, axis, ladder_max, m);
       extrapolated = true;
     }
@@ -599,7 +613,14 @@ void judge_axis(Worker& worker, const Axis& axis, const Eigen::Ref<const Eigen::
       judged(i) = {Verdict::fail, Failure::wrong_value, {}};
     }
   }
-  if (!kinked.empty()) judge_past_kink(worker, axis, h, claimed, row_scale, fx, rounding, options, kind, kinked, out);
+  if (kinked.empty()) return;
+  if (along_coordinate) judge_past_kink(worker, axis, h, claimed, row_scale, fx, rounding, options, kind, kinked, out);
+  for (const Eigen::Index i : kinked) {
+    if (judged(i).why == Failure::kink) {
+      judged(i).detail = fmt::format("kink within the step at {}: one-sided slopes {:.6g} and {:.6g}",
+                                     entry_label(kind, axis, i), (fx(i) - fm(i)) / h, (fp(i) - fx(i)) / h);
+    }
+  }
 }
 
 namespace {

@@ -224,6 +224,12 @@ class Worker {
 
   // Scratch reused across axes (sized to the number of outputs).
   Eigen::VectorXd fp, fm, fp2, fm2, rp, rm, sp, sm, sp2, sm2, best, error;
+  // Outputs whose first step straddles a kink, and which of them are still
+  // searched for a step clear of it (judge_past_kink); reserved for m outputs.
+  std::vector<Eigen::Index> kinked;
+  std::vector<std::uint8_t> searching;
+  Eigen::ArrayXd quantum;  // per kinked output: see judge_past_kink
+  Eigen::Array<bool, Eigen::Dynamic, 1> varied;
   Eigen::MatrixXd ladder;  // Ridders' tableau: a column per cell k <= i (55), made at the first refinement
 
  private:
@@ -288,9 +294,9 @@ std::string axis_label(ClaimKind kind, const Axis& axis);
 
 /// Whether f has a kink within 2h of x along an axis, from f there (f0) and
 /// at ±h and ±2h; `noise` is the rounding noise of a slope at step h. Two
-/// signs: F(h) − B(h) does not shrink with h as for smooth f (h·f″), or the
-/// one-sided bends f(x ± 2h) − 2f(x ± h) + f(x) differ by more than smooth f
-/// allows (2h³f‴; across a kink at δ, the jump in slope times min(δ, 2h − δ)).
+/// signs: the jump in slope that F(s) − B(s) extrapolates to at s = 0 (0 for
+/// smooth f, whose F(s) − B(s) is s·f″), or one-sided bends
+/// f(x ± 2h) − 2f(x ± h) + f(x) that differ by more than smooth f allows.
 bool straddles_kink(double f0, double fp, double fm, double fp2, double fm2, double h, double noise,
                     const CheckOptions& options);
 
