@@ -231,6 +231,34 @@ BOOST_AUTO_TEST_CASE(ridders_biased_by_a_bend_within_its_ladder_is_not_a_failure
   BOOST_TEST(judge_claim(p, all, o).result.verdict == Verdict::fail);
 }
 
+// naive_softmax_grad_center, trial 594 at scale 30 (seed 11): a saturated
+// point where f does not move along v_c[17] at any step tried, and the
+// correct claim -1.7e-12 predicts a change over the first step below f's
+// rounding. It FAILED against the flat 0; it is INCONCLUSIVE (the runner
+// draws another point). A claim of 1e-6 there, a change far above f's
+// rounding, still FAILs.
+BOOST_AUTO_TEST_CASE(a_claim_where_f_never_moves_is_not_failed_below_its_rounding) {
+  const CheckCase* c = &checks::find_case("naive_softmax_grad_center");
+  CaseSettings s;
+  s.scale = 30.0;
+  constexpr int trial = 594;
+  Rng rng = trial_rng(11, c->id, trial);
+  const Problem p = c->sample(rng, s, trial);
+  BOOST_TEST_REQUIRE(p.point == "V=8 d=19 o=6");
+  CheckOptions o = s.check;
+  o.seed = trial_rng(11, c->id + "/check", trial)();
+  const Judgement right = judge_claim(p, p.claim, o);
+  BOOST_TEST(right.result.verdict != Verdict::fail, right.result.message);
+  const Claim wrong = [&p](const VectorXd& x) {
+    std::vector<MatrixXd> g = p.claim(x);
+    g[0](17) = 1e-6;
+    return g;
+  };
+  const Judgement rejected = judge_claim(p, wrong, o);
+  BOOST_TEST(rejected.result.verdict == Verdict::fail, rejected.result.message);
+  BOOST_TEST(rejected.result.worst_input == 17);
+}
+
 BOOST_AUTO_TEST_CASE(an_exception_while_drawing_fails_that_trial_only) {
   CheckCase c = toy_case();
   const auto sample = c.sample;

@@ -17,15 +17,34 @@
 //    f(x ± h e_j) are identical passes too. A truncation error can make
 //    a right formula look wrong, but not a wrong one look right.
 // 2. Refinement, only for coordinates with an entry the first difference did
-//    not pass. One-sided differences at h and 2h detect a kink within the step
-//    (for smooth f, F(h) − B(h) ≈ h f″ halves with h; across a kink it does
-//    not shrink); a kink makes the entry INCONCLUSIVE unless the claim lies
-//    outside both one-sided slopes (then it is wrong on either side: FAIL).
-//    Otherwise Ridders' extrapolation over a ladder h = ladder_step·max(1,|x_j|)
-//    / 1.4^k, k = 0..9, gives n_ij with an error estimate E_ij. If it leaves
-//    the first difference's band (|n¹ − n_ij| > noise_factor·noise +
-//    estimate_factor·E_ij + rtol·max|n|), the ladder met truncation its larger
-//    steps cannot handle: the entry is INCONCLUSIVE, whatever the claim.
+//    not pass. A kink test (KINKS below) on f at x ± h and x ± 2h; then
+//    Ridders' extrapolation over a ladder h = top / 1.4^k, k = 0..9, top =
+//    ladder_step·max(1,|x_j|) or lower (KINKS), gives n_ij with an error
+//    estimate E_ij. If it leaves the first difference's band (|n¹ − n_ij| >
+//    noise_factor·noise + estimate_factor·E_ij + rtol·max|n|), the ladder met
+//    truncation its larger steps cannot handle: the entry is INCONCLUSIVE,
+//    whatever the claim.
+//
+// KINKS. No stage carries a kink into a verdict; each keeps its steps on one
+// side of it. A kink within 2h shows as a jump in slope, J = 2·(F − B)(h) −
+// (F − B)(2h) (F, B the one-sided slopes; J = 0 for smooth f, whatever f″),
+// or as one-sided bends f(x ± 2h) − 2f(x ± h) + f(x) that differ, each
+// beyond the noise (noise_factor·noise, four times that for the bends) and
+// rtol of the slopes. A kink within the first step: h is halved until a step
+// no longer straddles it, and the entry is judged there as in step 1, the
+// difference at that step against the one at twice it (their distance the
+// estimate E); it passes if resolved to 10% (RESOLUTION), FAILs only by more
+// than 1e-3 of the value beyond twice its noise and estimate (a saturated f
+// rounds at small steps like its far larger intermediates), else INCONCLUSIVE.
+// No step clears it (x at the kink, or f's noise first): INCONCLUSIVE, or FAIL
+// if the claim lies outside both one-sided slopes at h (wrong on either side).
+// Ridders' ladder starts below the nearest kink: steps 4h, 8h, ... up to its
+// top are tested the same way, and it starts at the last clear one. The
+// noise probe (σ below) does not read a bend over a kink as rounding (Δ²f of
+// one sign, or one bend in one or two neighbours). f that moves by one
+// quantum only (a function rounded to a grid coarser than any probe shows) is
+// rounding, not a kink. Along a direction only the plain test applies (F − B
+// not halving with h, beyond 4·noise_factor·noise), and is not searched past.
 //
 // PASS CONDITION (the one place it is written). Entry (i, j) passes iff
 //
@@ -59,9 +78,9 @@
 // wrong claim of the same size, a flipped sign, would pass as well), or if it
 // needs an estimate term estimate_factor · E_ij above 1% of max(|a_ij|, |n_ij|).
 // An entry whose extrapolation is exactly 0 (f does not move over any step
-// tried) while the claim predicts a
-// change |a_ij| · ladder_step · max(1, |x_j|) below noise_factor ·
-// max(ε · max(|f_i(x)|, 1), σ_i) is INCONCLUSIVE too, and so is an entry that
+// tried: it is rounded to a grid coarser than any step shows) while the
+// claim predicts a change over the first step, |a_ij| · h_j, below
+// noise_factor · max(ε · max(|f_i(x)|, 1), σ_i) is INCONCLUSIVE too, and so is an entry that
 // fails against Ridders' n_ij but agrees, within atol + rtol · max(|a_ij|, |R_ij|)
 // + noise_factor · 1.5 · noise_ij, with the Richardson value of the differences
 // at h and 2h, R_ij = (4 D(h) − D(2h)) / 3, where R_ij and n_ij differ by more
