@@ -202,8 +202,7 @@ Worker::Worker(const VectorFunction& f, const Eigen::VectorXd& x, Precision prec
   restore();
   kinked.reserve(static_cast<std::size_t>(outputs));
   searching.reserve(static_cast<std::size_t>(outputs));
-  quantum.resize(outputs);
-  varied.resize(outputs);
+  grids.reserve(static_cast<std::size_t>(outputs));
 }
 
 double Worker::eps() const {

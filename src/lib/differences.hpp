@@ -203,6 +203,29 @@ struct FunctionThrew {
   std::string text;
 };
 
+/// The grid f moves on near x: the smallest nonzero change |f(x ± s) − f(x)|
+/// seen, while every change seen is a whole multiple of it. A function
+/// rounded to a grid coarser than any noise probe shows (a saturated softmax,
+/// rounded like intermediates far larger than itself) moves that way; a kink
+/// or a slope moves f by amounts of no common quantum.
+struct Grid {
+  double quantum = 0.0;
+  bool whole = true;  ///< every change a whole multiple of quantum
+  void note(double change) {
+    if (change == 0.0 || !whole) return;
+    if (quantum == 0.0) {
+      quantum = change;
+      return;
+    }
+    const double small = std::min(change, quantum);
+    const double ratio = std::max(change, quantum) / small;
+    whole = std::abs(ratio - std::round(ratio)) <= 1e-6 * ratio;
+    quantum = small;
+  }
+  /// The rounding of f this grid shows: its quantum, if f moved on it.
+  double rounding() const { return whole ? quantum : 0.0; }
+};
+
 /// Evaluates f along axes, in a private working copy of x. Not thread-safe:
 /// one per thread. No allocation per evaluation (beyond what f does). With a
 /// crew, passes over x (the copy, forming a point along a direction,
@@ -228,9 +251,8 @@ class Worker {
   // searched for a step clear of it (judge_past_kink); reserved for m outputs.
   std::vector<Eigen::Index> kinked;
   std::vector<std::uint8_t> searching;
-  Eigen::ArrayXd quantum;  // per kinked output: see judge_past_kink
-  Eigen::Array<bool, Eigen::Dynamic, 1> varied;
-  Eigen::MatrixXd ladder;  // Ridders' tableau: a column per cell k <= i (55), made at the first refinement
+  std::vector<Grid> grids;  // per kinked output: the grid f moves on
+  Eigen::MatrixXd ladder;   // Ridders' tableau: a column per cell k <= i (55), made at the first refinement
 
  private:
   const VectorFunction& f_;

@@ -34,16 +34,17 @@
 // no longer straddles it, and the entry is judged there as in step 1, the
 // difference at that step against the one at twice it (their distance the
 // estimate E); it passes if resolved to 10% (RESOLUTION), FAILs only by more
-// than 1e-3 of the value beyond twice its noise and estimate (a saturated f
-// rounds at small steps like its far larger intermediates), else INCONCLUSIVE.
+// than 1% of the value and twice its noise and estimate (a saturated f rounds
+// at small steps like its far larger intermediates), else INCONCLUSIVE. The
+// grid f moves on near x (every change a whole multiple of the smallest) is
+// rounding, and enters the noise.
 // No step clears it (x at the kink, or f's noise first): INCONCLUSIVE, or FAIL
 // if the claim lies outside both one-sided slopes at h (wrong on either side).
 // Ridders' ladder starts below the nearest kink: steps 4h, 8h, ... up to its
 // top are tested the same way, and it starts at the last clear one. The
 // noise probe (σ below) does not read a bend over a kink as rounding (Δ²f of
-// one sign, or one bend in one or two neighbours). f that moves by one
-// quantum only (a function rounded to a grid coarser than any probe shows) is
-// rounding, not a kink. Along a direction only the plain test applies (F − B
+// one sign, or one bend in one or two neighbours). f that moves on a grid
+// (a function rounded coarser than any probe shows) has no kinks there. Along a direction only the plain test applies (F − B
 // not halving with h, beyond 4·noise_factor·noise), and is not searched past.
 //
 // PASS CONDITION (the one place it is written). Entry (i, j) passes iff
