@@ -34,8 +34,9 @@
 // no longer straddles it, and the entry is judged there as in step 1, the
 // difference at that step against the one at twice it (their distance the
 // estimate E); it passes if resolved to 10% (RESOLUTION), FAILs only by more
-// than 1% of the value and twice its noise and estimate (a saturated f rounds
-// at small steps like its far larger intermediates), else INCONCLUSIVE. The
+// than twice its noise and estimate, 10% of the value and 0.1% of its row's
+// largest entry (a saturated f rounds at small steps like its far larger
+// intermediates, unseen), else INCONCLUSIVE. The
 // grid f moves on near x (every change a whole multiple of the smallest) is
 // rounding, and enters the noise.
 // No step clears it (x at the kink, or f's noise first): INCONCLUSIVE, or FAIL
