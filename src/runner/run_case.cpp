@@ -46,6 +46,39 @@ std::optional<Eigen::VectorXd> packed_claim(const std::vector<Block>& layout,
   return packed;
 }
 
+// Checks the packed claim on p by the kind of problem. An empty x (a
+// sampler that drew no coordinates) is refused by the library with
+// gradcheck::Error: that trial fails, naming it, like a throwing f.
+CheckResult check_claim(const Problem& p, const Eigen::VectorXd& packed, const CheckOptions& options) {
+  const auto fixed = [&packed](const Eigen::VectorXd&) { return packed; };
+  try {
+    switch (p.kind) {
+      case ProblemKind::gradient:
+        return check_gradient(
+            [&p](const Eigen::VectorXd& x) {
+              const Eigen::VectorXd loss = p.f(x);
+              // Thrown here, so the check reports it as f throwing: FAIL, not a read past the end.
+              if (loss.size() != 1)
+                throw Error(fmt::format("f returned {} values, expected 1 (the loss)", loss.size()));
+              return loss(0);
+            },
+            fixed, p.x, options);
+      case ProblemKind::elementwise:
+        return check_jacobian(
+            p.f, [&packed](const Eigen::VectorXd&) -> Eigen::MatrixXd { return packed.asDiagonal(); }, p.x, options);
+      case ProblemKind::value:
+        try {
+          return compare_values(p.f(p.x), packed, options);
+        } catch (...) {
+          return failed(Failure::exception, "the reference threw: " + current_exception_text(), options);
+        }
+    }
+  } catch (const Error& e) {
+    return failed(Failure::exception, fmt::format("the check refused the point: {}", e.what()), options);
+  }
+  return failed(Failure::exception, "unknown kind of problem", options);
+}
+
 }  // namespace
 
 std::string entry_name(const std::vector<Block>& layout, Eigen::Index k) {
@@ -175,31 +208,7 @@ Judgement judge_claim(const Problem& p, const Claim& claim, const CheckOptions& 
   const auto packed = packed_claim(p.layout, blocks, why);
   if (!packed) return {failed(Failure::wrong_shape, why, options), {}};
 
-  const auto fixed = [&packed](const Eigen::VectorXd&) { return *packed; };
-  CheckResult r;
-  switch (p.kind) {
-    case ProblemKind::gradient:
-      r = check_gradient(
-          [&p](const Eigen::VectorXd& x) {
-            const Eigen::VectorXd loss = p.f(x);
-            // Thrown here, so the check reports it as f throwing: FAIL, not a read past the end.
-            if (loss.size() != 1) throw Error(fmt::format("f returned {} values, expected 1 (the loss)", loss.size()));
-            return loss(0);
-          },
-          fixed, p.x, options);
-      break;
-    case ProblemKind::elementwise:
-      r = check_jacobian(
-          p.f, [&packed](const Eigen::VectorXd&) -> Eigen::MatrixXd { return packed->asDiagonal(); }, p.x, options);
-      break;
-    case ProblemKind::value:
-      try {
-        r = compare_values(p.f(p.x), *packed, options);
-      } catch (...) {
-        r = failed(Failure::exception, "the reference threw: " + current_exception_text(), options);
-      }
-      break;
-  }
+  CheckResult r = check_claim(p, *packed, options);
   // The second opinion: the exact derivative of f (forward-mode AD), laid out
   // like r.analytic. It is reported beside the finite difference and never
   // changes the verdict; a throw or a wrong size is noted in the message.

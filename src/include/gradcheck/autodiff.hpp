@@ -187,6 +187,7 @@ inline CheckOptions float_claim_options() {
 template <class F, class G>
 CheckResult check_gradient_templated(F&& f, G&& grad, const Eigen::VectorXf& x,
                                      const CheckOptions& options = float_claim_options()) {
+  detail::require_coordinates(x.size());  // before the claim is evaluated
   const Eigen::VectorXd xd = x.cast<double>();
   // The claim is evaluated once, in float; an exception is rethrown inside the
   // check, which reports it like any throwing claim.

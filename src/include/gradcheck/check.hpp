@@ -119,6 +119,10 @@ enum class Precision { double_precision, single_precision };
 CheckResult check_impl(const VectorFunction& f, const MatrixFunction& claim, const Eigen::VectorXd& x,
                        const CheckOptions& options, ClaimKind kind, Precision precision);
 
+/// Throws gradcheck::Error unless a check of n coordinates has something to
+/// compare (n ≥ 1): an empty x is misuse, refused before f is called.
+void require_coordinates(Eigen::Index n);
+
 /// The calling thread's float copy of the point for a single-precision f,
 /// reused from one evaluation to the next (no allocation per evaluation);
 /// taken out while f runs. A worker thread's is freed when the thread ends,
@@ -131,7 +135,8 @@ Eigen::VectorXf& float_point();
 /// it needs at least (1 at x, 6 for the noise probe, 2 per coordinate or
 /// direction; the probe adds 6 per widening, at most 6 in double, where f does
 /// not move at its first step; refinement adds up to 24 per coordinate or
-/// direction that the first difference does not decide). Throws gradcheck::Error on bad options.
+/// direction that the first difference does not decide). Throws gradcheck::Error on bad options
+/// and for n = 0 ("x is empty: nothing to check"), as every check of an empty x does.
 struct Plan {
   Mode mode = Mode::full;
   long samples = 0;
