@@ -72,12 +72,16 @@ struct CheckOptions {
   /// auto: the most evaluations of f the check may plan for.
   long budget = 100000;
   /// Worker threads for full and sampled checks, each perturbing its own copy
-  /// of x (f must then be safe to call concurrently, as pure functions are).
-  /// 0: all cores. Results do not depend on it. Directional checks call f on
-  /// one thread and draw their directions (and ∇f·v) on these; from 2^18
-  /// coordinates up, every check also forms its points along a direction (the
-  /// noise probe's too) and copies x on these.
-  int threads = 0;
+  /// of x. 1 by default: parallel checking is opt-in, since f must then be
+  /// safe to call concurrently. Pure functions are; layer code that keeps its
+  /// forward pass in members (for a backward pass to read) is not, and on
+  /// several threads its values mix and correct gradients FAIL.
+  /// 0: all cores (the CLI's default: its cases and formula files are pure).
+  /// Results do not depend on it. Directional checks call f on one thread and
+  /// draw their directions (and ∇f·v) on these; from 2^18 coordinates up,
+  /// every check also forms its points along a direction (the noise probe's
+  /// too) and copies x on these.
+  int threads = 1;
   /// Seed of the sampled coordinates and of the directions.
   std::uint64_t seed = 0;
   /// sampled: sizes of the parameter blocks x is made of, in order (e.g.

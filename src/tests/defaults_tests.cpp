@@ -1,0 +1,157 @@
+// Tests of the library's defaults on code written as users write it: a loss
+// that caches its forward pass in members is checked correctly under default
+// options (one thread), and a wrong entry of its gradient still FAILs.
+#include <boost/test/unit_test.hpp>
+#include <cmath>
+#include <cstdint>
+#include <cstdlib>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "cases.hpp"
+#include "gradcheck/check.hpp"
+#include "gradcheck/random.hpp"
+#include "runner/settings.hpp"
+
+using namespace gradcheck;
+using Eigen::Index;
+using Eigen::MatrixXd;
+using Eigen::VectorXd;
+
+namespace {
+
+// Softmax regression written as layer code usually is: loss() runs the
+// forward pass and keeps its logits and probabilities in members, gradient()
+// runs the backward pass from them. Two loss() calls at once overwrite each
+// other's members: f is not safe to call concurrently, as most such code.
+// Parameters: W (classes × features, column-major), then the bias (classes).
+class CachingSoftmaxLayer {
+ public:
+  CachingSoftmaxLayer(Index classes, Index features, Index batch, Rng& rng)
+      : classes_(classes), inputs_(random_normal(rng, features, batch)) {
+    for (Index b = 0; b < batch; ++b) labels_.push_back(random_index(rng, 0, classes - 1));
+  }
+  Index size() const { return classes_ * inputs_.rows() + classes_; }
+
+  double loss(const VectorXd& params) {
+    const Eigen::Map<const MatrixXd> W(params.data(), classes_, inputs_.rows());
+    logits_.noalias() = W * inputs_;
+    logits_.colwise() += params.tail(classes_);
+    probabilities_.resize(logits_.rows(), logits_.cols());
+    double total = 0.0;
+    for (Index b = 0; b < logits_.cols(); ++b) {
+      const double top = logits_.col(b).maxCoeff();
+      const double log_sum = top + std::log((logits_.col(b).array() - top).exp().sum());
+      probabilities_.col(b) = (logits_.col(b).array() - log_sum).exp().matrix();
+      total += log_sum - logits_(labels_[static_cast<std::size_t>(b)], b);
+    }
+    return total / static_cast<double>(logits_.cols());
+  }
+
+  // The gradient of the loss at the parameters of the last loss() call.
+  VectorXd gradient() const {
+    MatrixXd delta = probabilities_;
+    for (Index b = 0; b < delta.cols(); ++b) delta(labels_[static_cast<std::size_t>(b)], b) -= 1.0;
+    delta /= static_cast<double>(delta.cols());
+    VectorXd g(size());
+    Eigen::Map<MatrixXd>(g.data(), classes_, inputs_.rows()).noalias() = delta * inputs_.transpose();
+    g.tail(classes_) = delta.rowwise().sum();
+    return g;
+  }
+
+ private:
+  Index classes_;
+  MatrixXd inputs_;  // features × batch
+  std::vector<Index> labels_;
+  MatrixXd logits_;         // cached forward pass: classes × batch
+  MatrixXd probabilities_;  // softmax of each column of logits_
+};
+
+struct Tally {
+  int pass = 0;
+  int fail = 0;
+  int inconclusive = 0;
+  void add(const CheckResult& r) {
+    (r.verdict == Verdict::pass ? pass : r.verdict == Verdict::fail ? fail : inconclusive) += 1;
+  }
+};
+
+constexpr int points = 100;
+
+// The seeds of a statistical test: `usual`, or those listed in the
+// environment variable GRADCHECK_TEST_SEEDS ("3,4,5"), to re-run its claim
+// under other draws without a rebuild.
+std::vector<std::uint64_t> test_seeds(std::vector<std::uint64_t> usual) {
+  const char* listed = std::getenv("GRADCHECK_TEST_SEEDS");
+  if (listed == nullptr || *listed == '\0') return usual;
+  std::vector<std::uint64_t> seeds;
+  std::istringstream in(listed);
+  for (std::string seed; std::getline(in, seed, ',');) seeds.push_back(std::stoull(seed));
+  return seeds;
+}
+
+// Checks the layer's gradient at `points` random points with default options,
+// and the same gradient with one random entry off by 1% (the control). The
+// gradient callback runs the forward pass first, as a user's would.
+void check_caching_layer(Index classes, Index features, std::uint64_t seed, Mode expected) {
+  Tally right;
+  Tally wrong;
+  int named = 0;
+  for (int t = 0; t < points; ++t) {
+    Rng rng = trial_rng(seed, "caching_layer", static_cast<std::uint64_t>(t));
+    CachingSoftmaxLayer layer(classes, features, 8, rng);
+    const VectorXd w = random_normal(rng, layer.size()) / std::sqrt(static_cast<double>(features));
+    const Index j = random_index(rng, 0, layer.size() - 1);
+    const auto loss = [&layer](const VectorXd& p) { return layer.loss(p); };
+    const auto gradient = [&layer](const VectorXd& p) {
+      layer.loss(p);
+      return layer.gradient();
+    };
+    const auto off = [&](const VectorXd& p) {
+      VectorXd g = gradient(p);
+      g(j) *= 1.01;
+      return g;
+    };
+    const CheckResult r = check_gradient(loss, gradient, w);
+    BOOST_TEST(r.options.mode == expected);
+    BOOST_TEST(r.verdict != Verdict::fail, "point " << t << ": " << r.message);
+    right.add(r);
+    const CheckResult bad = check_gradient(loss, off, w);
+    wrong.add(bad);
+    named += bad.worst_input == j ? 1 : 0;
+  }
+  BOOST_TEST_MESSAGE("caching layer, " << classes * features + classes << " parameters, seed " << seed << ": correct "
+                                       << right.pass << " pass, " << right.fail << " fail, " << right.inconclusive
+                                       << " inconclusive; 1% off " << wrong.fail << " fail (" << named
+                                       << " naming the entry), " << wrong.pass << " pass, " << wrong.inconclusive
+                                       << " inconclusive, of " << points);
+  BOOST_TEST(right.fail == 0);
+  BOOST_TEST(right.pass >= points * 9 / 10);
+  BOOST_TEST(wrong.fail == points);
+  BOOST_TEST(named == points);
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(defaults)
+
+// The library runs f on one thread unless told otherwise; the CLI (and the
+// fixture's cases, pure functions) on all cores.
+BOOST_AUTO_TEST_CASE(one_thread_in_the_library_all_cores_in_the_cli) {
+  BOOST_TEST(CheckOptions{}.threads == 1);
+  BOOST_TEST(default_options<float>().threads == 1);
+  BOOST_TEST(runner::CaseSettings{}.check.threads == 0);
+  std::vector<std::string> ids;
+  for (const auto& c : checks::all_cases()) ids.push_back(c.id);
+  const runner::SettingsSource shipped(runner::default_fixture_path(), ids);
+  for (const std::string& id : ids) BOOST_TEST(shipped.for_case(id).check.threads == 0, id);
+}
+
+// Full mode, where the threads default matters: 1,210 parameters. On all
+// cores the same layer false-FAILed (its members overwritten mid-check).
+BOOST_AUTO_TEST_CASE(a_caching_layer_passes_under_default_options) {
+  for (const std::uint64_t seed : test_seeds({1, 2})) check_caching_layer(10, 120, seed, Mode::full);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
