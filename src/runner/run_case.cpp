@@ -210,24 +210,17 @@ Judgement judge_claim(const Problem& p, const Claim& claim, const CheckOptions& 
 
   CheckResult r = check_claim(p, *packed, options);
   // The second opinion: the exact derivative of f (forward-mode AD), laid out
-  // like r.analytic. It is reported beside the finite difference and never
-  // changes the verdict; a throw or a wrong size is noted in the message.
-  // Directional columns stand for directions the result does not keep: no
-  // second opinion there; sampled columns pick their coordinates.
-  const bool directional = std::any_of(r.inputs.begin(), r.inputs.end(), [](Eigen::Index j) { return j < 0; });
-  if (p.exact && p.kind != ProblemKind::value && !directional) {
-    attach_exact_from(r, [&p, &r]() -> Eigen::MatrixXd {
+  // like r.analytic (the sampled columns; none for a directional check). It
+  // is reported beside the finite difference and never changes the verdict;
+  // a throw or a wrong size is noted in the message.
+  if (p.exact && p.kind != ProblemKind::value) {
+    detail::attach_exact_columns(r, [&p]() -> Eigen::MatrixXd {
       const Eigen::VectorXd exact = p.exact(p.x);
       if (exact.size() != p.x.size()) {
         throw Error(fmt::format("it has {} entries, expected {} (one per coordinate of x)", exact.size(), p.x.size()));
       }
-      Eigen::MatrixXd full =
-          p.kind == ProblemKind::elementwise ? Eigen::MatrixXd(exact.asDiagonal()) : Eigen::MatrixXd(exact.transpose());
-      if (r.inputs.empty()) return full;
-      Eigen::MatrixXd picked(full.rows(), static_cast<Eigen::Index>(r.inputs.size()));
-      for (std::size_t c = 0; c < r.inputs.size(); ++c)
-        picked.col(static_cast<Eigen::Index>(c)) = full.col(r.inputs[c]);
-      return picked;
+      return p.kind == ProblemKind::elementwise ? Eigen::MatrixXd(exact.asDiagonal())
+                                                : Eigen::MatrixXd(exact.transpose());
     });
   }
   // A gradient's or a value's worst entry is named by the layout; an

@@ -4,16 +4,17 @@
 #include <boost/test/unit_test.hpp>
 #include <cmath>
 #include <cstdint>
-#include <cstdlib>
-#include <sstream>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "cases.hpp"
+#include "gradcheck/autodiff.hpp"
 #include "gradcheck/check.hpp"
 #include "gradcheck/random.hpp"
 #include "runner/run_case.hpp"
 #include "runner/settings.hpp"
+#include "seeds.hpp"
 
 using namespace gradcheck;
 using Eigen::Index;
@@ -80,18 +81,6 @@ struct Tally {
 
 constexpr int points = 100;
 
-// The seeds of a statistical test: `usual`, or those listed in the
-// environment variable GRADCHECK_TEST_SEEDS ("3,4,5"), to re-run its claim
-// under other draws without a rebuild.
-std::vector<std::uint64_t> test_seeds(std::vector<std::uint64_t> usual) {
-  const char* listed = std::getenv("GRADCHECK_TEST_SEEDS");
-  if (listed == nullptr || *listed == '\0') return usual;
-  std::vector<std::uint64_t> seeds;
-  std::istringstream in(listed);
-  for (std::string seed; std::getline(in, seed, ',');) seeds.push_back(std::stoull(seed));
-  return seeds;
-}
-
 // Checks the layer's gradient at `points` random points with default options,
 // and the same gradient with one random entry off by 1% (the control). The
 // gradient callback runs the forward pass first, as a user's would. At least
@@ -153,7 +142,7 @@ BOOST_AUTO_TEST_CASE(one_thread_in_the_library_all_cores_in_the_cli) {
 // Full mode, where the threads default matters: 1,210 parameters. On all
 // cores the same layer false-FAILed (its members overwritten mid-check).
 BOOST_AUTO_TEST_CASE(a_caching_layer_passes_under_default_options) {
-  for (const std::uint64_t seed : test_seeds({1, 2})) check_caching_layer(10, 120, seed, Mode::full, points * 9 / 10);
+  for (const std::uint64_t seed : tests::seeds({1, 2})) check_caching_layer(10, 120, seed, Mode::full, points * 9 / 10);
 }
 
 // Above the budget the same layer (2,010 parameters, the size of the issue's
@@ -163,7 +152,8 @@ BOOST_AUTO_TEST_CASE(a_caching_layer_passes_under_default_options) {
 // coordinates the loss curves far more than along one, and the first
 // difference's truncation can exceed rtol where Ridders' value does not.
 BOOST_AUTO_TEST_CASE(a_larger_caching_layer_is_checked_along_directions) {
-  for (const std::uint64_t seed : test_seeds({1, 2})) check_caching_layer(10, 200, seed, Mode::directional, points / 2);
+  for (const std::uint64_t seed : tests::seeds({1, 2}))
+    check_caching_layer(10, 200, seed, Mode::directional, points / 2);
 }
 
 // Auto by default, with a budget that keeps small problems full: every
@@ -191,6 +181,46 @@ BOOST_AUTO_TEST_CASE(auto_by_default_keeps_the_shipped_cases_full) {
       if (n > 0) BOOST_TEST((plan(n, s.check).mode == Mode::full), c.id << " at n = " << n);
     }
   }
+}
+
+// With auto by default a templated check of a large x goes directional: no
+// exact column there, and no forward-mode pass spent on it (its cost grows
+// with n, what a directional check saves); a sampled check's exact columns
+// are its coordinates'; a full check's every coordinate (the control).
+BOOST_AUTO_TEST_CASE(a_templated_check_takes_the_exact_derivative_of_the_judged_coordinates) {
+  int ad_passes = 0;
+  const auto f = [&ad_passes](const auto& x) {
+    using T = typename std::remove_cvref_t<decltype(x)>::Scalar;
+    if constexpr (!std::is_same_v<T, double>) ++ad_passes;
+    using std::sin;
+    T total(0.0);
+    for (Index j = 0; j < x.size(); ++j) total += sin(x(j));
+    return total;
+  };
+  const auto grad = [](const VectorXd& x) -> VectorXd { return x.array().cos().matrix(); };
+  Rng rng = trial_rng(1, "templated", 0);
+  const VectorXd large = random_normal(rng, 3000);
+  const CheckResult directional = check_gradient_templated(f, grad, large);
+  BOOST_TEST(directional.passed, directional.message);
+  BOOST_TEST(directional.options.mode == Mode::directional);
+  BOOST_TEST(directional.exact.size() == 0);
+  BOOST_TEST(ad_passes == 0);
+  CheckOptions sampled;
+  sampled.mode = Mode::sampled;
+  sampled.samples = 3;
+  const CheckResult some = check_gradient_templated(f, grad, large, sampled);
+  BOOST_TEST(some.passed, some.message);
+  BOOST_TEST_REQUIRE(some.exact.cols() == 3);
+  for (Index c = 0; c < 3; ++c) {
+    const Index j = some.inputs[static_cast<std::size_t>(c)];
+    BOOST_TEST(std::abs(some.exact(0, c) - std::cos(large(j))) < 1e-15);
+  }
+  const VectorXd small = large.head(50);
+  const CheckResult full = check_gradient_templated(f, grad, small);
+  BOOST_TEST(full.options.mode == Mode::full);
+  BOOST_TEST(full.exact.cols() == 50);
+  BOOST_TEST(full.exact_vs_numeric <= 1.0);
+  BOOST_TEST(ad_passes > 0);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -12,6 +12,7 @@
 #include <limits>
 #include <sstream>
 #include <stdexcept>
+#include <type_traits>
 
 #include "gradcheck/autodiff.hpp"
 #include "gradcheck/check.hpp"
@@ -312,10 +313,28 @@ BOOST_AUTO_TEST_CASE(an_empty_x_is_refused_before_f_is_called) {
   }
   BOOST_CHECK_EXCEPTION(check_gradient(f, grad, Eigen::VectorXf()), Error, refused);
   BOOST_CHECK_EXCEPTION(check_gradient_templated(f, grad, Eigen::VectorXf()), Error, refused);
+  // f : R^n → R^n, x ↦ x²/2 elementwise, with Jacobian diag(x), in every form.
+  const auto halved_squares = [&calls](const auto& x) {
+    ++calls;
+    using Vector = std::remove_cvref_t<decltype(x)>;
+    return Vector(0.5 * x.cwiseProduct(x));
+  };
+  const auto diagonal = [&calls](const auto& x) {
+    ++calls;
+    using Scalar = typename std::remove_cvref_t<decltype(x)>::Scalar;
+    return Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>(x.asDiagonal());
+  };
+  BOOST_CHECK_EXCEPTION(check_jacobian(halved_squares, diagonal, Eigen::VectorXf()), Error, refused);
+  BOOST_CHECK_EXCEPTION(check_jacobian_templated(halved_squares, diagonal, VectorXd()), Error, refused);
+  BOOST_CHECK_EXCEPTION(check_jacobian_templated(halved_squares, diagonal, Eigen::VectorXf()), Error, refused);
   BOOST_TEST(calls == 0);
   BOOST_TEST(check_gradient(f, grad, VectorXd::Constant(1, 0.5)).passed);
   BOOST_TEST(check_gradient(f, grad, Eigen::VectorXf::Constant(1, 0.5F)).passed);
   BOOST_TEST(check_gradient_templated(f, grad, VectorXd(VectorXd::Constant(1, 0.5))).passed);
+  BOOST_TEST(check_jacobian(halved_squares, diagonal, Eigen::VectorXf::Constant(1, 0.5F)).passed);
+  BOOST_TEST(check_jacobian_templated(halved_squares, diagonal, VectorXd(VectorXd::Constant(1, 0.5))).passed);
+  BOOST_TEST(
+      check_jacobian_templated(halved_squares, diagonal, Eigen::VectorXf(Eigen::VectorXf::Constant(1, 0.5F))).passed);
   BOOST_TEST(calls > 0);
 }
 
