@@ -82,11 +82,12 @@ void for_each_setting(S& s, Visit&& visit) {
   visit("noise_factor", "multiplier on the measured rounding noise (>= 0)", s.check.noise_factor);
   visit("estimate_factor", "multiplier on Ridders' error estimate (>= 0)", s.check.estimate_factor);
   visit("ladder_step", "relative initial step of Ridders' ladder (> 0)", s.check.ladder_step);
-  visit("mode", "full, sampled, directional or auto (see CheckOptions::mode)", s.check.mode);
+  visit("mode", "full, sampled, directional or auto (the default: full while 7 + 2n <= budget, else directional)",
+        s.check.mode);
   visit("samples", "sampled: coordinates per block; directional: directions (>= 1)", s.check.samples);
   visit("entries", "sampled: entries always checked besides the drawn ones, e.g. 'U[3,1],v_c[0]'", s.entries);
-  visit("budget", "auto: the most evaluations of f to plan for (>= 1)", s.check.budget);
-  visit("threads", "worker threads of full and sampled checks and of directional draws (0: all cores)",
+  visit("budget", "auto: the most evaluations of f to plan for (>= 1; default 2500)", s.check.budget);
+  visit("threads", "worker threads of full and sampled checks and of directional draws (0, the default: all cores)",
         s.check.threads);
   visit("V", "vocabulary size range LO..HI (>= 2)", s.V);
   visit("d", "embedding size range LO..HI (>= 1)", s.d);
