@@ -101,7 +101,7 @@ void expect_verdicts(const std::string& name, std::uint64_t seed, Draw draw, Che
 
 // check_jacobian of the float-only f, under default options for float.
 const auto in_float = [](const TanhMap& map, const VectorXf& x, const auto& jac) {
-  const CheckResult r = check_jacobian([&map](const VectorXf& p) { return map.in_float(p); }, jac, x);
+  CheckResult r = check_jacobian([&map](const VectorXf& p) { return map.in_float(p); }, jac, x);
   BOOST_TEST(r.options.rtol == CheckOptions::single_precision().rtol);  // float's defaults applied
   return r;
 };
@@ -109,7 +109,7 @@ const auto in_float = [](const TanhMap& map, const VectorXf& x, const auto& jac)
 // check_jacobian_templated: the float claim against f<double>; where the
 // claim is right, the exact Jacobian (AD) agrees with the finite difference.
 const auto templated = [](const TanhMap& map, const VectorXf& x, const auto& jac) {
-  const CheckResult r = check_jacobian_templated(map, jac, x);
+  CheckResult r = check_jacobian_templated(map, jac, x);
   BOOST_TEST(r.exact.rows() == map.A.rows());
   BOOST_TEST(r.exact.cols() == map.A.cols());
   if (r.verdict == Verdict::pass) BOOST_TEST(r.exact_vs_numeric <= 1.0, r.exact_vs_numeric);
