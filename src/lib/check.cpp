@@ -26,6 +26,13 @@ Eigen::VectorXf& float_point() {
   return point;
 }
 
+void require_coordinates(Eigen::Index n) {
+  // Refused before f or the claim is called: with no coordinate there is no
+  // derivative to compare, and no verdict would mean anything.
+  if (n == 0) throw Error("x is empty: nothing to check");
+  if (n < 0) throw Error(fmt::format("x cannot have {} coordinates: nothing to check", n));
+}
+
 std::string current_exception_text() {
   try {
     throw;
@@ -324,7 +331,7 @@ CheckResult check_impl(const VectorFunction& f, const MatrixFunction& claim, con
   r.options = options;
   const char* what = kind == ClaimKind::gradient ? "gradient" : "Jacobian";
   const Eigen::Index n = x.size();
-  const Plan planned = plan(n, options);
+  const Plan planned = plan(n, options);  // refuses an empty x before f is called
   r.options.mode = planned.mode;
   r.options.samples = planned.samples;
   r.predicted_evaluations = planned.evaluations;
@@ -556,6 +563,7 @@ std::optional<Mode> parse_mode(std::string_view text) noexcept {
 
 Plan plan(Eigen::Index n, const CheckOptions& options) {
   detail::validate(options);
+  detail::require_coordinates(n);
   const long coordinates = static_cast<long>(n);
   switch (options.mode) {
     case Mode::full:

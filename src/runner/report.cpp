@@ -81,6 +81,7 @@ ordered_json judgement_json(const Judgement& j) {
   out["allowance"] = r.worst_allowance;
   out["estimate"] = r.worst_estimate;
   out["inconclusive_entries"] = r.inconclusive_entries;
+  out["mode"] = to_string(r.options.mode);  // as the check ran: auto resolved to full or directional
   out["evaluations"] = r.evaluations;
   out["message"] = r.message;
   return out;

@@ -46,6 +46,39 @@ std::optional<Eigen::VectorXd> packed_claim(const std::vector<Block>& layout,
   return packed;
 }
 
+// Checks the packed claim on p by the kind of problem. An empty x (a
+// sampler that drew no coordinates) is refused by the library with
+// gradcheck::Error: that trial fails, naming it, like a throwing f.
+CheckResult check_claim(const Problem& p, const Eigen::VectorXd& packed, const CheckOptions& options) {
+  const auto fixed = [&packed](const Eigen::VectorXd&) { return packed; };
+  try {
+    switch (p.kind) {
+      case ProblemKind::gradient:
+        return check_gradient(
+            [&p](const Eigen::VectorXd& x) {
+              const Eigen::VectorXd loss = p.f(x);
+              // Thrown here, so the check reports it as f throwing: FAIL, not a read past the end.
+              if (loss.size() != 1)
+                throw Error(fmt::format("f returned {} values, expected 1 (the loss)", loss.size()));
+              return loss(0);
+            },
+            fixed, p.x, options);
+      case ProblemKind::elementwise:
+        return check_jacobian(
+            p.f, [&packed](const Eigen::VectorXd&) -> Eigen::MatrixXd { return packed.asDiagonal(); }, p.x, options);
+      case ProblemKind::value:
+        try {
+          return compare_values(p.f(p.x), packed, options);
+        } catch (...) {
+          return failed(Failure::exception, "the reference threw: " + current_exception_text(), options);
+        }
+    }
+  } catch (const Error& e) {
+    return failed(Failure::exception, fmt::format("the check refused the point: {}", e.what()), options);
+  }
+  return failed(Failure::exception, "unknown kind of problem", options);
+}
+
 }  // namespace
 
 std::string entry_name(const std::vector<Block>& layout, Eigen::Index k) {
@@ -175,50 +208,19 @@ Judgement judge_claim(const Problem& p, const Claim& claim, const CheckOptions& 
   const auto packed = packed_claim(p.layout, blocks, why);
   if (!packed) return {failed(Failure::wrong_shape, why, options), {}};
 
-  const auto fixed = [&packed](const Eigen::VectorXd&) { return *packed; };
-  CheckResult r;
-  switch (p.kind) {
-    case ProblemKind::gradient:
-      r = check_gradient(
-          [&p](const Eigen::VectorXd& x) {
-            const Eigen::VectorXd loss = p.f(x);
-            // Thrown here, so the check reports it as f throwing: FAIL, not a read past the end.
-            if (loss.size() != 1) throw Error(fmt::format("f returned {} values, expected 1 (the loss)", loss.size()));
-            return loss(0);
-          },
-          fixed, p.x, options);
-      break;
-    case ProblemKind::elementwise:
-      r = check_jacobian(
-          p.f, [&packed](const Eigen::VectorXd&) -> Eigen::MatrixXd { return packed->asDiagonal(); }, p.x, options);
-      break;
-    case ProblemKind::value:
-      try {
-        r = compare_values(p.f(p.x), *packed, options);
-      } catch (...) {
-        r = failed(Failure::exception, "the reference threw: " + current_exception_text(), options);
-      }
-      break;
-  }
+  CheckResult r = check_claim(p, *packed, options);
   // The second opinion: the exact derivative of f (forward-mode AD), laid out
-  // like r.analytic. It is reported beside the finite difference and never
-  // changes the verdict; a throw or a wrong size is noted in the message.
-  // Directional columns stand for directions the result does not keep: no
-  // second opinion there; sampled columns pick their coordinates.
-  const bool directional = std::any_of(r.inputs.begin(), r.inputs.end(), [](Eigen::Index j) { return j < 0; });
-  if (p.exact && p.kind != ProblemKind::value && !directional) {
-    attach_exact_from(r, [&p, &r]() -> Eigen::MatrixXd {
+  // like r.analytic (the sampled columns; none for a directional check). It
+  // is reported beside the finite difference and never changes the verdict;
+  // a throw or a wrong size is noted in the message.
+  if (p.exact && p.kind != ProblemKind::value) {
+    detail::attach_exact_columns(r, [&p]() -> Eigen::MatrixXd {
       const Eigen::VectorXd exact = p.exact(p.x);
       if (exact.size() != p.x.size()) {
         throw Error(fmt::format("it has {} entries, expected {} (one per coordinate of x)", exact.size(), p.x.size()));
       }
-      Eigen::MatrixXd full =
-          p.kind == ProblemKind::elementwise ? Eigen::MatrixXd(exact.asDiagonal()) : Eigen::MatrixXd(exact.transpose());
-      if (r.inputs.empty()) return full;
-      Eigen::MatrixXd picked(full.rows(), static_cast<Eigen::Index>(r.inputs.size()));
-      for (std::size_t c = 0; c < r.inputs.size(); ++c)
-        picked.col(static_cast<Eigen::Index>(c)) = full.col(r.inputs[c]);
-      return picked;
+      return p.kind == ProblemKind::elementwise ? Eigen::MatrixXd(exact.asDiagonal())
+                                                : Eigen::MatrixXd(exact.transpose());
     });
   }
   // A gradient's or a value's worst entry is named by the layout; an

@@ -46,15 +46,25 @@ std::string to_string(const EntryNames& e);
 /// Boost.Program_options hook: parses "U[3,1], v_c[0]" (an empty text names none).
 void validate(boost::any& v, const std::vector<std::string>& values, EntryNames* /*unused*/, int /*unused*/);
 
+/// The check options of the CLI and the fixture before any key or flag: the
+/// library's defaults, but on all cores (threads = 0). The library defaults to
+/// one thread for f that are not safe to call concurrently; the shipped cases
+/// and formula files are pure functions of x, so they may use every core.
+inline CheckOptions runner_check_options() {
+  CheckOptions o;
+  o.threads = 0;
+  return o;
+}
+
 struct CaseSettings {
-  int trials = 20;     ///< randomized trials per case
-  CheckOptions check;  ///< step, rtol, atol, noise_factor
-  Range V{2, 50};      ///< vocabulary size
-  Range d{1, 20};      ///< embedding size
-  Range m{1, 4};       ///< skip-gram window half-width
-  Range K{1, 15};      ///< negative samples per outside word
-  Range n{1, 20};      ///< length of the vector for elementwise functions
-  double alpha = 0.1;  ///< leaky-ReLU slope, 0 < alpha < 1
+  int trials = 20;                              ///< randomized trials per case
+  CheckOptions check = runner_check_options();  ///< step, rtol, atol, noise_factor, mode, threads, ...
+  Range V{2, 50};                               ///< vocabulary size
+  Range d{1, 20};                               ///< embedding size
+  Range m{1, 4};                                ///< skip-gram window half-width
+  Range K{1, 15};                               ///< negative samples per outside word
+  Range n{1, 20};                               ///< length of the vector for elementwise functions
+  double alpha = 0.1;                           ///< leaky-ReLU slope, 0 < alpha < 1
   double scale = 1.0;  ///< random points are drawn at this scale (0.01: near-linear; 30: saturated)
   int resample = 3;    ///< redraws of a point judged INCONCLUSIVE, per trial
   /// sampled: entries checked in every trial besides the drawn coordinates
@@ -72,11 +82,12 @@ void for_each_setting(S& s, Visit&& visit) {
   visit("noise_factor", "multiplier on the measured rounding noise (>= 0)", s.check.noise_factor);
   visit("estimate_factor", "multiplier on Ridders' error estimate (>= 0)", s.check.estimate_factor);
   visit("ladder_step", "relative initial step of Ridders' ladder (> 0)", s.check.ladder_step);
-  visit("mode", "full, sampled, directional or auto (see CheckOptions::mode)", s.check.mode);
+  visit("mode", "full, sampled, directional or auto (the default: full while 7 + 2n <= budget, else directional)",
+        s.check.mode);
   visit("samples", "sampled: coordinates per block; directional: directions (>= 1)", s.check.samples);
   visit("entries", "sampled: entries always checked besides the drawn ones, e.g. 'U[3,1],v_c[0]'", s.entries);
-  visit("budget", "auto: the most evaluations of f to plan for (>= 1)", s.check.budget);
-  visit("threads", "worker threads of full and sampled checks and of directional draws (0: all cores)",
+  visit("budget", "auto: the most evaluations of f to plan for (>= 1; default 2500)", s.check.budget);
+  visit("threads", "worker threads of full and sampled checks and of directional draws (0, the default: all cores)",
         s.check.threads);
   visit("V", "vocabulary size range LO..HI (>= 2)", s.V);
   visit("d", "embedding size range LO..HI (>= 1)", s.d);

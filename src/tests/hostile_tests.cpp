@@ -3,6 +3,7 @@
 // shape, at the first or at the last trial. Each is reported for that trial of
 // that case (a verdict and a one-line message); the other trials and the other
 // cases still run, and the reports written afterwards hold every case.
+#include <algorithm>
 #include <boost/property_tree/xml_parser.hpp>
 #include <boost/test/unit_test.hpp>
 #include <cmath>
@@ -11,7 +12,11 @@
 #include <limits>
 #include <sstream>
 #include <stdexcept>
+#include <type_traits>
 
+#include "gradcheck/autodiff.hpp"
+#include "gradcheck/check.hpp"
+#include "gradcheck/error.hpp"
 #include "runner/report.hpp"
 #include "runner/run_case.hpp"
 #include "runner/step_curve.hpp"
@@ -32,6 +37,7 @@ constexpr int trials = 3;
 // What goes wrong, and in which of the user's functions.
 enum class Misbehaviour {
   sample_throws,
+  sample_empty_x,
   f_throws,
   f_throws_non_standard,
   f_nan,
@@ -61,6 +67,10 @@ struct Expected {
 const Expected expectations[] = {
     {Misbehaviour::sample_throws, "sample_throws", Verdict::fail, Failure::exception,
      "drawing the point threw: hostile sampler", Verdict::fail},
+    // No coordinate to check: the library refuses it (gradcheck::Error), the
+    // runner fails that trial naming why, and the controls there too.
+    {Misbehaviour::sample_empty_x, "sample_empty_x", Verdict::fail, Failure::exception,
+     "the check refused the point: x is empty: nothing to check", Verdict::fail},
     {Misbehaviour::f_throws, "f_throws", Verdict::fail, Failure::exception, "f threw at x: hostile f", Verdict::fail},
     {Misbehaviour::f_throws_non_standard, "f_throws_non_standard", Verdict::fail, Failure::exception,
      "an exception not derived from std::exception", Verdict::fail},
@@ -101,7 +111,7 @@ CheckCase hostile_case(const Expected& e, int bad_trial) {
           [what, bad_trial](Rng& rng, const CaseSettings& s, int trial) {
             const bool bad = bad_trial < 0 || trial == bad_trial;
             if (bad && what == Misbehaviour::sample_throws) throw std::runtime_error("hostile sampler");
-            const Eigen::Index n = random_index(rng, s.n.lo, s.n.hi);
+            const Eigen::Index n = bad && what == Misbehaviour::sample_empty_x ? 0 : random_index(rng, s.n.lo, s.n.hi);
             Problem p;
             p.point = "n=" + std::to_string(n);
             p.layout = {{"x", n, 1}};
@@ -213,7 +223,9 @@ BOOST_AUTO_TEST_CASE(each_misbehaviour_is_reported_for_its_trial_and_the_others_
 }
 
 BOOST_AUTO_TEST_CASE(f_not_finite_in_every_trial_leaves_the_case_inconclusive_not_passed) {
-  const CheckCase c = hostile_case(expectations[3], -1);  // f_nan everywhere
+  const auto f_nan = std::find_if(std::begin(expectations), std::end(expectations),
+                                  [](const Expected& e) { return e.what == Misbehaviour::f_nan; });
+  const CheckCase c = hostile_case(*f_nan, -1);  // f_nan everywhere
   const CaseReport r = run_case(c, settings(), 7);
   BOOST_TEST(r.verdict() == Verdict::inconclusive);
   BOOST_TEST(!r.passed());
@@ -270,6 +282,60 @@ BOOST_AUTO_TEST_CASE(the_reports_of_a_run_with_hostile_cases_hold_every_case) {
   const std::string text(std::istreambuf_iterator<char>(junit), {});
   for (const CheckCase& c : cases) BOOST_TEST(text.find("name=\"" + c.id + "\"") != std::string::npos, c.id);
   fs::remove_all(dir.parent_path());
+}
+
+// An empty x has no derivative to compare (it segfaulted before): every entry
+// point refuses it with gradcheck::Error, in every mode, before calling f or
+// the claim. Control: the same functions at one coordinate are checked.
+BOOST_AUTO_TEST_CASE(an_empty_x_is_refused_before_f_is_called) {
+  int calls = 0;
+  const auto f = [&calls](const auto& x) {
+    ++calls;
+    return 0.5 * x.squaredNorm();
+  };
+  const auto grad = [&calls](const auto& x) {
+    ++calls;
+    return x;
+  };
+  const auto refused = [](const Error& e) { return std::string(e.what()) == "x is empty: nothing to check"; };
+  for (const Mode mode : {Mode::full, Mode::sampled, Mode::directional, Mode::automatic}) {
+    BOOST_TEST_CONTEXT(to_string(mode)) {
+      CheckOptions o;
+      o.mode = mode;
+      BOOST_CHECK_EXCEPTION(plan(0, o), Error, refused);
+      BOOST_CHECK_EXCEPTION(check_gradient(f, grad, VectorXd(), o), Error, refused);
+      BOOST_CHECK_EXCEPTION(
+          check_jacobian([&f](const VectorXd& x) { return VectorXd::Constant(1, f(x)); },
+                         [&grad](const VectorXd& x) { return MatrixXd(grad(x).transpose()); }, VectorXd(), o),
+          Error, refused);
+      BOOST_CHECK_EXCEPTION(check_gradient_templated(f, grad, VectorXd(), o), Error, refused);
+    }
+  }
+  BOOST_CHECK_EXCEPTION(check_gradient(f, grad, Eigen::VectorXf()), Error, refused);
+  BOOST_CHECK_EXCEPTION(check_gradient_templated(f, grad, Eigen::VectorXf()), Error, refused);
+  // f : R^n → R^n, x ↦ x²/2 elementwise, with Jacobian diag(x), in every form.
+  const auto halved_squares = [&calls](const auto& x) {
+    ++calls;
+    using Vector = std::remove_cvref_t<decltype(x)>;
+    return Vector(0.5 * x.cwiseProduct(x));
+  };
+  const auto diagonal = [&calls](const auto& x) {
+    ++calls;
+    using Scalar = typename std::remove_cvref_t<decltype(x)>::Scalar;
+    return Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>(x.asDiagonal());
+  };
+  BOOST_CHECK_EXCEPTION(check_jacobian(halved_squares, diagonal, Eigen::VectorXf()), Error, refused);
+  BOOST_CHECK_EXCEPTION(check_jacobian_templated(halved_squares, diagonal, VectorXd()), Error, refused);
+  BOOST_CHECK_EXCEPTION(check_jacobian_templated(halved_squares, diagonal, Eigen::VectorXf()), Error, refused);
+  BOOST_TEST(calls == 0);
+  BOOST_TEST(check_gradient(f, grad, VectorXd::Constant(1, 0.5)).passed);
+  BOOST_TEST(check_gradient(f, grad, Eigen::VectorXf::Constant(1, 0.5F)).passed);
+  BOOST_TEST(check_gradient_templated(f, grad, VectorXd(VectorXd::Constant(1, 0.5))).passed);
+  BOOST_TEST(check_jacobian(halved_squares, diagonal, Eigen::VectorXf::Constant(1, 0.5F)).passed);
+  BOOST_TEST(check_jacobian_templated(halved_squares, diagonal, VectorXd(VectorXd::Constant(1, 0.5))).passed);
+  BOOST_TEST(
+      check_jacobian_templated(halved_squares, diagonal, Eigen::VectorXf(Eigen::VectorXf::Constant(1, 0.5F))).passed);
+  BOOST_TEST(calls > 0);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "formula/formula.hpp"
+#include "gradcheck/check.hpp"
 #include "runner/run_case.hpp"
 #include "runner/settings.hpp"
 
@@ -40,6 +41,10 @@ void check_shipped(const std::string& id) {
   BOOST_TEST(c.controls.size() >= 2U, "every shipped formula has at least two negative controls");
   const runner::SettingsSource source(GRADCHECK_FIXTURE, fixture_sections(GRADCHECK_FIXTURE, id));
   const runner::CaseSettings settings = source.for_case(id);
+  // Mode auto, the default, keeps every shipped formula full at its largest sizes.
+  const Eigen::Index largest = runner::layout_size(runner::layout_at(c, settings, runner::Bound::largest));
+  BOOST_TEST(settings.check.mode == Mode::automatic);
+  if (largest > 0) BOOST_TEST((plan(largest, settings.check).mode == Mode::full), id << " at n = " << largest);
   const runner::CaseReport r = runner::run_case(c, settings, source.seed());
   const int trials = static_cast<int>(r.trials.size());
   BOOST_TEST(trials == settings.trials);

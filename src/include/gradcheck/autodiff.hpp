@@ -157,10 +157,61 @@ void attach_exact_from(CheckResult& r, Compute&& compute) {
   }
 }
 
-/// The options check_gradient_templated applies to a float claim: the double
-/// defaults (step ε^(1/3) ≈ 6e-6, noise and ladder of double precision: the
-/// reference is computed in double) with the rtol of float precision,
-/// CheckOptions::single_precision().rtol = 1e-4.
+namespace detail {
+
+// attach_exact_from for the columns a check judged: every coordinate (full)
+// or the drawn ones (sampled, r.inputs). A directional check (auto's choice
+// above its budget) keeps no coordinate columns to compare, and the exact
+// derivative of every coordinate would cost the evaluations it saves: none
+// is computed there, r.exact stays empty.
+template <class Compute>
+void attach_exact_columns(CheckResult& r, Compute&& compute) {
+  if (r.options.mode == Mode::directional) return;
+  attach_exact_from(r, [&]() -> Eigen::MatrixXd {
+    Eigen::MatrixXd exact = compute();
+    if (r.inputs.empty()) return exact;
+    Eigen::MatrixXd picked(exact.rows(), static_cast<Eigen::Index>(r.inputs.size()));
+    for (std::size_t c = 0; c < r.inputs.size(); ++c) {
+      if (r.inputs[c] >= exact.cols()) return exact;  // of another shape: attach_exact names it
+      picked.col(static_cast<Eigen::Index>(c)) = exact.col(r.inputs[c]);
+    }
+    return picked;
+  });
+}
+
+// A float claim (gradient or Jacobian) evaluated once, at the float point x,
+// widened to double, for a check against a double reference. An exception is
+// kept and rethrown inside the check, which reports it like any throwing
+// claim. `applied` is `options` with rtol · max |claim| added to atol: a float
+// claim's own rounding is relative to the largest terms it sums, not to each
+// entry (see check_gradient_templated).
+struct FloatClaim {
+  Eigen::MatrixXd claimed;
+  std::exception_ptr threw;
+  CheckOptions applied;
+
+  template <class C>
+  FloatClaim(C& claim, const Eigen::VectorXf& x, const CheckOptions& options) : applied(options) {
+    try {
+      claimed = Eigen::MatrixXf(claim(x)).cast<double>();
+    } catch (...) {
+      threw = std::current_exception();
+    }
+    if (!threw && claimed.size() > 0 && claimed.allFinite())
+      applied.atol += applied.rtol * claimed.cwiseAbs().maxCoeff();
+  }
+  Eigen::MatrixXd operator()() const {
+    if (threw) std::rethrow_exception(threw);
+    return claimed;
+  }
+};
+
+}  // namespace detail
+
+/// The options check_gradient_templated and check_jacobian_templated apply to
+/// a float claim: the double defaults (step ε^(1/3) ≈ 6e-6, noise and ladder
+/// of double precision: the reference is computed in double) with the rtol of
+/// float precision, CheckOptions::single_precision().rtol = 1e-4.
 inline CheckOptions float_claim_options() {
   CheckOptions o;
   o.rtol = CheckOptions::single_precision().rtol;
@@ -171,41 +222,29 @@ inline CheckOptions float_claim_options() {
 /// templated on its scalar type: `grad(x)` (x an Eigen::VectorXf, returning
 /// Eigen::VectorXf) is judged against central differences of f<double> at
 /// x.cast<double>() (every float is a double, so the point is the same), and
-/// the exact gradient of f<AutoDiff> fills the exact column. The reference then
-/// carries double rounding, not float's: the allowance is that of
-/// check_gradient with `options`, where a float claim's own rounding, relative
-/// to the largest terms it sums rather than to each entry, is covered by
-/// adding rtol · max_j |grad_j| to atol (the finite difference in double no
-/// longer supplies float's noise term). Measured on the float32 naive-softmax,
-/// sigmoid and negative-sampling forms, 2000 points each: without that term
-/// 22, 76 and 10 correct claims failed (entries far below the largest); with
-/// it none did, and every control, including a 1e-3 relative perturbation,
-/// was still rejected at every point. r.options holds the options applied.
-/// `f` is a generic lambda (or a callable object with a templated call
-/// operator): it is called with Eigen::VectorXd (returning double) and with
-/// AutoDiffVector.
+/// the exact gradient of f<AutoDiff> fills the exact column (the judged
+/// columns: none in a directional check, see detail::attach_exact_columns).
+/// The reference then carries double rounding, not float's: the allowance is
+/// that of check_gradient with `options`, where a float claim's own rounding,
+/// relative to the largest terms it sums rather than to each entry, is
+/// covered by adding rtol · max_j |grad_j| to atol (the finite difference in
+/// double no longer supplies float's noise term). Measured on the float32
+/// naive-softmax, sigmoid and negative-sampling forms, 2000 points each:
+/// without that term 22, 76 and 10 correct claims failed (entries far below
+/// the largest); with it none did, and every control, including a 1e-3
+/// relative perturbation, was still rejected at every point. r.options holds
+/// the options applied. `f` is a generic lambda (or a callable object with a
+/// templated call operator): it is called with Eigen::VectorXd (returning
+/// double) and with AutoDiffVector.
 template <class F, class G>
 CheckResult check_gradient_templated(F&& f, G&& grad, const Eigen::VectorXf& x,
                                      const CheckOptions& options = float_claim_options()) {
+  detail::require_coordinates(x.size());  // before the claim is evaluated
   const Eigen::VectorXd xd = x.cast<double>();
-  // The claim is evaluated once, in float; an exception is rethrown inside the
-  // check, which reports it like any throwing claim.
-  Eigen::VectorXd claimed;
-  std::exception_ptr threw;
-  try {
-    claimed = Eigen::VectorXf(grad(x)).cast<double>();
-  } catch (...) {
-    threw = std::current_exception();
-  }
-  CheckOptions applied = options;
-  if (!threw && claimed.size() > 0 && claimed.allFinite()) applied.atol += applied.rtol * claimed.cwiseAbs().maxCoeff();
+  const detail::FloatClaim claim(grad, x, options);
   CheckResult r = check_gradient([&f](const Eigen::VectorXd& p) { return static_cast<double>(f(p)); },
-                                 [&](const Eigen::VectorXd&) -> Eigen::VectorXd {
-                                   if (threw) std::rethrow_exception(threw);
-                                   return claimed;
-                                 },
-                                 xd, applied);
-  attach_exact_from(r, [&] { return Eigen::MatrixXd(forward_mode_gradient(f, xd).transpose()); });
+                                 [&claim](const Eigen::VectorXd&) { return claim(); }, xd, claim.applied);
+  detail::attach_exact_columns(r, [&] { return Eigen::MatrixXd(forward_mode_gradient(f, xd).transpose()); });
   return r;
 }
 
@@ -215,7 +254,36 @@ template <class F, class G>
 CheckResult check_gradient_templated(F&& f, G&& grad, const Eigen::VectorXd& x, const CheckOptions& options = {}) {
   CheckResult r = check_gradient([&f](const Eigen::VectorXd& p) { return static_cast<double>(f(p)); },
                                  [&grad](const Eigen::VectorXd& p) -> Eigen::VectorXd { return grad(p); }, x, options);
-  attach_exact_from(r, [&] { return Eigen::MatrixXd(forward_mode_gradient(f, x).transpose()); });
+  detail::attach_exact_columns(r, [&] { return Eigen::MatrixXd(forward_mode_gradient(f, x).transpose()); });
+  return r;
+}
+
+/// check_gradient_templated for f : R^n → R^m templated on its scalar type
+/// (returning Eigen::Matrix<T, Eigen::Dynamic, 1>): a float Jacobian `jac(x)`
+/// (Eigen::MatrixXf, m × n) is judged against central differences of
+/// f<double> at x.cast<double>(), the float claim's rounding covered by adding
+/// rtol · max_ij |jac_ij| to atol (one bound for every row: options have one
+/// atol), and the exact Jacobian of f<AutoDiff> (forward_mode_jacobian) fills
+/// the exact columns.
+template <class F, class J>
+CheckResult check_jacobian_templated(F&& f, J&& jac, const Eigen::VectorXf& x,
+                                     const CheckOptions& options = float_claim_options()) {
+  detail::require_coordinates(x.size());  // before the claim is evaluated
+  const Eigen::VectorXd xd = x.cast<double>();
+  const detail::FloatClaim claim(jac, x, options);
+  CheckResult r = check_jacobian([&f](const Eigen::VectorXd& p) -> Eigen::VectorXd { return f(p); },
+                                 [&claim](const Eigen::VectorXd&) { return claim(); }, xd, claim.applied);
+  detail::attach_exact_columns(r, [&] { return forward_mode_jacobian(f, xd); });
+  return r;
+}
+
+/// The same for a double claim: check_jacobian(f<double>, jac, x, options)
+/// with the exact Jacobian of f<AutoDiff> in the exact columns.
+template <class F, class J>
+CheckResult check_jacobian_templated(F&& f, J&& jac, const Eigen::VectorXd& x, const CheckOptions& options = {}) {
+  CheckResult r = check_jacobian([&f](const Eigen::VectorXd& p) -> Eigen::VectorXd { return f(p); },
+                                 [&jac](const Eigen::VectorXd& p) -> Eigen::MatrixXd { return jac(p); }, x, options);
+  detail::attach_exact_columns(r, [&] { return forward_mode_jacobian(f, x); });
   return r;
 }
 

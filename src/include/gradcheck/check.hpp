@@ -140,11 +140,74 @@ enum class Precision { double_precision, single_precision };
 CheckResult check_impl(const VectorFunction& f, const MatrixFunction& claim, const Eigen::VectorXd& x,
                        const CheckOptions& options, ClaimKind kind, Precision precision);
 
+/// Throws gradcheck::Error unless a check of n coordinates has something to
+/// compare (n ≥ 1): an empty x is misuse, refused before f is called.
+void require_coordinates(Eigen::Index n);
+
 /// The calling thread's float copy of the point for a single-precision f,
 /// reused from one evaluation to the next (no allocation per evaluation);
 /// taken out while f runs. A worker thread's is freed when the thread ends,
-/// the caller's when check_gradient returns.
+/// the caller's when the check returns.
 Eigen::VectorXf& float_point();
+
+/// Evaluates f, a function of Eigen::VectorXf, at p rounded to float (exact:
+/// the check's points are floats) into `out`, widened to double: one entry
+/// for a scalar f (a loss), else f's vector. The point is the thread's
+/// float_point(), out of its slot while f runs (moves swap pointers), so that
+/// a check nested in f fills a buffer of its own; put back even if f throws.
+template <class F>
+void evaluate_in_float(F& f, const Eigen::VectorXd& p, Eigen::VectorXd& out) {
+  struct Lease {
+    Eigen::VectorXf point = std::move(float_point());
+    Lease() = default;
+    Lease(const Lease&) = delete;
+    Lease& operator=(const Lease&) = delete;
+    ~Lease() { float_point() = std::move(point); }
+  } lease;
+  lease.point = p.cast<float>();
+  // Stores f's value while the full expression that made it (and any
+  // expression of the point it returns) is alive.
+  const auto store = [&out](auto&& y) {
+    if constexpr (std::is_arithmetic_v<std::remove_cvref_t<decltype(y)>>) {
+      out.resize(1);
+      out(0) = static_cast<double>(y);
+    } else {
+      out = y.template cast<double>();
+    }
+  };
+  if constexpr (std::is_invocable_v<F&, const Eigen::VectorXf&>) {
+    store(f(std::as_const(lease.point)));
+  } else {  // f takes Eigen::VectorXf&&: a copy of its own
+    store(f(Eigen::VectorXf(lease.point)));
+  }
+}
+
+/// The check of a claim about f computing in float, at the float point x (the
+/// single-precision forms of check_gradient and check_jacobian): the claim is
+/// evaluated once, at x, in float, and widened to double.
+template <class F, class C>
+CheckResult check_in_float(F& f, C& claim, const Eigen::VectorXf& x, const CheckOptions& options, ClaimKind kind) {
+  CheckResult r = check_impl([&f](const Eigen::VectorXd& p, Eigen::VectorXd& out) { evaluate_in_float(f, p, out); },
+                             [&claim, &x](const Eigen::VectorXd&, Eigen::Index& rows, Eigen::Index& cols) {
+                               const Eigen::MatrixXf c = claim(x);
+                               rows = c.rows();
+                               cols = c.cols();
+                               return Eigen::VectorXd(c.reshaped().template cast<double>());
+                             },
+                             x.cast<double>(), options, kind, Precision::single_precision);
+  float_point() = Eigen::VectorXf();
+  return r;
+}
+
+/// run(x as Eigen::VectorXd): x itself when it is one, else a converted copy.
+template <class Derived, class Run>
+CheckResult with_double_point(const Eigen::MatrixBase<Derived>& x, Run&& run) {
+  if constexpr (std::is_same_v<Derived, Eigen::VectorXd>) {
+    return run(x.derived());
+  } else {
+    return run(Eigen::VectorXd(x));
+  }
+}
 }  // namespace detail
 
 /// What a check of n coordinates under `options` will do: the mode
@@ -152,7 +215,8 @@ Eigen::VectorXf& float_point();
 /// it needs at least (1 at x, 6 for the noise probe, 2 per coordinate or
 /// direction; the probe adds 6 per widening, at most 6 in double, where f does
 /// not move at its first step; refinement adds up to 24 per coordinate or
-/// direction that the first difference does not decide). Throws gradcheck::Error on bad options.
+/// direction that the first difference does not decide). Throws gradcheck::Error on bad options
+/// and for n = 0 ("x is empty: nothing to check"), as every check of an empty x does.
 struct Plan {
   Mode mode = Mode::full;
   long samples = 0;
@@ -171,39 +235,27 @@ CheckOptions default_options() {
 /// Check `grad`, the claimed gradient of the scalar function `f`, at `x`.
 /// Any callables work (lambdas included). For an Eigen::VectorXd x, `f(x)`
 /// returns double and `grad(x)` an n-vector (anything convertible to
-/// Eigen::MatrixXd with one column). For an Eigen::VectorXf x, f computes in
-/// single precision: `f` takes Eigen::VectorXf and returns float, `grad`
-/// returns Eigen::VectorXf; steps are exact in float, noise follows
-/// ε = 2^-23, and the default options are CheckOptions::single_precision().
+/// Eigen::MatrixXd with one column).
+///
+/// For an Eigen::VectorXf x, f computes in single precision: `f` takes
+/// Eigen::VectorXf and returns float, `grad` returns Eigen::VectorXf; steps
+/// are exact in float, noise follows ε = 2^-23, and the default options are
+/// CheckOptions::single_precision(). FLOAT USERS: if your f is templated on
+/// its scalar type (a generic lambda or a template, see gradcheck/autodiff.hpp),
+/// call check_gradient_templated instead, the better choice: it judges the
+/// float gradient against differences of f in double and adds the exact
+/// gradient by forward-mode AD, deciding points that float differences, with
+/// their coarse steps and rounding, leave INCONCLUSIVE or misjudge. A
+/// float-only f is checked here, in float.
+///
+/// Default options: Mode::automatic (every coordinate while 7 + 2n
+/// evaluations fit in `budget`, else random directions) on one thread; set
+/// `threads` for more only if f is safe to call concurrently.
 template <class F, class G, class Derived>
 CheckResult check_gradient(F&& f, G&& grad, const Eigen::MatrixBase<Derived>& x,
                            const CheckOptions& options = default_options<typename Derived::Scalar>()) {
-  using Scalar = typename Derived::Scalar;
-  if constexpr (std::is_same_v<Scalar, float>) {
-    const Eigen::VectorXf xf = x;
-    CheckResult r = detail::check_impl(
-        [&f](const Eigen::VectorXd& p, Eigen::VectorXd& out) {
-          // Out of the thread's slot while f runs (moves swap pointers), so
-          // that a check nested in f fills a buffer of its own, not this one.
-          Eigen::VectorXf point = std::move(detail::float_point());
-          point = p.cast<float>();
-          out.resize(1);
-          if constexpr (std::is_invocable_v<F&, const Eigen::VectorXf&>) {
-            out(0) = static_cast<double>(f(std::as_const(point)));
-          } else {  // f takes Eigen::VectorXf&&: a copy of its own
-            out(0) = static_cast<double>(f(Eigen::VectorXf(point)));
-          }
-          detail::float_point() = std::move(point);
-        },
-        [&grad, &xf](const Eigen::VectorXd&, Eigen::Index& rows, Eigen::Index& cols) -> Eigen::VectorXd {
-          Eigen::MatrixXf g = grad(xf);
-          rows = g.rows();
-          cols = g.cols();
-          return g.reshaped().cast<double>();
-        },
-        xf.cast<double>(), options, detail::ClaimKind::gradient, detail::Precision::single_precision);
-    detail::float_point() = Eigen::VectorXf();
-    return r;
+  if constexpr (std::is_same_v<typename Derived::Scalar, float>) {
+    return detail::check_in_float(f, grad, Eigen::VectorXf(x), options, detail::ClaimKind::gradient);
   } else {
     const auto f_out = [&f](const Eigen::VectorXd& p, Eigen::VectorXd& out) {
       out.resize(1);
@@ -219,29 +271,40 @@ CheckResult check_gradient(F&& f, G&& grad, const Eigen::MatrixBase<Derived>& x,
         return Eigen::MatrixXd(g).reshaped();
       }
     };
-    if constexpr (std::is_same_v<Derived, Eigen::VectorXd>) {
-      return detail::check_impl(f_out, g_out, x.derived(), options, detail::ClaimKind::gradient,
+    return detail::with_double_point(x, [&](const Eigen::VectorXd& xd) {
+      return detail::check_impl(f_out, g_out, xd, options, detail::ClaimKind::gradient,
                                 detail::Precision::double_precision);
-    } else {
-      return detail::check_impl(f_out, g_out, Eigen::VectorXd(x), options, detail::ClaimKind::gradient,
-                                detail::Precision::double_precision);
-    }
+    });
   }
 }
 
 /// Check `jac`, the claimed m × n Jacobian of `f : R^n → R^m`, at `x`.
-/// `f(x)` returns an m-vector (Eigen::VectorXd); `jac(x)` an m × n matrix.
-template <class F, class J>
-CheckResult check_jacobian(F&& f, J&& jac, const Eigen::VectorXd& x, const CheckOptions& options = {}) {
-  return detail::check_impl(
-      [&f](const Eigen::VectorXd& p, Eigen::VectorXd& out) { out = f(p); },
-      [&jac](const Eigen::VectorXd& p, Eigen::Index& rows, Eigen::Index& cols) -> Eigen::VectorXd {
-        const Eigen::MatrixXd j = jac(p);
-        rows = j.rows();
-        cols = j.cols();
-        return j.reshaped();
-      },
-      x, options, detail::ClaimKind::jacobian, detail::Precision::double_precision);
+/// For an Eigen::VectorXd x, `f(x)` returns an m-vector (Eigen::VectorXd)
+/// and `jac(x)` an m × n matrix. For an Eigen::VectorXf x, f computes in
+/// single precision as in check_gradient: `f` takes Eigen::VectorXf and
+/// returns Eigen::VectorXf, `jac` returns Eigen::MatrixXf, steps are exact in
+/// float, and the default options are CheckOptions::single_precision(); for
+/// an f templated on its scalar type, check_jacobian_templated
+/// (gradcheck/autodiff.hpp) judges a float Jacobian against a double
+/// reference and is the better choice. Default options as check_gradient's.
+template <class F, class J, class Derived>
+CheckResult check_jacobian(F&& f, J&& jac, const Eigen::MatrixBase<Derived>& x,
+                           const CheckOptions& options = default_options<typename Derived::Scalar>()) {
+  if constexpr (std::is_same_v<typename Derived::Scalar, float>) {
+    return detail::check_in_float(f, jac, Eigen::VectorXf(x), options, detail::ClaimKind::jacobian);
+  } else {
+    const auto f_out = [&f](const Eigen::VectorXd& p, Eigen::VectorXd& out) { out = f(p); };
+    const auto j_out = [&jac](const Eigen::VectorXd& p, Eigen::Index& rows, Eigen::Index& cols) -> Eigen::VectorXd {
+      const Eigen::MatrixXd j = jac(p);
+      rows = j.rows();
+      cols = j.cols();
+      return j.reshaped();
+    };
+    return detail::with_double_point(x, [&](const Eigen::VectorXd& xd) {
+      return detail::check_impl(f_out, j_out, xd, options, detail::ClaimKind::jacobian,
+                                detail::Precision::double_precision);
+    });
+  }
 }
 
 /// Compare claimed values with reference values entrywise under the same

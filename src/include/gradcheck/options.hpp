@@ -21,9 +21,9 @@ enum class Mode {
   /// quotient of t ↦ f(x + t v). O(samples) evaluations whatever n; a failure is
   /// narrowed down (bisecting the coordinates of v) to a named coordinate.
   directional,
-  /// `full` if its predicted evaluations fit in `budget`, else `directional`
-  /// with as many directions as fit, at most `samples` (at least one; see
-  /// gradcheck::plan). The CLI prints the plan before the run.
+  /// The default. `full` if its predicted evaluations fit in `budget`, else
+  /// `directional` with as many directions as fit, at most `samples` (at
+  /// least one; see gradcheck::plan). The CLI prints the plan before the run.
   automatic,
 };
 /// "full", "sampled", "directional", "auto".
@@ -65,19 +65,28 @@ struct CheckOptions {
   /// Relative initial step of Ridders' ladder (shrunk by 1.4 per level).
   double ladder_step = 1e-3;
 
-  /// Which derivatives to compare; see Mode.
-  Mode mode = Mode::full;
+  /// Which derivatives to compare; see Mode. Automatic by default: full for
+  /// small x, a bounded number of evaluations for large x (a full check costs
+  /// two evaluations per coordinate, hours for an embedding table).
+  Mode mode = Mode::automatic;
   /// sampled: coordinates drawn per block; directional: directions drawn.
   long samples = 8;
-  /// auto: the most evaluations of f the check may plan for.
-  long budget = 100000;
+  /// auto: the most evaluations of f the check may plan for. 2500: a default
+  /// check of a loss taking ~1 ms stays within a few seconds, and a full one
+  /// fits up to n = 1246, above the fixture's largest cases (n = 1000 at
+  /// V = 50, d = 20: 2007 evaluations), so they stay full.
+  long budget = 2500;
   /// Worker threads for full and sampled checks, each perturbing its own copy
-  /// of x (f must then be safe to call concurrently, as pure functions are).
-  /// 0: all cores. Results do not depend on it. Directional checks call f on
-  /// one thread and draw their directions (and ∇f·v) on these; from 2^18
-  /// coordinates up, every check also forms its points along a direction (the
-  /// noise probe's too) and copies x on these.
-  int threads = 0;
+  /// of x. 1 by default: parallel checking is opt-in, since f must then be
+  /// safe to call concurrently. Pure functions are; layer code that keeps its
+  /// forward pass in members (for a backward pass to read) is not, and on
+  /// several threads its values mix and correct gradients FAIL.
+  /// 0: all cores (the CLI's default: its cases and formula files are pure).
+  /// Results do not depend on it. Directional checks call f on one thread and
+  /// draw their directions (and ∇f·v) on these; from 2^18 coordinates up,
+  /// every check also forms its points along a direction (the noise probe's
+  /// too) and copies x on these.
+  int threads = 1;
   /// Seed of the sampled coordinates and of the directions.
   std::uint64_t seed = 0;
   /// sampled: sizes of the parameter blocks x is made of, in order (e.g.
