@@ -99,7 +99,11 @@ std::vector<CaseReport> both_reports() {
 // (an array's elements all as []); empty arrays and objects count as values.
 void key_paths(const nlohmann::ordered_json& j, const std::string& path, std::set<std::string>& out) {
   if (j.is_object() && !j.empty()) {
-    for (const auto& [key, value] : j.items()) key_paths(value, path.empty() ? key : path + "." + key, out);
+    for (const auto& [key, value] : j.items()) {
+      std::string inner = path;
+      if (!inner.empty()) inner += '.';
+      key_paths(value, inner += key, out);
+    }
   } else if (j.is_array() && !j.empty()) {
     for (const auto& value : j) key_paths(value, path + "[]", out);
   } else {
