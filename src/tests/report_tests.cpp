@@ -299,13 +299,14 @@ BOOST_AUTO_TEST_CASE(junit_and_html_have_their_essential_elements) {
   for (const auto& [tag, suite] : suites) {
     if (tag == "<xmlattr>") continue;
     BOOST_TEST(tag == "testsuite");
-    names.push_back(suite.get<std::string>("<xmlattr>.name"));
+    names.push_back(suite.get("<xmlattr>.name", std::string()));
     for (const char* attribute : {"tests", "failures", "errors", "skipped", "time", "timestamp"}) {
       BOOST_TEST(suite.get_optional<std::string>(std::string("<xmlattr>.") + attribute).has_value(), attribute);
     }
     std::set<std::string> properties;
-    for (const auto& [ptag, property] : suite.get_child("properties")) {
-      if (ptag == "property") properties.insert(property.get<std::string>("<xmlattr>.name"));
+    const pt::ptree none;
+    for (const auto& [ptag, property] : suite.get_child("properties", none)) {
+      if (ptag == "property") properties.insert(property.get("<xmlattr>.name", std::string()));
     }
     BOOST_TEST(
         (properties == std::set<std::string>{"notes", "formula", "convention", "seed", "trials", "command_line"}),
@@ -313,12 +314,12 @@ BOOST_AUTO_TEST_CASE(junit_and_html_have_their_essential_elements) {
     std::vector<std::string> cases;
     for (const auto& [ctag, test] : suite) {
       if (ctag != "testcase") continue;
-      cases.push_back(test.get<std::string>("<xmlattr>.name"));
-      BOOST_TEST(test.get<std::string>("<xmlattr>.classname") == "gradcheck." + names.back());
+      cases.push_back(test.get("<xmlattr>.name", std::string()));
+      BOOST_TEST(test.get("<xmlattr>.classname", std::string()) == "gradcheck." + names.back());
       BOOST_TEST(test.get_optional<std::string>("<xmlattr>.time").has_value());
       if (const auto failure = test.get_child_optional("failure")) {
         ++failures;
-        BOOST_TEST(!failure->get<std::string>("<xmlattr>.message").empty());
+        BOOST_TEST(!failure->get("<xmlattr>.message", std::string()).empty());
         BOOST_TEST(failure->get_optional<std::string>("<xmlattr>.type").has_value());
       }
     }
