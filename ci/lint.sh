@@ -10,6 +10,8 @@
 # listed in ci/lint-deferred.txt, which are named in the output. With FILEs:
 # exactly those (headers too: clang-tidy sees a header through the files that
 # include it, and only that header's findings are kept).
+# Each linter's own exit code counts too: one that crashes, or exits non-zero
+# without reporting a finding, fails the lint rather than reading as clean.
 set -euo pipefail
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$REPO"
@@ -61,13 +63,26 @@ filter() {
 }
 
 status=0
+finding='^[^ :]+:[0-9]+:[0-9]+: (warning|error|style|performance|portability|information): '
+# A linter's exit code: above 1 (a crash, a signal, a bad option), or non-zero
+# with no finding in its log, is a failure of its own. Prints why, if so.
+broken() {
+  local rc=$1 log=$2
+  if ((rc > 1)) || { ((rc != 0)) && ! grep -qE "$finding" "$log"; }; then
+    echo "exited $rc$( ((rc > 128)) && echo " (signal $((rc - 128)))") without a finding to show for it (see $log)"
+  fi
+}
+# report TOOL FOUND [WHY]: its findings, else WHY it failed, else clean.
 report() {
-  local tool=$1 out=$2 count others
+  local tool=$1 out=$2 why=${3:-} count others
   count=$(wc -l <"$out")
   others=$(wc -l <"$out.others")
   if ((count > 0)); then
     cat "$out"
     echo "lint: $tool: $count findings"
+    status=1
+  elif [[ -n $why ]]; then
+    echo "lint: $tool: FAILED: $why"
     status=1
   else
     echo "lint: $tool: clean"
@@ -79,11 +94,12 @@ report() {
 
 # 1. clang-format
 fmt_log="$logs/clang-format.log"
-clang-format --dry-run --Werror "${files[@]}" >"$fmt_log" 2>&1 || true
+fmt_rc=0
+clang-format --dry-run --Werror "${files[@]}" >"$fmt_log" 2>&1 || fmt_rc=$?
 grep -E '^[^ :]+:[0-9]+:[0-9]+: (warning|error): ' "$fmt_log" | sed -E "s|^$REPO/||; s/\$/ [clang-format]/" |
   sort -u >"$logs/clang-format.found" || true
 : >"$logs/clang-format.found.others"
-report clang-format "$logs/clang-format.found"
+report clang-format "$logs/clang-format.found" "$(broken "$fmt_rc" "$fmt_log")"
 
 # 2. clang-tidy: the selected sources; every translation unit of our own when a
 # header is selected (only files that include it matter, but any may).
@@ -99,8 +115,10 @@ fi
 if ((${#tidy[@]} > 0)); then
   # A file not in the database (the fuzz target, the consumer example) gets the
   # flags of its nearest neighbour in it (clang's interpolation).
+  # Each file's log and exit code (WarningsAsErrors: 1 with findings).
   printf '%s\n' "${tidy[@]}" | xargs -P "$(nproc)" -I{} sh -c \
-    'clang-tidy -p "$1" --quiet "$2" >"$3/tidy-$(echo "$2" | tr / _).log" 2>&1 || true' _ "$BUILD_DIR" {} "$logs"
+    'log="$3/tidy-$(echo "$2" | tr / _).log"; clang-tidy -p "$1" --quiet "$2" >"$log" 2>&1; echo $? >"$log.rc"' \
+    _ "$BUILD_DIR" {} "$logs"
 fi
 cat "$logs"/tidy-*.log >"$logs/clang-tidy.log" 2>/dev/null || : >"$logs/clang-tidy.log"
 if grep -q 'clang-diagnostic-error\|error: unable to\|Error while processing' "$logs/clang-tidy.log"; then
@@ -109,7 +127,13 @@ if grep -q 'clang-diagnostic-error\|error: unable to\|Error while processing' "$
   status=1
 fi
 filter "$logs/clang-tidy.log" "$logs/clang-tidy.found"
-report clang-tidy "$logs/clang-tidy.found"
+tidy_why=""
+for f in "${tidy[@]}"; do
+  log="$logs/tidy-$(echo "$f" | tr / _).log"
+  why=$(broken "$(cat "$log.rc" 2>/dev/null || echo 255)" "$log")
+  if [[ -n $why ]]; then tidy_why+="${tidy_why:+; }$f: $why"; fi
+done
+report clang-tidy "$logs/clang-tidy.found" "$tidy_why"
 
 # 3. cppcheck: our sources, our include paths, no system headers (cppcheck
 # needs none); its Boost configuration knows the Boost.Test macros. Off:
@@ -126,10 +150,11 @@ cppcheck_args=(--enable=warning,style,performance,portability --std=c++20 --lang
   --template='{file}:{line}:{column}: {severity}: {message} [{id}]')
 cpp=("${sources[@]}")
 if ((${#headers[@]} > 0)); then mapfile -t cpp < <(printf '%s\n' "${units[@]}" "${sources[@]}" | sort -u); fi
-if ((${#cpp[@]} > 0)); then cppcheck "${cppcheck_args[@]}" "${cpp[@]}" >"$logs/cppcheck.log" 2>&1 || true; fi
+cppcheck_rc=0
+if ((${#cpp[@]} > 0)); then cppcheck "${cppcheck_args[@]}" "${cpp[@]}" >"$logs/cppcheck.log" 2>&1 || cppcheck_rc=$?; fi
 touch "$logs/cppcheck.log"
 filter "$logs/cppcheck.log" "$logs/cppcheck.found"
-report cppcheck "$logs/cppcheck.found"
+report cppcheck "$logs/cppcheck.found" "$(broken "$cppcheck_rc" "$logs/cppcheck.log")"
 
 echo "lint: $( ((status == 0)) && echo clean || echo 'findings above') (${#files[@]} files, $(($(date +%s) - start)) s)"
 exit "$status"

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <utility>
 
 #include "runner/run_case.hpp"
 
@@ -39,6 +40,20 @@ Claim perturbed(const Claim& claim, const std::vector<Block>& layout, double del
   };
 }
 
+std::optional<SensitivityPoint> sensitivity_point(const CheckCase& c, const CaseSettings& settings, std::uint64_t seed,
+                                                  int trial) {
+  Rng rng = trial_rng(seed, c.id + "/sensitivity", static_cast<std::uint64_t>(trial));
+  Problem p;
+  bool judged = false;
+  for (int attempt = 0; attempt <= settings.resample && !judged; ++attempt) {
+    p = c.sample(rng, settings, trial);
+    judged = judge_claim(p, p.claim, settings.check, settings.entries).result.verdict == Verdict::pass;
+  }
+  if (!judged || layout_size(p.layout) < 2) return std::nullopt;
+  Eigen::VectorXd e = random_normal(rng, layout_size(p.layout)).normalized();
+  return SensitivityPoint{std::move(p), std::move(e)};
+}
+
 Calibration calibrate(const CheckCase& c, const CaseSettings& settings, std::uint64_t seed, int sensitivity_trials) {
   Calibration cal{.id = c.id, .scale = settings.scale};
   const CaseReport report = run_case(c, settings, seed);
@@ -57,18 +72,11 @@ Calibration calibrate(const CheckCase& c, const CaseSettings& settings, std::uin
   int worst = 0;
   std::vector<int> smallest;  // per trial, the smallest rejected rung
   for (int t = 0; t < sensitivity_trials; ++t) {
-    Rng rng = trial_rng(seed, c.id + "/sensitivity", static_cast<std::uint64_t>(t));
-    Problem p;
-    bool judged = false;
-    for (int attempt = 0; attempt <= settings.resample && !judged; ++attempt) {
-      p = c.sample(rng, settings, t);
-      judged = judge_claim(p, p.claim, settings.check, settings.entries).result.verdict == Verdict::pass;
-    }
-    // With one coordinate, g(1 + δ) + δ|g|e is g itself whenever e = −sign(g):
-    // no checker can reject it, so such points do not measure sensitivity.
-    if (!judged || layout_size(p.layout) < 2) continue;
+    const std::optional<SensitivityPoint> point = sensitivity_point(c, settings, seed, t);
+    if (!point) continue;
     ++cal.sensitivity_trials;
-    const Eigen::VectorXd e = random_normal(rng, layout_size(p.layout)).normalized();
+    const Problem& p = point->problem;
+    const Eigen::VectorXd& e = point->e;
     const auto rejected = [&](int k) {
       return judge_claim(p, perturbed(p.claim, p.layout, ladder[static_cast<std::size_t>(k)], e), settings.check,
                          settings.entries)

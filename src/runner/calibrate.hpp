@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,20 @@ std::vector<double> delta_ladder();
 /// `claim` perturbed as g·(1 + δ) + δ·‖g‖·e, with g the claim packed like x
 /// (all blocks as one vector) and e a unit vector of that size.
 Claim perturbed(const Claim& claim, const std::vector<Block>& layout, double delta, const Eigen::VectorXd& e);
+
+/// A point of a sensitivity trial and the unit vector e of its perturbation.
+struct SensitivityPoint {
+  Problem problem;
+  Eigen::VectorXd e;
+};
+/// Sensitivity trial `trial` of `c`: a point drawn from
+/// trial_rng(seed, c.id + "/sensitivity", trial), redrawn up to
+/// settings.resample times until the formula PASSes there, and a random unit
+/// e drawn after it. nullopt if no point passed, or if the point has fewer
+/// than two coordinates (with one, g(1 + δ) + δ|g|e is g whenever
+/// e = −sign(g): no checker can reject it).
+std::optional<SensitivityPoint> sensitivity_point(const CheckCase& c, const CaseSettings& settings, std::uint64_t seed,
+                                                  int trial);
 
 struct Calibration {
   std::string id;

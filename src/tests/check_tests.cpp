@@ -1,5 +1,6 @@
 // Tests of gradcheck/check.hpp and gradcheck/random.hpp: the pass condition on
 // hand-made numbers, step selection, shapes, NaN, exceptions, reproducibility.
+#include <algorithm>
 #include <boost/test/unit_test.hpp>
 #include <cmath>
 #include <limits>
@@ -258,9 +259,13 @@ BOOST_AUTO_TEST_CASE(same_seed_same_points) {
   BOOST_TEST(pa != random_normal(other_trial, 10));
   BOOST_TEST(pa != random_normal(other_case, 10));
   BOOST_TEST(pa != random_normal(other_seed, 10));
-  // Pinned value: the stream must not change silently between versions.
+  // Pinned values: the stream must not change silently between versions (a
+  // reproduce line or a calibration's trial numbers would then name other
+  // points). Boost's distributions, not the standard library's (whose algorithms vary).
   Rng pinned = trial_rng(1, "pin", 0);
-  BOOST_TEST_MESSAGE("pinned first draw: " << random_index(pinned, 0, 1000000));
+  BOOST_TEST(random_index(pinned, 0, 1000000) == 517655);
+  BOOST_TEST(random_normal(pinned, 1)(0) == -0.30175225521092941);
+  BOOST_TEST(random_uniform(pinned, 0.0, 1.0) == 0.71001710442664512);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
@@ -400,9 +405,98 @@ BOOST_AUTO_TEST_CASE(leaky_relu_at_the_kink) {
   BOOST_TEST(check_jacobian(f, derivative(1.0, alpha), (VectorXd(2) << 0.3, -0.4).finished()).passed);
 }
 
+// check.hpp: at a kink within the step, a claim outside both one-sided slopes
+// is wrong on either side: FAIL, at the kink's own entry. A claim equal to the
+// slope of a side x_0 lies on (either side's at the kink itself) is not shown
+// wrong there. f = |x_0| + x_0/2 + x_1², slopes 1.5 right and −0.5 left, at x_0
+// on the kink and 0.3 steps to either side of it.
+BOOST_AUTO_TEST_CASE(a_claim_wrong_on_both_sides_of_a_kink_fails) {
+  const auto f = [](const VectorXd& x) { return std::abs(x(0)) + 0.5 * x(0) + x(1) * x(1); };
+  const CheckOptions o;
+  struct At {
+    double x0;
+    std::vector<double> sides;  // slopes a claim may take there without failing
+  };
+  for (const At& at : {At{0.0, {1.5, -0.5}}, At{0.3 * o.step, {1.5}}, At{-0.3 * o.step, {-0.5}}}) {
+    const VectorXd x = (VectorXd(2) << at.x0, 0.4).finished();
+    const auto claiming = [](double slope) {
+      return [slope](const VectorXd& p) -> VectorXd { return (VectorXd(2) << slope, 2.0 * p(1)).finished(); };
+    };
+    for (const double wrong : {3.0, -2.5}) {
+      const CheckResult r = check_gradient(f, claiming(wrong), x, o);
+      BOOST_TEST((r.verdict == Verdict::fail),
+                 "x_0 = " << at.x0 << ", claim " << wrong << ": " << to_string(r.verdict) << " " << r.message);
+      BOOST_TEST(r.worst_input == 0);
+    }
+    for (const double side : at.sides) {
+      const CheckResult r = check_gradient(f, claiming(side), x, o);
+      BOOST_TEST((r.verdict != Verdict::fail), "x_0 = " << at.x0 << ", claim " << side << ": " << r.message);
+    }
+  }
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(allowance)
+
+// The allowance of the first difference (check.hpp, PASS CONDITION), worked
+// out here from f's values rather than read from the engine's report: for
+// f = x_0³ + 2 x_0 x_1 + x_1²/2 + 3 (values near 2.4, so the noise term takes
+// |f(x ± h e_j)| rather than 1; x_1 = −1.3, so h_1 is relative), allowance_j =
+// atol + rtol · max(|a_j|, |n_j|) + noise_factor · ε · max(|f(x ± h_j e_j)|, 1) / h_j,
+// the rtol term 1e-8 · |a_j| and the noise term ~7e-10 both counting. A claim
+// inside it passes; one just outside does not.
+BOOST_AUTO_TEST_CASE(first_difference_allowance_by_hand) {
+  const auto f = [](const VectorXd& p) { return p(0) * p(0) * p(0) + 2.0 * p(0) * p(1) + 0.5 * p(1) * p(1) + 3.0; };
+  const auto grad = [](const VectorXd& p) {
+    return (VectorXd(2) << 3.0 * p(0) * p(0) + 2.0 * p(1), 2.0 * p(0) + p(1)).finished();
+  };
+  const VectorXd x = (VectorXd(2) << 0.7, -1.3).finished();
+  const CheckOptions o;  // the defaults: rtol 1e-8, atol 0, noise_factor 8
+  const double eps = std::numeric_limits<double>::epsilon();
+  const VectorXd g = grad(x);
+  for (Eigen::Index j = 0; j < 2; ++j) {
+    const volatile double up = x(j) + o.step * std::max(1.0, std::abs(x(j)));
+    const double h = up - x(j);  // exact: x_j ± h are representable
+    VectorXd xp = x;
+    VectorXd xm = x;
+    xp(j) += h;
+    xm(j) -= h;
+    const double fp = f(xp);
+    const double fm = f(xm);
+    const double numeric = (fp - fm) / (2.0 * h);
+    const double noise = o.noise_factor * eps * std::max({std::abs(fp), std::abs(fm), 1.0}) / h;
+    const auto allowance = [&](double claimed) {
+      return o.atol + o.rtol * std::max(std::abs(claimed), std::abs(numeric)) + noise;
+    };
+    BOOST_TEST_REQUIRE(noise > 0.05 * allowance(g(j)));  // both terms matter
+    BOOST_TEST_REQUIRE(noise < 0.5 * allowance(g(j)));
+
+    const CheckResult exact = check_gradient(f, grad, x, o);
+    BOOST_TEST_REQUIRE(exact.passed, exact.message);
+    BOOST_TEST(exact.estimate(0, j) == 0.0);  // decided by the first difference
+    BOOST_TEST(exact.numeric(0, j) == numeric);
+    BOOST_TEST(exact.allowance(0, j) == allowance(g(j)), boost::test_tools::tolerance(1e-12));
+
+    // Planted relative to the numeric value: inside passes, just outside does not.
+    const double base = allowance(numeric);
+    for (const double share : {0.9, -0.9, 1.1, -1.1}) {
+      const double claimed = numeric + share * base;
+      const auto planted = [&](const VectorXd& p) {
+        VectorXd a = grad(p);
+        a(j) = claimed;
+        return a;
+      };
+      const CheckResult r = check_gradient(f, planted, x, o);
+      if (std::abs(share) < 1.0) {
+        BOOST_TEST(r.passed, "x[" << j << "] off by " << share << " x the allowance: " << r.message);
+        BOOST_TEST(r.allowance(0, j) == allowance(claimed), boost::test_tools::tolerance(1e-12));
+      } else {
+        BOOST_TEST((r.verdict != Verdict::pass), "x[" << j << "] off by " << share << " x the allowance " << base);
+      }
+    }
+  }
+}
 
 // A gradient error planted just below the allowance passes; just above, fails.
 BOOST_AUTO_TEST_CASE(planted_error_just_below_and_just_above) {

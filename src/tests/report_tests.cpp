@@ -4,14 +4,18 @@
 #include <fcntl.h>
 #include <sys/file.h>
 
+#include <algorithm>
 #include <boost/property_tree/xml_parser.hpp>
 #include <boost/test/unit_test.hpp>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <regex>
 #include <set>
 #include <sstream>
+#include <string>
+#include <vector>
 
 #include "gradcheck/error.hpp"
 #include "runner/report.hpp"
@@ -73,6 +77,51 @@ pt::ptree parse_xml(const std::string& text) {
   pt::ptree tree;
   pt::read_xml(in, tree);  // throws on anything not well-formed
   return tree;
+}
+
+// Reports of a right and a wrong case with step curves: every optional part
+// of each report is present (reproduce lines, failures, plots).
+std::vector<CaseReport> both_reports() {
+  static const CheckCase right = sine_case();
+  static const CheckCase wrong = [] {
+    CheckCase c = sine_case(false);
+    c.id = "sine_wrong";
+    return c;
+  }();
+  std::vector<CaseReport> reports = {run_case(right, small_settings(2), 1), run_case(wrong, small_settings(2), 1)};
+  for (CaseReport& r : reports) {
+    r.curves = step_curves(*r.check_case, r.settings, 1, r.trials[static_cast<std::size_t>(worst_trial(r))].trial);
+  }
+  return reports;
+}
+
+// The paths of a JSON document's values, "cases[].trial_results[].allowance"
+// (an array's elements all as []); empty arrays and objects count as values.
+void key_paths(const nlohmann::ordered_json& j, const std::string& path, std::set<std::string>& out) {
+  if (j.is_object() && !j.empty()) {
+    for (const auto& [key, value] : j.items()) {
+      std::string inner = path;
+      if (!inner.empty()) inner += '.';
+      key_paths(value, inner += key, out);
+    }
+  } else if (j.is_array() && !j.empty()) {
+    for (const auto& value : j) key_paths(value, path + "[]", out);
+  } else {
+    out.insert(path);
+  }
+}
+
+std::string joined(const std::set<std::string>& keys) {
+  std::string text;
+  for (const std::string& k : keys) text += "\n  " + k;
+  return text;
+}
+
+std::string read_file(const fs::path& path) {
+  std::ifstream in(path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
 }
 
 }  // namespace
@@ -195,6 +244,135 @@ BOOST_AUTO_TEST_CASE(html_and_junit_are_well_formed_and_name_everything) {
   BOOST_TEST(testcases == 6);
   BOOST_TEST(failures == 1);  // the wrong formula; its controls are still rejected
   BOOST_TEST(suites.get<int>("<xmlattr>.failures") == 1);
+}
+
+// The JSON report's keys against the committed golden list
+// src/tests/golden/json_keys.txt: a field dropped, renamed or moved turns this
+// red (the reproduce and same-seed tests compare the writer with itself). Each
+// key is documented in reports/README.md, so a new one goes there and into the list.
+BOOST_AUTO_TEST_CASE(json_report_has_every_documented_key) {
+  const std::vector<CaseReport> reports = both_reports();
+  const RunInfo info{.seed = 1, .fixture = "f.cfg", .command_line = "gradcheck run --seed 1"};
+  std::set<std::string> keys;
+  key_paths(to_json(reports, info), "", keys);
+
+  const fs::path source = GRADCHECK_SOURCE_DIR;
+  std::ifstream golden_file(source / "src/tests/golden/json_keys.txt");
+  BOOST_TEST_REQUIRE(golden_file.good());
+  std::set<std::string> golden;
+  for (std::string line; std::getline(golden_file, line);) {
+    if (!line.empty() && line[0] != '#') golden.insert(line);
+  }
+  std::set<std::string> missing;
+  std::set<std::string> extra;
+  std::set_difference(golden.begin(), golden.end(), keys.begin(), keys.end(), std::inserter(missing, missing.end()));
+  std::set_difference(keys.begin(), keys.end(), golden.begin(), golden.end(), std::inserter(extra, extra.end()));
+  BOOST_TEST(missing.empty(), "keys of the golden list missing from the report:" << joined(missing));
+  BOOST_TEST(extra.empty(), "keys of the report not in the golden list:" << joined(extra));
+
+  // Documented: each key's name in backquotes in reports/README.md (the
+  // settings by their CLI/fixture names, which the README points to).
+  const std::string readme = read_file(source / "reports/README.md");
+  for (const std::string& k : golden) {
+    if (k.find(".settings.") != std::string::npos) continue;
+    const std::size_t dot = k.find_last_of('.');
+    std::string name = dot == std::string::npos ? k : k.substr(dot + 1);
+    while (name.size() > 2 && name.ends_with("[]")) name.resize(name.size() - 2);
+    BOOST_TEST(readme.find("`" + name + "`") != std::string::npos, k << ": `" << name << "` not in reports/README.md");
+  }
+}
+
+// What CI and people read first: JUnit's suites, cases, properties and
+// failures with their attributes; the HTML page's title, sections and the
+// columns of its summary and worst-entry tables.
+BOOST_AUTO_TEST_CASE(junit_and_html_have_their_essential_elements) {
+  const std::vector<CaseReport> reports = both_reports();
+  const RunInfo info{.seed = 1, .fixture = "", .command_line = "gradcheck run --seed 1"};
+
+  const pt::ptree doc = parse_xml(to_junit(reports, info));
+  const pt::ptree& suites = doc.get_child("testsuites");
+  for (const char* attribute : {"name", "tests", "failures", "errors", "skipped", "time"}) {
+    BOOST_TEST(suites.get_optional<std::string>(std::string("<xmlattr>.") + attribute).has_value(), attribute);
+  }
+  std::vector<std::string> names;
+  int failures = 0;
+  for (const auto& [tag, suite] : suites) {
+    if (tag == "<xmlattr>") continue;
+    BOOST_TEST(tag == "testsuite");
+    names.push_back(suite.get("<xmlattr>.name", std::string()));
+    for (const char* attribute : {"tests", "failures", "errors", "skipped", "time", "timestamp"}) {
+      BOOST_TEST(suite.get_optional<std::string>(std::string("<xmlattr>.") + attribute).has_value(), attribute);
+    }
+    std::set<std::string> properties;
+    const pt::ptree none;
+    for (const auto& [ptag, property] : suite.get_child("properties", none)) {
+      if (ptag == "property") properties.insert(property.get("<xmlattr>.name", std::string()));
+    }
+    BOOST_TEST(
+        (properties == std::set<std::string>{"notes", "formula", "convention", "seed", "trials", "command_line"}),
+        "properties:" << joined(properties));
+    std::vector<std::string> cases;
+    for (const auto& [ctag, test] : suite) {
+      if (ctag != "testcase") continue;
+      cases.push_back(test.get("<xmlattr>.name", std::string()));
+      BOOST_TEST(test.get("<xmlattr>.classname", std::string()) == "gradcheck." + names.back());
+      BOOST_TEST(test.get_optional<std::string>("<xmlattr>.time").has_value());
+      if (const auto failure = test.get_child_optional("failure")) {
+        ++failures;
+        BOOST_TEST(!failure->get("<xmlattr>.message", std::string()).empty());
+        BOOST_TEST(failure->get_optional<std::string>("<xmlattr>.type").has_value());
+      }
+    }
+    const std::vector<std::string> expected = {names.back(), names.back() + "/doubled", names.back() + "/row"};
+    BOOST_TEST(cases == expected, boost::test_tools::per_element());
+  }
+  BOOST_TEST((names == std::vector<std::string>{"sine", "sine_wrong"}), boost::test_tools::per_element());
+  BOOST_TEST(failures == 1);
+
+  const std::string html = to_html(reports, info);
+  const pt::ptree page = parse_xml(html);
+  BOOST_TEST(page.get<std::string>("html.head.title") == "gradcheck report");
+  const auto headings = [&html](const std::string& tag) {
+    std::vector<std::string> found;
+    const std::regex heading("<" + tag + "[^>]*>([^<]*)</" + tag + ">");
+    for (auto m = std::sregex_iterator(html.begin(), html.end(), heading); m != std::sregex_iterator(); ++m) {
+      found.push_back((*m)[1].str());
+    }
+    return found;
+  };
+  const std::vector<std::string> h2 = headings("h2");
+  for (const char* section : {"Summary", "Cases", "Negative controls", "Run settings"}) {
+    BOOST_TEST(std::count(h2.begin(), h2.end(), section) == 1, section);
+  }
+  // The summary table: its columns, and a row per case.
+  const std::size_t summary = html.find("<h2>Summary</h2>");
+  BOOST_TEST_REQUIRE(summary != std::string::npos);
+  const std::size_t end = html.find("</table>", summary);
+  BOOST_TEST_REQUIRE(end != std::string::npos);
+  const std::string table = html.substr(summary, end - summary);
+  std::vector<std::string> columns;
+  const std::regex th("<th[^>]*>([^<]*)</th>");
+  for (auto m = std::sregex_iterator(table.begin(), table.end(), th); m != std::sregex_iterator(); ++m) {
+    columns.push_back((*m)[1].str());
+  }
+  const std::vector<std::string> expected = {"case",
+                                             "notes",
+                                             "verdict",
+                                             "worst entry",
+                                             "error",
+                                             "allowance",
+                                             "exact vs numeric",
+                                             "trials",
+                                             "controls rejected",
+                                             "seed"};
+  BOOST_TEST(columns == expected, boost::test_tools::per_element());
+  BOOST_TEST(table.find("case-sine\"") != std::string::npos);
+  BOOST_TEST(table.find("case-sine_wrong\"") != std::string::npos);
+  // Each case's worst entries: named, with both values, the error and the allowance.
+  for (const char* column : {"<th>entry</th>", "<th>analytic</th>", "<th>numeric</th>", "<th>error</th>",
+                             "<th>allowance</th>", "<th>error / allowance</th>"}) {
+    BOOST_TEST(html.find(column, end) != std::string::npos, column);
+  }
 }
 
 BOOST_AUTO_TEST_CASE(text_is_made_valid_xml) {

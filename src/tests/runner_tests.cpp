@@ -6,8 +6,12 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <optional>
+#include <regex>
 #include <stdexcept>
+#include <string>
 #include <utility>
+#include <vector>
 
 #include "cases.hpp"
 #include "gradcheck/error.hpp"
@@ -96,6 +100,61 @@ CheckCase below_resolution_case() {
                             g(o) += 1.0;
                             return std::vector<MatrixXd>{g};
                           }};
+            return p;
+          },
+  };
+}
+
+// A judgement with only what the control accounting reads.
+Judgement judged(Verdict verdict, bool indistinguishable = false) {
+  Judgement j;
+  j.result.verdict = verdict;
+  j.result.passed = verdict == Verdict::pass;
+  j.indistinguishable = indistinguishable;
+  return j;
+}
+
+// J(x) = ½‖x‖² + |x_0|, gradient x + sgn(x_0) e_0 (0 at x_0 = 0, the value of
+// the central difference there). Trial 0 is at the kink, x_0 = 0, where
+// control "equal" is the formula itself, "near" is 1.105 times it (accepted
+// under rtol 0.1, yet beyond the formula's allowance of 0.1 of each entry) and
+// "kink" claims the right slope 1 for x_0 (INCONCLUSIVE there); in trial 1,
+// at x_0 = 0.6, all three are 3 times the formula, as "wrong" always is.
+CheckCase accounting_case() {
+  return {
+      .id = "accounting",
+      .notes = "(t)",
+      .description = "controls rejected, accepted, indistinguishable, inconclusive",
+      .formula = "dJ/dx = x + sgn(x_0) e_0",
+      .convention = "x in R^3",
+      .controls = {{"equal", "the formula at x_0 = 0"},
+                   {"near", "1.105 times it"},
+                   {"kink", "slope 1 at the kink"},
+                   {"wrong", "3 times it"}},
+      .sample =
+          [](Rng&, const CaseSettings&, int trial) {
+            const auto gradient = [](const VectorXd& x) -> MatrixXd {
+              VectorXd g = x;
+              g(0) += x(0) > 0.0 ? 1.0 : x(0) < 0.0 ? -1.0 : 0.0;
+              return g;
+            };
+            const bool at_kink = trial == 0;
+            const auto control = [gradient, at_kink](double here, std::optional<double> slope = std::nullopt) {
+              return [=](const VectorXd& x) {
+                if (!at_kink) return std::vector<MatrixXd>{3.0 * gradient(x)};
+                MatrixXd g = here * gradient(x);
+                if (slope) g(0) = *slope;
+                return std::vector<MatrixXd>{g};
+              };
+            };
+            Problem p;
+            p.point = at_kink ? "x_0 = 0" : "x_0 = 0.6";
+            p.layout = {{"x", 3, 1}};
+            p.x = (VectorXd(3) << (at_kink ? 0.0 : 0.6), 0.5, -0.8).finished();
+            p.f = [](const VectorXd& x) { return VectorXd::Constant(1, 0.5 * x.squaredNorm() + std::abs(x(0))); };
+            p.claim = [gradient](const VectorXd& x) { return std::vector<MatrixXd>{gradient(x)}; };
+            p.controls = {control(1.0), control(1.105), control(1.0, 1.0),
+                          [gradient](const VectorXd& x) { return std::vector<MatrixXd>{3.0 * gradient(x)}; }};
             return p;
           },
   };
@@ -558,6 +617,139 @@ BOOST_AUTO_TEST_CASE(reports_are_written_whole_or_not_at_all) {
 
   BOOST_CHECK_THROW(prepare_report_dir(dir / "r.json"), Error);  // a file, not a directory
   BOOST_CHECK_THROW(prepare_report_dir("/proc/gradcheck-cannot-create"), Error);
+}
+
+// How a case's verdict counts its controls (run_case.hpp): per conclusive
+// trial (the formula PASS or FAIL), a control is rejected (FAIL), or
+// indistinguishable (not rejected, but equal to the formula within its
+// allowance: no checker can tell them apart there), or accepted (anything
+// else, INCONCLUSIVE included). A control is caught if it was rejected at
+// least once and accepted nowhere; the case passes if its formula never
+// failed, some trial was conclusive and every control was caught.
+BOOST_AUTO_TEST_CASE(controls_count_as_rejected_indistinguishable_or_accepted) {
+  CheckCase c = toy_case();
+  c.controls = {{"rejected", ""}, {"equal_once", ""}, {"inconclusive_once", ""}, {"never_rejected", ""}};
+  const auto trial = [](int t, Verdict formula, std::vector<Judgement> controls) {
+    TrialReport r;
+    r.trial = t;
+    r.formula = judged(formula);
+    r.controls = std::move(controls);
+    return r;
+  };
+  const Judgement fail = judged(Verdict::fail);
+  const Judgement equal = judged(Verdict::pass, true);
+  CaseReport r;
+  r.check_case = &c;
+  r.trials = {
+      trial(0, Verdict::pass, {fail, fail, fail, equal}),
+      trial(1, Verdict::pass, {fail, equal, judged(Verdict::inconclusive), equal}),
+      trial(2, Verdict::pass, {fail, fail, fail, equal}),
+      // An inconclusive formula: the controls there count for nothing, not even accepted.
+      trial(3, Verdict::inconclusive, {judged(Verdict::pass), judged(Verdict::pass), fail, fail}),
+  };
+  BOOST_TEST(r.formula_passes() == 3);
+  BOOST_TEST(r.inconclusive_trials() == 1);
+  BOOST_TEST((std::vector{r.control_rejections(0), r.control_rejections(1), r.control_rejections(2),
+                          r.control_rejections(3)} == std::vector{3, 2, 2, 0}),
+             boost::test_tools::per_element());
+  BOOST_TEST((std::vector{r.control_indistinguishable(0), r.control_indistinguishable(1),
+                          r.control_indistinguishable(2), r.control_indistinguishable(3)} == std::vector{0, 1, 0, 3}),
+             boost::test_tools::per_element());
+  BOOST_TEST(r.control_caught(0));
+  BOOST_TEST(r.control_caught(1));   // equal to the formula once: not held against it
+  BOOST_TEST(!r.control_caught(2));  // inconclusive once while the formula passed: not rejected
+  BOOST_TEST(!r.control_caught(3));  // equal everywhere: no control at all
+  BOOST_TEST((accepted_trials(r, 2) == std::vector<std::size_t>{1}));
+  BOOST_TEST(accepted_trials(r, 3).empty());
+  BOOST_TEST(r.controls_caught() == 2);
+  BOOST_TEST((r.verdict() == Verdict::fail));
+
+  // Without the two uncaught controls the case passes; a failed formula fails
+  // it, and no conclusive trial leaves it inconclusive.
+  c.controls.resize(2);
+  for (TrialReport& t : r.trials) t.controls.resize(2);
+  BOOST_TEST((r.verdict() == Verdict::pass));
+  CaseReport failed = r;
+  failed.trials[2].formula = judged(Verdict::fail);
+  BOOST_TEST((failed.verdict() == Verdict::fail));
+  CaseReport none = r;
+  for (TrialReport& t : none.trials) t.formula = judged(Verdict::inconclusive);
+  BOOST_TEST((none.verdict() == Verdict::inconclusive));
+}
+
+// run_trial marks a control indistinguishable only where the formula passed
+// and the control's claim is within the formula's allowance of it, entry by
+// entry; a control accepted beyond it, or left INCONCLUSIVE, is not, and the
+// case fails although every control was rejected somewhere.
+BOOST_AUTO_TEST_CASE(a_control_is_indistinguishable_only_within_the_formulas_allowance) {
+  CaseSettings s;
+  s.trials = 2;
+  s.resample = 0;
+  s.check.rtol = 0.1;
+  const CheckCase c = accounting_case();
+  const CaseReport r = run_case(c, s, 1);
+  const TrialReport& kink = r.trials[0];
+  BOOST_TEST_REQUIRE((kink.formula.result.verdict == Verdict::pass), kink.formula.result.message);
+  const std::vector<Judgement>& k = kink.controls;
+  BOOST_TEST((k[0].result.verdict == Verdict::pass));
+  BOOST_TEST(k[0].indistinguishable);
+  BOOST_TEST((k[1].result.verdict == Verdict::pass), k[1].result.message);
+  BOOST_TEST(!k[1].indistinguishable);
+  BOOST_TEST((k[2].result.verdict == Verdict::inconclusive), k[2].result.message);
+  BOOST_TEST(!k[2].indistinguishable);
+  BOOST_TEST((k[3].result.verdict == Verdict::fail));
+  BOOST_TEST(!k[3].indistinguishable);
+  for (const Judgement& j : r.trials[1].controls) {
+    BOOST_TEST((j.result.verdict == Verdict::fail));
+    BOOST_TEST(!j.indistinguishable);
+  }
+  BOOST_TEST(r.control_caught(0));
+  BOOST_TEST(!r.control_caught(1));
+  BOOST_TEST(!r.control_caught(2));
+  BOOST_TEST(r.control_caught(3));
+  BOOST_TEST((r.verdict() == Verdict::fail));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(registry)
+
+// The registry holds exactly the 13 derivations of README "The checks", in
+// that order, and the README's table lists the same: ctest's derivation.*
+// tests are discovered from the registry, so a case or a whole family left
+// out of all_cases() would otherwise leave every test green.
+BOOST_AUTO_TEST_CASE(the_registry_holds_exactly_the_documented_cases) {
+  const std::vector<std::string> documented = {
+      "xent_onehot_identity",
+      "xent_grad_logits",
+      "naive_softmax_grad_center",
+      "naive_softmax_grad_outside",
+      "leaky_relu_derivative",
+      "sigmoid_derivative",
+      "neg_sampling_grad_center",
+      "neg_sampling_grad_outside_true",
+      "neg_sampling_grad_outside_negatives",
+      "neg_sampling_repeated_negatives",
+      "skipgram_grad_outside",
+      "skipgram_grad_center",
+      "skipgram_grad_other_centers_zero",
+  };
+  std::vector<std::string> ids;
+  for (const CheckCase& c : checks::all_cases()) ids.push_back(c.id);
+  BOOST_TEST(ids == documented, boost::test_tools::per_element());
+  for (const std::string& id : documented) BOOST_TEST(checks::find_case(id).id == id);
+
+  std::ifstream readme(fs::path(GRADCHECK_SOURCE_DIR) / "README.md");
+  BOOST_TEST_REQUIRE(readme.good());
+  std::vector<std::string> listed;
+  bool in_section = false;
+  const std::regex row(R"(^\| `([a-z0-9_]+)` \|)");
+  for (std::string line; std::getline(readme, line);) {
+    if (line.rfind("## ", 0) == 0) in_section = line == "## The checks";
+    std::smatch m;
+    if (in_section && std::regex_search(line, m, row)) listed.push_back(m[1]);
+  }
+  BOOST_TEST(listed == documented, boost::test_tools::per_element());
 }
 
 BOOST_AUTO_TEST_SUITE_END()
