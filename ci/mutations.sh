@@ -20,7 +20,7 @@
 # build (tree/build/), kept between runs so that the next run rebuilds only
 # what changed; JOBS (default nproc) is make's and ctest's parallelism.
 #
-# When: in .ci/run, after the plain and the sanitizer suites; and by hand
+# When: by hand (not in .ci/run, which it would take past 30 minutes)
 # before merging a change to the engine (src/lib/), the runner or the reports
 # (src/runner/), the cases (checks/) or the tests. Each bug an issue fixes adds
 # a mutation here. Time (2 shared cores, 16 mutations): 15 min from a cold

@@ -1,3 +1,3 @@
-# Kink detection off: one-sided differences no longer mark a kink within the step.
-# file: src/lib/differences.cpp
-s#\Qif (std::isfinite(gap) && gap > kink_ratio\E#if (false && std::isfinite(gap) && gap > kink_ratio#
+# Kink detection off: neither the jump in slope nor the one-sided bends mark a kink.
+# file: src/lib/kinks.cpp
+s#\Qreturn jump > std::max(2.0 * nf_noise, relative) ||\E#return false && jump > std::max(2.0 * nf_noise, relative) ||#
