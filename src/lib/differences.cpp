@@ -486,6 +486,15 @@ void judge_axis(Worker& worker, const Axis& axis, const Eigen::Ref<const Eigen::
     const double backward = (fx(i) - fm(i)) / h;
     const double forward2 = (f2p(i) - fx(i)) / (2.0 * h);
     const double backward2 = (fx(i) - f2m(i)) / (2.0 * h);
+    if (along_coordinate && fp(i) == fx(i) && fm(i) == fx(i) && f2p(i) == fx(i) && f2m(i) == fx(i) &&
+        std::abs(ai) * h > std::max(hidden_floor(options, fx(i), eps), options.noise_factor * rounding(i))) {
+      // f does not move at all within ±2h (the flat side of a ReLU, near its
+      // kink), while the claim predicts a change far above any rounding of f:
+      // wrong, whatever the ladder's larger steps meet.
+      out.numeric(i, c) = 0.0;
+      judged(i) = {Verdict::fail, Failure::wrong_value, {}};
+      continue;
+    }
     // Along a direction (a sum over many coordinates, whose rounding the
     // probe reads less well) only the plain sign of a kink: F − B not
     // shrinking with h, well above the noise; it is not searched past.

@@ -309,6 +309,20 @@ inline constexpr double row_share = 1e-2;
 /// noise term is an upper bound taken at the ladder's smallest step.
 inline constexpr double noise_resolution = 0.1;
 
+/// Where f is flat, and past a kink (steps below h), an error is shown wrong
+/// only if it would move f over the step by more than this many times f's
+/// rounding floor: f may round like intermediates far larger than itself,
+/// which no probe shows (a saturated softmax: scores of 1e3-1e4 where the loss
+/// is 1e-11, flat or rounded 20% off at small steps). A wrong slope at a kink
+/// moves f far more.
+inline constexpr double hidden_rounding = 1e6;
+/// That floor, in units of f: intermediates up to hidden_rounding times f's
+/// own size (at least 1) rounded in double, and at least f's own rounding in
+/// its precision (unit roundoff eps), times noise_factor.
+inline double hidden_floor(const CheckOptions& options, double f, double eps) {
+  return options.noise_factor * std::max(hidden_rounding * 0x1p-52, eps) * std::max(1.0, std::abs(f));
+}
+
 /// Messages: an entry along an axis ("x[3]", "(1, 3)", "output 1 along
 /// direction 2"), and the axis itself (a coordinate as its entry of output 0).
 std::string entry_label(ClaimKind kind, const Axis& axis, Eigen::Index i);

@@ -74,7 +74,12 @@ double ladder_top(Worker& worker, const Axis& axis, double h, double top, const 
       Grid grid;
       for (const double v : {worker.sp(i), worker.sm(i), worker.sp2(i), worker.sm2(i)}) grid.note(std::abs(v - fx(i)));
       if (grid.rounding() > 0.0) continue;  // steps of one grid: rounding, not a kink
-      if (straddles_kink(fx(i), worker.sp(i), worker.sm(i), worker.sp2(i), worker.sm2(i), s,
+      // A bend that moves f by less than rounding hidden in far larger
+      // intermediates could (a saturated softmax) is not taken for a kink.
+      const double bend = std::max(std::abs(worker.sp(i) + worker.sm(i) - 2.0 * fx(i)),
+                                   std::abs(worker.sp2(i) + worker.sm2(i) - 2.0 * fx(i)));
+      if (bend > hidden_floor(options, fx(i), eps) &&
+          straddles_kink(fx(i), worker.sp(i), worker.sm(i), worker.sp2(i), worker.sm2(i), s,
                          noise(worker.sp, worker.sm, i, s), options) &&
           watched(i)) {
         return s;  // a kink within (s, 2s]
@@ -175,8 +180,9 @@ void judge_past_kink(Worker& worker, const Axis& axis, double h, const Eigen::Re
       if (error <= relative + uncertainty && resolved) {
         judged = {};
       } else if (error >
-                 std::max({relative + 2.0 * uncertainty, kink_fail_share * std::max(std::abs(ai), std::abs(wider)),
-                           kink_row_share * row_scale(i)})) {
+                     std::max({relative + 2.0 * uncertainty, kink_fail_share * std::max(std::abs(ai), std::abs(wider)),
+                               kink_row_share * row_scale(i)}) &&
+                 error * previous.h > hidden_floor(options, fx(i), eps)) {
         // Past a kink f may round like intermediates far larger than it (a
         // softmax that switches within the first step), which small steps
         // magnify unseen: smaller errors are not shown wrong there.
