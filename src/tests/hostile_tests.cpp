@@ -291,7 +291,9 @@ BOOST_AUTO_TEST_CASE(an_empty_x_is_refused_before_f_is_called) {
   int calls = 0;
   const auto f = [&calls](const auto& x) {
     ++calls;
-    return 0.5 * x.squaredNorm();
+    // The scalar type, not an AD expression holding the temporary squaredNorm() by reference.
+    using Scalar = typename std::remove_cvref_t<decltype(x)>::Scalar;
+    return Scalar(0.5 * x.squaredNorm());
   };
   const auto grad = [&calls](const auto& x) {
     ++calls;
