@@ -15,6 +15,7 @@
 #include "runner/run_case.hpp"
 #include "runner/settings.hpp"
 #include "seeds.hpp"
+#include "tally.hpp"
 
 using namespace gradcheck;
 using Eigen::Index;
@@ -70,14 +71,7 @@ class CachingSoftmaxLayer {
   MatrixXd probabilities_;  // softmax of each column of logits_
 };
 
-struct Tally {
-  int pass = 0;
-  int fail = 0;
-  int inconclusive = 0;
-  void add(const CheckResult& r) {
-    (r.verdict == Verdict::pass ? pass : r.verdict == Verdict::fail ? fail : inconclusive) += 1;
-  }
-};
+using tests::Tally;
 
 constexpr int points = 100;
 

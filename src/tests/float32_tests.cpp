@@ -11,6 +11,7 @@
 #include "gradcheck/check.hpp"
 #include "gradcheck/random.hpp"
 #include "gradcheck/word2vec.hpp"
+#include "tally.hpp"
 
 using namespace gradcheck;
 using Eigen::MatrixXf;
@@ -27,14 +28,7 @@ VectorXf softmax(const VectorXf& s) {
 }
 Eigen::ArrayXf sigmoid(const VectorXf& x) { return 1.0f / (1.0f + (-x.array()).exp()); }
 
-struct Tally {
-  int pass = 0;
-  int fail = 0;
-  int inconclusive = 0;
-  void add(const CheckResult& r) {
-    (r.verdict == Verdict::pass ? pass : r.verdict == Verdict::fail ? fail : inconclusive) += 1;
-  }
-};
+using tests::Tally;
 
 // Runs `trials` random points; `check(rng, claim_kind)` returns the result of
 // claim 0 (the correct form) or a control (1, 2, ...).

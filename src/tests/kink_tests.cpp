@@ -10,6 +10,7 @@
 #include <string>
 
 #include "gradcheck/check.hpp"
+#include "tally.hpp"
 
 using namespace gradcheck;
 using Eigen::MatrixXd;
@@ -19,14 +20,7 @@ namespace {
 
 constexpr int trials = 200;
 
-struct Tally {
-  int pass = 0;
-  int fail = 0;
-  int inconclusive = 0;
-  void add(const CheckResult& r) {
-    (r.verdict == Verdict::pass ? pass : r.verdict == Verdict::fail ? fail : inconclusive) += 1;
-  }
-};
+using tests::Tally;
 
 // A family of kinked checks: given a point generator's draw, the correct
 // claim's result, the wrong claim's, and whether the wrong side was sampled.
