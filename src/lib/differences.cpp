@@ -449,9 +449,7 @@ void judge_axis(Worker& worker, const Axis& axis, const Eigen::Ref<const Eigen::
   // −s_o + logsumexp(s) ≈ 1e-11 at saturated scores still carries the rounding
   // of scores near 30, which no probe along a line reveals (rounding a nearly
   // linear function is a regular sawtooth).
-  const auto noise_of = [&](Eigen::Index i) {
-    return std::max(eps * std::max({std::abs(fp(i)), std::abs(fm(i)), 1.0}), rounding(i)) / h;
-  };
+  const auto noise_of = [&](Eigen::Index i) { return slope_noise(eps, fp(i), fm(i), rounding(i), h); };
   bool refine = false;
   for (Eigen::Index i = 0; i < m; ++i) {
     const double ni = (fp(i) - fm(i)) / (2.0 * h);

@@ -323,6 +323,13 @@ inline double hidden_floor(const CheckOptions& options, double f, double eps) {
   return options.noise_factor * std::max(hidden_rounding * 0x1p-52, eps) * std::max(1.0, std::abs(f));
 }
 
+/// The rounding noise of a difference quotient at step h between f values
+/// `plus` and `minus`: max(eps·max(|plus|, |minus|, 1), rounding) / h, f taken
+/// to round at least like intermediates of unit size (check.hpp, noise_ij).
+inline double slope_noise(double eps, double plus, double minus, double rounding, double h) {
+  return std::max(eps * std::max({std::abs(plus), std::abs(minus), 1.0}), rounding) / h;
+}
+
 /// Messages: an entry along an axis ("x[3]", "(1, 3)", "output 1 along
 /// direction 2"), and the axis itself (a coordinate as its entry of output 0).
 std::string entry_label(ClaimKind kind, const Axis& axis, Eigen::Index i);

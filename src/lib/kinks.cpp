@@ -58,7 +58,7 @@ double ladder_top(Worker& worker, const Axis& axis, double h, double top, const 
                   const Eigen::VectorXd& rounding, const CheckOptions& options) {
   const double eps = worker.eps();
   const auto noise = [&](const Eigen::VectorXd& plus, const Eigen::VectorXd& minus, Eigen::Index i, double step) {
-    return std::max(eps * std::max({std::abs(plus(i)), std::abs(minus(i)), 1.0}), rounding(i)) / step;
+    return slope_noise(eps, plus(i), minus(i), rounding(i), step);
   };
   // Outputs whose first step straddles a kink are decided past it; they do not lower the ladder of the others.
   const auto watched = [&](Eigen::Index i) {
@@ -112,14 +112,12 @@ void judge_past_kink(Worker& worker, const Axis& axis, double h, const Eigen::Re
   worker.fp2 = worker.fp;
   worker.fm2 = worker.fm;
   Level previous{h, &worker.fp2, &worker.fm2};
-  const Level current_template{0.0, &worker.rp, &worker.rm};
   for (int level = 1; level <= halvings; ++level) {
     const double hk = worker.exact_step(axis, h * std::ldexp(1.0, -level));
     if (!(hk > 0.0) || hk >= previous.h) break;
     worker.at(axis, hk, worker.rp);
     worker.at(axis, -hk, worker.rm);
-    Level current = current_template;
-    current.h = hk;
+    const Level current{hk, &worker.rp, &worker.rm};
     bool any_open = false;
     for (std::size_t k = 0; k < kinked.size(); ++k) {
       if (open[k] == 0) continue;
@@ -127,8 +125,7 @@ void judge_past_kink(Worker& worker, const Axis& axis, double h, const Eigen::Re
       const double ai = claimed(i);
       const double fwd = current.forward(fx, i);
       const double bwd = current.backward(fx, i);
-      const double noise =
-          std::max(eps * std::max({std::abs(worker.rp(i)), std::abs(worker.rm(i)), 1.0}), rounding(i)) / hk;
+      const double noise = slope_noise(eps, worker.rp(i), worker.rm(i), rounding(i), hk);
       const double value = (fwd + bwd) / 2.0;
       if (!std::isfinite(value)) {
         open[k] = 0;
@@ -159,10 +156,8 @@ void judge_past_kink(Worker& worker, const Axis& axis, double h, const Eigen::Re
       // judged, with its distance from this one's as the estimate of its
       // error (large if the kink lies within 2·hk unseen: then halve again).
       const double wider = ((*previous.plus)(i) - (*previous.minus)(i)) / (2.0 * previous.h);
-      const double wider_noise =
-          std::max({eps * std::max({std::abs((*previous.plus)(i)), std::abs((*previous.minus)(i)), 1.0}), rounding(i),
-                    grids[k].rounding()}) /
-          previous.h;
+      const double wider_noise = slope_noise(eps, (*previous.plus)(i), (*previous.minus)(i),
+                                             std::max(rounding(i), grids[k].rounding()), previous.h);
       const double estimate = std::abs(wider - value);
       const double uncertainty = nf * wider_noise + options.estimate_factor * estimate;
       const double relative = options.atol + options.rtol * std::max(std::abs(ai), std::abs(wider));
