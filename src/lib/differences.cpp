@@ -23,15 +23,12 @@ namespace gradcheck::detail {
 namespace {
 
 constexpr double nan = std::numeric_limits<double>::quiet_NaN();
-// Ridders' ladder (Numerical Recipes §5.7): shrink factor, levels, and the
-// growth of the tableau's differences at which extrapolation stops helping.
-constexpr double ladder_shrink = 1.4;
-constexpr int ladder_levels = 10;
+// The growth of the tableau's differences at which extrapolation stops helping.
 constexpr double ladder_safe = 2.0;
 
-// Ridders' extrapolation along `axis`: the derivative of every output into
-// worker.best and an estimate of its error into worker.error.
-void ridders(Worker& w, const Axis& axis, double top, Eigen::Index m) {
+}  // namespace
+
+void ridders(Worker& w, const Axis& axis, double top, Eigen::Index m, int side, const Eigen::VectorXd* fx) {
   Eigen::MatrixXd& table = w.ladder;
   // Cell (k, i), k <= i, of the triangular tableau is column i(i + 1)/2 + k.
   constexpr Eigen::Index cells = Eigen::Index{ladder_levels} * (ladder_levels + 1) / 2;
@@ -39,10 +36,16 @@ void ridders(Worker& w, const Axis& axis, double top, Eigen::Index m) {
   const auto cell = [&](int k, int i) { return table.col((Eigen::Index{i} * (i + 1) / 2) + k); };
   const auto difference = [&](double h_wanted, int i) {
     const double h = w.exact_step(axis, h_wanted);
-    w.at(axis, h, w.rp);
-    w.at(axis, -h, w.rm);
-    cell(0, i) = (w.rp - w.rm) / (2.0 * h);
+    w.at(axis, side == 0 ? h : side * h, w.rp);
+    if (side == 0) {
+      w.at(axis, -h, w.rm);
+      cell(0, i) = (w.rp - w.rm) / (2.0 * h);
+    } else {
+      cell(0, i) = (w.rp - *fx) / (side * h);
+    }
   };
+  // A central difference's error runs in even powers of the step, a one-sided one's in every power.
+  const double shrink_order = side == 0 ? ladder_shrink * ladder_shrink : ladder_shrink;
   w.best.setConstant(m, nan);
   w.error.setConstant(m, HUGE_VAL);
   double h = top;
@@ -51,10 +54,10 @@ void ridders(Worker& w, const Axis& axis, double top, Eigen::Index m) {
     h /= ladder_shrink;
     difference(h, i);
     if (!cell(0, i).allFinite()) break;
-    double factor = ladder_shrink * ladder_shrink;
+    double factor = shrink_order;
     for (int k = 1; k <= i; ++k) {
       cell(k, i) = (cell(k - 1, i) * factor - cell(k - 1, i - 1)) / (factor - 1.0);
-      factor *= ladder_shrink * ladder_shrink;
+      factor *= shrink_order;
       for (Eigen::Index o = 0; o < m; ++o) {
         const double e =
             std::max(std::abs(cell(k, i)(o) - cell(k - 1, i)(o)), std::abs(cell(k, i)(o) - cell(k - 1, i - 1)(o)));
@@ -72,8 +75,6 @@ void ridders(Worker& w, const Axis& axis, double top, Eigen::Index m) {
     if (growing) break;
   }
 }
-
-}  // namespace
 
 std::string entry_label(ClaimKind kind, const Axis& axis, Eigen::Index i) {
   if (axis.coordinate < 0)
@@ -203,6 +204,7 @@ Worker::Worker(const VectorFunction& f, const Eigen::VectorXd& x, Precision prec
   kinked.reserve(static_cast<std::size_t>(outputs));
   searching.reserve(static_cast<std::size_t>(outputs));
   grids.reserve(static_cast<std::size_t>(outputs));
+  kink_sides.reserve(static_cast<std::size_t>(outputs));
 }
 
 double Worker::eps() const {
@@ -476,6 +478,7 @@ void judge_axis(Worker& worker, const Axis& axis, const Eigen::Ref<const Eigen::
   const bool along_coordinate = axis.coordinate >= 0;
   std::vector<Eigen::Index>& kinked = worker.kinked;
   kinked.clear();
+  worker.kink_sides.clear();
   for (Eigen::Index i = 0; i < m; ++i) {
     const double ai = claimed(i);
     const double noise = noise_of(i);
@@ -505,16 +508,24 @@ void judge_axis(Worker& worker, const Axis& axis, const Eigen::Ref<const Eigen::
       const double widen = out.allowance(i, c) + std::abs(forward2 - forward) + std::abs(backward2 - backward);
       const double lo = std::min(forward, backward) - widen;
       const double hi = std::max(forward, backward) + widen;
-      if (ai >= lo && ai <= hi) {
-        // Decided at smaller steps if one clears the kink; its message is
-        // written only if none does (no allocation where one does).
+      // A claim outside both one-sided slopes is wrong on either side of one
+      // kink. Two kinks within the step, one each side, can shift both slopes
+      // one way, by amounts their spread at h and 2h shows only roughly (a
+      // float ReLU network: slopes -0.047 to -0.019 where the derivative is
+      // 0.033): along a coordinate a claim within four spreads of them is
+      // decided at smaller steps (its message written only if none decides it).
+      const double spread = along_coordinate ? 4.0 * (std::max({forward, backward, forward2, backward2}) -
+                                                      std::min({forward, backward, forward2, backward2}))
+                                             : 0.0;
+      if (ai >= lo - spread && ai <= hi + spread) {
         judged(i) = {Verdict::inconclusive, Failure::kink, {}};
-        kinked.push_back(i);  // searched past along a coordinate; its message written below
+        kinked.push_back(i);
+        worker.kink_sides.push_back(along_coordinate ? kink_side(fx(i), fp(i), fm(i), f2p(i), f2m(i), h, noise, options)
+                                                     : 0);
         continue;
       }
-      // Outside both one-sided slopes: wrong on either side of the kink.
       out.numeric(i, c) = ai < lo ? std::min(forward, backward) : std::max(forward, backward);
-      out.allowance(i, c) = widen;
+      out.allowance(i, c) = widen + spread;
       judged(i) = {Verdict::fail, Failure::wrong_value, {}};
       continue;
     }
@@ -620,7 +631,10 @@ void judge_axis(Worker& worker, const Axis& axis, const Eigen::Ref<const Eigen::
     }
   }
   if (kinked.empty()) return;
-  if (along_coordinate) judge_past_kink(worker, axis, h, claimed, row_scale, fx, rounding, options, kind, kinked, out);
+  if (along_coordinate) {
+    judge_past_kink(worker, axis, h, claimed, row_scale, fx, rounding, options, kind, kinked, out);
+    judge_one_side(worker, axis, h, options.ladder_step * axis.scale, claimed, row_scale, fx, rounding, options, out);
+  }
   for (const Eigen::Index i : kinked) {
     if (judged(i).why == Failure::kink) {
       judged(i).detail = fmt::format("kink within the step at {}: one-sided slopes {:.6g} and {:.6g}",

@@ -204,15 +204,18 @@ struct FunctionThrew {
 };
 
 /// The grid f moves on near x: the smallest nonzero change |f(x ± s) − f(x)|
-/// seen, while every change seen is a whole multiple of it. A function
+/// seen, while every change seen is a whole multiple of it (two at least: one
+/// change alone, a ReLU leaving its flat side, shows no grid). A function
 /// rounded to a grid coarser than any noise probe shows (a saturated softmax,
 /// rounded like intermediates far larger than itself) moves that way; a kink
 /// or a slope moves f by amounts of no common quantum.
 struct Grid {
   double quantum = 0.0;
   bool whole = true;  ///< every change a whole multiple of quantum
+  int changes = 0;    ///< nonzero changes seen
   void note(double change) {
     if (change == 0.0 || !whole) return;
+    ++changes;
     if (quantum == 0.0) {
       quantum = change;
       return;
@@ -223,7 +226,7 @@ struct Grid {
     quantum = small;
   }
   /// The rounding of f this grid shows: its quantum, if f moved on it.
-  double rounding() const { return whole ? quantum : 0.0; }
+  double rounding() const { return whole && changes >= 2 ? quantum : 0.0; }
 };
 
 /// Evaluates f along axes, in a private working copy of x. Not thread-safe:
@@ -251,8 +254,10 @@ class Worker {
   // searched for a step clear of it (judge_past_kink); reserved for m outputs.
   std::vector<Eigen::Index> kinked;
   std::vector<std::uint8_t> searching;
-  std::vector<Grid> grids;  // per kinked output: the grid f moves on
-  Eigen::MatrixXd ladder;   // Ridders' tableau: a column per cell k <= i (55), made at the first refinement
+  std::vector<Grid> grids;              // per kinked output: the grid f moves on
+  std::vector<int> kink_sides;          // per kinked output: kink_side at the first step
+  std::vector<Eigen::Index> one_sided;  // kinked outputs judged on one side (judge_one_side)
+  Eigen::MatrixXd ladder;               // Ridders' tableau: a column per cell k <= i (55), made at the first refinement
 
  private:
   const VectorFunction& f_;
@@ -335,6 +340,17 @@ inline double slope_noise(double eps, double plus, double minus, double rounding
 std::string entry_label(ClaimKind kind, const Axis& axis, Eigen::Index i);
 std::string axis_label(ClaimKind kind, const Axis& axis);
 
+/// Ridders' ladder (Numerical Recipes §5.7): shrink factor and levels.
+inline constexpr double ladder_shrink = 1.4;
+inline constexpr int ladder_levels = 10;
+
+/// Ridders' extrapolation along `axis` from step `top` down: the derivative of
+/// every output into worker.best and an estimate of its error into
+/// worker.error. side 0: central differences; ±1: one-sided differences
+/// (f(x ± t) − fx) / ±t on that side only.
+void ridders(Worker& w, const Axis& axis, double top, Eigen::Index m, int side = 0,
+             const Eigen::VectorXd* fx = nullptr);
+
 /// Whether f has a kink within 2h of x along an axis, from f there (f0) and
 /// at ±h and ±2h; `noise` is the rounding noise of a slope at step h. Two
 /// signs: the jump in slope that F(s) − B(s) extrapolates to at s = 0 (0 for
@@ -350,6 +366,21 @@ bool straddles_kink(double f0, double fp, double fm, double fp2, double fm2, dou
 /// the worker's fp, fm, fp2, fm2.
 double ladder_top(Worker& worker, const Axis& axis, double h, double top, const Eigen::VectorXd& fx,
                   const Eigen::VectorXd& rounding, const CheckOptions& options);
+
+/// The side (+1, −1) of x on which a kink within 2h lies, from the one-sided
+/// bends f(x ± 2h) − 2f(x ± h) + f(x): smooth f bends alike on both sides, a
+/// kink only on its own. 0 where neither side stands out clearly.
+int kink_side(double f0, double fp, double fm, double fp2, double fm2, double h, double noise,
+              const CheckOptions& options);
+
+/// Entries that judge_past_kink leaves undecided and whose kink lies on one
+/// side (worker.kink_sides): Ridders' ladder of one-sided differences on the
+/// other side, from the largest step clear of kinks there up to `top`. Turns
+/// an entry it resolves into a PASS where it agrees with the claim; never FAILs.
+void judge_one_side(Worker& worker, const Axis& axis, double h, double top,
+                    const Eigen::Ref<const Eigen::VectorXd>& claimed,
+                    const Eigen::Ref<const Eigen::VectorXd>& row_scale, const Eigen::VectorXd& fx,
+                    const Eigen::VectorXd& rounding, const CheckOptions& options, const AxisOutput& out);
 
 /// Decides entries whose first step straddles a kink (check.hpp, KINKS) at
 /// steps h/2, h/4, ... until one is clear of the kink, and writes their
