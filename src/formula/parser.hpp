@@ -3,7 +3,7 @@
 // Hand-written rather than Boost.Spirit X3: every token and node keeps its
 // line and column for messages, errors name what was expected and what was
 // found, and the recursion is bounded (max_nesting), which also keeps it small
-// enough to fuzz. The grammar is in src/formula/README.md; in brief:
+// enough to fuzz. The grammar is in docs/formula-language.md; in brief:
 //
 //   file       := { statement? NEWLINE }
 //   statement  := ('notes'|'description'|'formula'|'convention') STRING

@@ -121,7 +121,7 @@
 // Defaults (options.hpp) were chosen by measurement: `gradcheck calibrate`
 // runs every derivation case at points scaled by 0.01, 1 and 30 and reports
 // false failures, inconclusive points and the sensitivity (the smallest
-// relative gradient error rejected in every trial); README.md has the table.
+// relative gradient error rejected in every trial); docs/calibration.md has the table.
 #pragma once
 
 #include <Eigen/Core>

@@ -51,7 +51,7 @@ struct CheckOptions {
   /// entries are resolved relative to their row's largest, and a miss within
   /// noise_factor times the numerics' noise and estimate terms is
   /// INCONCLUSIVE (check.hpp): the
-  /// calibration (README) has no false failure in 390,000 trials at 1e-8.
+  /// calibration (docs/calibration.md) has no false failure in 390,000 trials at 1e-8.
   double rtol = 1e-8;
   /// Absolute part of the allowance. 0 by default: entries whose true value is
   /// ~0 are covered by the measured noise term, and an absolute floor would
