@@ -47,15 +47,21 @@ void fail_outside_slopes(const Level& current, const Level& previous, const Eige
   const double fwd = current.forward(fx, i);
   const double bwd = current.backward(fx, i);
   const double widen = 2.0 * noise + std::abs(previous.forward(fx, i) - fwd) + std::abs(previous.backward(fx, i) - bwd);
-  const double lo = std::min(fwd, bwd) - widen;
-  const double hi = std::max(fwd, bwd) + widen;
-  if (!(claimed < lo || claimed > hi)) return;
-  out.numeric(i, out.column) = claimed < lo ? std::min(fwd, bwd) : std::max(fwd, bwd);
-  out.allowance(i, out.column) = widen;
-  out.judged[static_cast<std::size_t>(i)] = {Verdict::fail, Failure::wrong_value, {}};
+  outside_slopes(fwd, bwd, claimed, widen, out, i);
 }
 
 }  // namespace
+
+bool outside_slopes(double forward, double backward, double claimed, double widen, const AxisOutput& out,
+                    Eigen::Index i) {
+  const double lo = std::min(forward, backward) - widen;
+  const double hi = std::max(forward, backward) + widen;
+  if (!(claimed < lo || claimed > hi)) return false;
+  out.numeric(i, out.column) = claimed < lo ? std::min(forward, backward) : std::max(forward, backward);
+  out.allowance(i, out.column) = widen;
+  out.judged[static_cast<std::size_t>(i)] = {Verdict::fail, Failure::wrong_value, {}};
+  return true;
+}
 
 bool straddles_kink(double f0, double fp, double fm, double fp2, double fm2, double h, double noise,
                     const CheckOptions& options) {
