@@ -403,8 +403,9 @@ class Parser {
     const Token& t = peek();
     if (t.kind == Tok::number || t.kind == Tok::lparen) return true;
     if (t.kind != Tok::identifier) return false;
+    // A near miss of 'then' or 'else' is more likely a misspelt keyword: left to expect_word.
     return t.text == "sum" || t.text == "if" || t.text == "trial" ||
-           (!contains(statement_words, t.text) && !contains(other_words, t.text));
+           (!contains(statement_words, t.text) && !contains(other_words, t.text) && hint(t, {"then", "else"}).empty());
   }
 
   // A node's source text without quotes, for a fix written out in a message.
