@@ -13,6 +13,7 @@
 #include "formula/ast.hpp"
 #include "formula/evaluate.hpp"
 #include "formula/formula.hpp"
+#include "formula/help.hpp"
 #include "formula/lexer.hpp"
 #include "formula/names.hpp"
 #include "formula/suggest.hpp"
@@ -254,6 +255,21 @@ BOOST_AUTO_TEST_CASE(student_files_pass_and_a_wrong_claim_fails) {
     BOOST_TEST(!bad.passed(), f.file);
     BOOST_TEST(bad.formula_failures() == 10, f.file);
   }
+}
+
+// The example `gradcheck formula --help` prints is a file that passes, its control rejected.
+BOOST_AUTO_TEST_CASE(the_help_example_passes) {
+  const std::string& help = formula::syntax_summary();
+  const auto begin = help.find("\nExample\n");
+  BOOST_TEST_REQUIRE(begin != std::string::npos);
+  std::istringstream lines(help.substr(begin + 9, help.find("\n\n", begin + 9) - begin - 9));
+  std::string file;
+  for (std::string line; std::getline(lines, line);) file += line.substr(2) + "\n";  // without the indent
+  const runner::CheckCase c = formula::load_case_from_text(file, "example.gcf");
+  BOOST_TEST_REQUIRE(c.controls.size() == 1U);
+  const runner::CaseReport r = run(c);
+  BOOST_TEST(r.passed());
+  BOOST_TEST(r.control_rejections(0) == 10);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
