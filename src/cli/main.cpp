@@ -125,6 +125,7 @@ std::vector<const runner::CheckCase*> select(const std::vector<std::string>& pat
     }
     if (!matched) {
       std::vector<std::string> ids;
+      ids.reserve(cases.size());
       for (const auto& c : cases) ids.push_back(c.id);
       const std::string hint = meant(pattern, ids);
       throw Error(fmt::format("no case matches '{}'{}", pattern, hint.empty() ? " (see 'gradcheck list')" : hint));
