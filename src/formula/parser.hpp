@@ -25,6 +25,11 @@
 //   primary    := NUMBER | NAME | NAME '(' [expr {',' expr}] ')' | '(' expr ')'
 //              |  'sum' NAME 'in' additive ['..' additive] ':' expr
 //              |  'if' expr 'then' expr 'else' expr
+//
+// Operators also have the spellings of docs/notation.md (lexer.hpp): U^T, U.T and
+// Uᵀ are U', @ · × are *, ⊙ is .*, ** is ^, − is -. A transposed operand followed
+// by '(' multiplies it (Uᵀ(ŷ − y)); other operands side by side are refused with
+// the product written out.
 #pragma once
 
 #include <memory>
