@@ -29,11 +29,10 @@ struct DrawScratch {
 // Box–Muller over blocks of pairs:
 // one 64-bit draw gives a pair's two uniforms (24 bits each; the radius's is
 // in (0, 1], so the normals reach 5.8 standard deviations), and Eigen's
-// vectorised log, sin and cos turn a block of them into normals: 3-4x faster
-// than a scalar ziggurat at n = 3·10⁷, where drawing dominated the check.
+// vectorised log, sin and cos turn a block of them into normals, several
+// times faster than a scalar ziggurat where drawing dominated the check.
 // Pair q's draw is output q of SplitMix64 seeded with the direction's key (a
-// counter-based generator: ~1 ns a draw here against ~6 ns for a
-// mt19937_64 per span, which was half of a direction's drawing), so any span
+// counter-based generator, far cheaper than a mt19937_64 per span), so any span
 // can be drawn on any thread; each block's a·v is taken while the block is
 // in cache, and the spans' sums are added in span order.
 Eigen::VectorXd draw_direction(std::uint64_t seed, long k, const Eigen::Map<const Eigen::MatrixXd>& a,

@@ -18,20 +18,15 @@ namespace gradcheck::detail {
 /// called before it is first written: transparent huge pages where whole 2 MiB
 /// pages fit (MADV_HUGEPAGE), and every whole page populated in one call
 /// (MADV_POPULATE_WRITE) for a buffer of 64 KiB or more. Linux only; refused
-/// advice costs only speed. On virtual machines each first-touched 4 KiB page
-/// costs ~10 µs: ~1 s per 100 MB, more than a directional check of 3·10⁷
-/// coordinates spent on anything else, and ~4 ms for 1.6 MB (the result
-/// matrices and one worker's copy of x in a full check of 50,050
-/// coordinates). Populated at once: ~0.4 s per GB with huge pages; without
-/// them, half the time the same pages take when faulted in one by one.
+/// advice costs only speed. On virtual machines pages faulted in one by one
+/// cost more than a large directional check spends on anything else
+/// (bench/README.md, microbenchmarks).
 void populate_buffer(void* data, std::size_t bytes);
 
 /// Runs work() on `threads` threads and returns when all have finished: on
-/// the calling thread if threads is 1, else on as many new threads. With the
-/// calling thread as one of two workers instead, a full check of the
-/// negative-sampling loss at (1000, 50) took 1.45 times its bare evaluations
-/// against 1.24 (gradcheck_bench, four alternating runs each; the naive
-/// softmax 1.02 against 1.00). The work is shared out by the callers (an
+/// the calling thread if threads is 1, else on as many new threads (the
+/// calling thread as one of the workers made full checks measurably slower,
+/// bench/README.md). The work is shared out by the callers (an
 /// atomic counter), so a thread that cannot be started is left out and the
 /// calling thread works too; an exception thrown on another thread is
 /// rethrown here.
@@ -113,9 +108,8 @@ class Crew {
     });
   }
 
-  /// A pass of 2^18 entries takes ~0.2 ms on one thread here (~0.7 ns an
-  /// entry), well above a helper's wake-up; at 3·10⁷ entries two threads took
-  /// a point along a direction from 20 ms to 11 ms on this VM.
+  /// Passes shorter than this stay on the calling thread: a helper's wake-up
+  /// would cost more than it saves (bench/README.md, microbenchmarks).
   static constexpr Eigen::Index crew_pass = Eigen::Index{1} << 18;
 
  private:
