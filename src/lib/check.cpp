@@ -328,7 +328,7 @@ CheckResult check_impl(const VectorFunction& f, const MatrixFunction& claim, con
   validate(options);
   CheckResult r;
   r.options = options;
-  r.kind = kind == ClaimKind::gradient ? CheckKind::gradient
+  r.kind = kind == ClaimKind::gradient   ? CheckKind::gradient
            : kind == ClaimKind::jacobian ? CheckKind::jacobian
                                          : CheckKind::values;
   const char* what = kind == ClaimKind::gradient ? "gradient" : "Jacobian";

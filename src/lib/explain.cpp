@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <numeric>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "gradcheck/result.hpp"
@@ -31,14 +32,13 @@ const char* upper(Verdict v) {
 
 // Ranks judged entries for listing: FAIL before INCONCLUSIVE before PASS,
 // then by error / allowance, largest first.
-double rank(const CheckResult& r, Eigen::Index k) {
+std::pair<int, double> rank(const CheckResult& r, Eigen::Index k) {
   const Verdict v = r.verdicts[static_cast<std::size_t>(k)];
   const double err = std::abs(r.analytic(k) - r.numeric(k));
   const double allowance = r.allowance(k);
-  double ratio = allowance > 0.0 ? err / allowance : (err > 0.0 ? 1e300 : 0.0);
-  if (!std::isfinite(ratio)) ratio = 1e300;
-  const double tier = v == Verdict::fail ? 2.0 : v == Verdict::inconclusive ? 1.0 : 0.0;
-  return tier * 1e301 + std::min(ratio, 1e300);
+  const double ratio = allowance > 0.0 ? err / allowance : (err > 0.0 ? HUGE_VAL : 0.0);
+  const int tier = v == Verdict::fail ? 2 : v == Verdict::inconclusive ? 1 : 0;
+  return {tier, std::isnan(ratio) ? HUGE_VAL : ratio};
 }
 
 std::string column_name(const CheckResult& r, Eigen::Index output, Eigen::Index column) {
@@ -86,6 +86,18 @@ void print_worst(std::ostream& out, const CheckResult& r) {
 }
 
 }  // namespace
+
+const char* to_string(CheckKind kind) noexcept {
+  switch (kind) {
+    case CheckKind::gradient:
+      return "gradient";
+    case CheckKind::jacobian:
+      return "jacobian";
+    case CheckKind::values:
+      return "values";
+  }
+  return "unknown";
+}
 
 std::string entry_name(const CheckResult& r, Eigen::Index output, Eigen::Index input) {
   for (const BlockSummary& b : r.blocks) {

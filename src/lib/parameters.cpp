@@ -28,8 +28,9 @@ class Packed {
   explicit Packed(const Parameters& parameters) {
     for (const std::size_t k : parameters.checked()) {
       const Parameter& p = parameters.all()[k];
-      layout_.push_back({.name = p.name, .rows = p.rows, .cols = p.cols, .offset = size_});
-      size_ += p.rows * p.cols;
+      const Parameter::Values v = p.values();
+      layout_.push_back({.name = p.name, .rows = v.rows(), .cols = v.cols(), .offset = size_});
+      size_ += v.size();
       views_.push_back(p);
     }
   }
@@ -80,8 +81,8 @@ CheckResult wrong_shape(const CheckOptions& options, std::string message) {
 
 // The checked blocks of the claimed gradient, packed like x; nullopt-like
 // empty result with `why` set when the number or a shape does not fit.
-Eigen::VectorXd packed_claim(const Parameters& parameters, const std::vector<Eigen::MatrixXd>& claim,
-                             Eigen::Index size, std::string& why) {
+Eigen::VectorXd packed_claim(const Parameters& parameters, const std::vector<Eigen::MatrixXd>& claim, Eigen::Index size,
+                             std::string& why) {
   const std::vector<Parameter>& all = parameters.all();
   if (claim.size() != all.size()) {
     why = fmt::format("gradient has {} blocks, expected {} (one per parameter: {})", claim.size(), all.size(),
@@ -89,9 +90,10 @@ Eigen::VectorXd packed_claim(const Parameters& parameters, const std::vector<Eig
     return {};
   }
   for (std::size_t k = 0; k < all.size(); ++k) {
-    if (claim[k].rows() != all[k].rows || claim[k].cols() != all[k].cols) {
+    const Parameter::Values v = all[k].values();
+    if (claim[k].rows() != v.rows() || claim[k].cols() != v.cols()) {
       why = fmt::format("gradient block {} has shape {}x{}, expected {}x{} (the shape of {})", all[k].name,
-                        claim[k].rows(), claim[k].cols(), all[k].rows, all[k].cols, all[k].name);
+                        claim[k].rows(), claim[k].cols(), v.rows(), v.cols(), all[k].name);
       return {};
     }
   }
@@ -114,8 +116,8 @@ std::string renamed(const std::string& message, const CheckResult& r) {
     if (found == std::string::npos) break;
     std::size_t end = found + 2;
     while (end < message.size() && std::isdigit(static_cast<unsigned char>(message[end])) != 0) ++end;
-    const bool word_start = found == 0 || (std::isalnum(static_cast<unsigned char>(message[found - 1])) == 0 &&
-                                           message[found - 1] != '_');
+    const bool word_start =
+        found == 0 || (std::isalnum(static_cast<unsigned char>(message[found - 1])) == 0 && message[found - 1] != '_');
     if (!word_start || end == found + 2 || end >= message.size() || message[end] != ']') {
       out += message.substr(at, found + 2 - at);
       at = found + 2;
@@ -145,8 +147,7 @@ void count_by_block(CheckResult& r) {
 
 }  // namespace
 
-Parameters::Parameters(std::initializer_list<Parameter> parameters)
-    : Parameters(std::vector<Parameter>(parameters)) {}
+Parameters::Parameters(std::initializer_list<Parameter> parameters) : Parameters(std::vector<Parameter>(parameters)) {}
 
 Parameters::Parameters(std::vector<Parameter> parameters) : all_(std::move(parameters)) {
   if (all_.empty()) throw Error("Parameters is empty: expected at least one {\"name\", value}");
@@ -188,9 +189,10 @@ CheckResult check_parameters(const std::function<double()>& loss,
                              const std::function<std::vector<Eigen::MatrixXd>()>& grad, const Parameters& parameters,
                              const CheckOptions& options) {
   if (options.threads != 1) {
-    throw Error(fmt::format("threads must be 1 for a check of Parameters, got {}: the check moves the parameters' "
-                            "own storage, which loss reads",
-                            options.threads));
+    throw Error(
+        fmt::format("threads must be 1 for a check of Parameters, got {}: the check moves the parameters' "
+                    "own storage, which loss reads",
+                    options.threads));
   }
   const Packed packed(parameters);
   const Restore restore(packed);

@@ -269,7 +269,8 @@ TrialReport run_trial(const CheckCase& c, const CaseSettings& settings, std::uin
                                   ((a - f.analytic).array().abs() <= f.allowance.array()).all();
     }
     const auto inconclusive = [](const Judgement& j) { return j.result.verdict == Verdict::inconclusive; };
-    const bool any = inconclusive(trial.formula) || std::any_of(trial.controls.begin(), trial.controls.end(), inconclusive);
+    const bool any =
+        inconclusive(trial.formula) || std::any_of(trial.controls.begin(), trial.controls.end(), inconclusive);
     return any ? Verdict::inconclusive : Verdict::pass;
   });
   // A control the sampler did not build counts as accepted: the case fails.

@@ -39,31 +39,48 @@ namespace gradcheck {
 
 /// One named parameter: a view of storage the caller owns and keeps alive
 /// while the check runs. Accepts any writable column-major Eigen object of
-/// doubles with unit inner stride: Eigen::MatrixXd, Eigen::VectorXd,
-/// fixed-size matrices, an Eigen::Map of the caller's own array (also with an
-/// outer stride), a block of a matrix; and a plain double (a 1 × 1 block).
-struct Parameter {
+/// doubles: Eigen::MatrixXd, Eigen::VectorXd and fixed-size matrices (the
+/// object is followed: assigning it a new matrix of the same shape, even by
+/// moving one in, is seen), an Eigen::Map of the caller's own array (also
+/// with an outer stride) or a block of a matrix (a fixed address: the storage
+/// must stay where it is), and a plain double (a 1 × 1 block).
+class Parameter {
+ public:
+  using Values = Eigen::Map<Eigen::MatrixXd, 0, Eigen::OuterStride<>>;
   using View = Eigen::Ref<Eigen::MatrixXd, 0, Eigen::OuterStride<>>;
 
-  Parameter(std::string parameter_name, View value)
-      : name(std::move(parameter_name)),
-        data(value.data()),
-        rows(value.rows()),
-        cols(value.cols()),
-        outer_stride(value.outerStride()) {}
-  Parameter(std::string parameter_name, double& value)
-      : name(std::move(parameter_name)), data(&value), rows(1), cols(1), outer_stride(1) {}
+  template <class Derived>
+  Parameter(std::string parameter_name, Eigen::PlainObjectBase<Derived>& value)
+      : name(std::move(parameter_name)), object_(&value.derived()), follow_(&follow<Derived>) {
+    static_assert(std::is_same_v<typename Derived::Scalar, double>, "gradcheck::Parameter: the values must be double");
+    static_assert(!Derived::IsRowMajor || Derived::ColsAtCompileTime == 1,
+                  "gradcheck::Parameter: the values must be column-major (Eigen's default)");
+  }
+  Parameter(std::string parameter_name, View view)
+      : name(std::move(parameter_name)), fixed_(view.data(), view.rows(), view.cols(), view.outerStride()) {}
+  Parameter(std::string parameter_name, double& value) : name(std::move(parameter_name)), fixed_(&value, 1, 1, 1) {}
 
   std::string name;
-  double* data = nullptr;
-  Eigen::Index rows = 0;
-  Eigen::Index cols = 0;
-  Eigen::Index outer_stride = 0;  ///< distance between columns in `data`
 
-  /// The parameter's values as a matrix of its shape (a view, not a copy).
-  Eigen::Map<Eigen::MatrixXd, 0, Eigen::OuterStride<>> values() const {
-    return {data, rows, cols, Eigen::OuterStride<>(outer_stride)};
+  /// The parameter's values now, as a matrix of its shape (a view, not a copy).
+  Values values() const { return follow_ != nullptr ? follow_(object_) : fixed_.map(); }
+
+ private:
+  template <class Derived>
+  static Values follow(void* object) {
+    auto& m = *static_cast<Derived*>(object);
+    return {m.data(), m.rows(), m.cols(), Eigen::OuterStride<>(m.rows())};
   }
+  struct Fixed {
+    double* data = nullptr;
+    Eigen::Index rows = 0, cols = 0, stride = 0;
+    Fixed() = default;
+    Fixed(double* d, Eigen::Index r, Eigen::Index c, Eigen::Index s) : data(d), rows(r), cols(c), stride(s) {}
+    Values map() const { return {data, rows, cols, Eigen::OuterStride<>(stride)}; }
+  };
+  void* object_ = nullptr;
+  Values (*follow_)(void*) = nullptr;
+  Fixed fixed_;
 };
 
 /// Named parameters, in order, and which of them a check moves (all, unless

@@ -40,6 +40,9 @@ enum class CheckKind {
   jacobian,  ///< a vector f's Jacobian: entry (i, j)
   values,    ///< compare_values: entry [j]
 };
+/// "gradient", "jacobian", "values".
+const char* to_string(CheckKind kind) noexcept;
+inline std::ostream& operator<<(std::ostream& out, CheckKind kind) { return out << to_string(kind); }
 
 /// A named parameter block of x and how its entries fared (check_gradient of
 /// gradcheck::Parameters, parameters.hpp). The block is stored column-major
