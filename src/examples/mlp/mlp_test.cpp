@@ -29,6 +29,29 @@ BOOST_AUTO_TEST_CASE(every_parameter_by_name) {
   GRADCHECK_TEST_GRADIENT(loss, grad, params.only("W1"));  // one parameter alone, the others held fixed
 }
 
+// The same check with the flat-vector API: the caller packs the parameters
+// into one x and unpacks it in both functions, and messages name x[31].
+BOOST_AUTO_TEST_CASE(every_parameter_as_one_flat_vector) {
+  Eigen::VectorXd x(W1.size() + b1.size() + W2.size() + b2.size());
+  x << W1.reshaped(), b1, W2.reshaped(), b2;
+  const auto loss = [&](const Eigen::VectorXd& p) {
+    return mlp::loss(batch, p.head(32).reshaped(8, 4), p.segment(32, 8), p.segment(40, 24).reshaped(3, 8), p.tail(3));
+  };
+  const auto grad_with = [&](mlp::Bug bug) {
+    return [&, bug](const Eigen::VectorXd& p) {
+      const auto g = mlp::gradient(batch, p.head(32).reshaped(8, 4), p.segment(32, 8), p.segment(40, 24).reshaped(3, 8),
+                                   p.tail(3), bug);
+      Eigen::VectorXd flat(p.size());
+      flat << g.W1.reshaped(), g.b1, g.W2.reshaped(), g.b2;
+      return flat;
+    };
+  };
+  GRADCHECK_TEST_GRADIENT(loss, grad_with(mlp::Bug::none), x);
+  const gradcheck::CheckResult r = gradcheck::check_gradient(loss, grad_with(mlp::Bug::last_input_skipped), x);
+  BOOST_TEST(r.message.rfind("gradient entry x[31]: analytic 0", 0) == 0, r.message);  // W1[7,3] = x[7 + 8·3]
+  BOOST_TEST(r.failing_entries == 8);
+}
+
 // The negative control: the planted bug (W1's last input column gets no
 // gradient) is caught, and the result names it.
 BOOST_AUTO_TEST_CASE(planted_bug_is_caught_and_named) {
