@@ -257,6 +257,34 @@ BOOST_AUTO_TEST_CASE(misuse_is_a_one_line_error) {
              "x is empty: nothing to check");
 }
 
+BOOST_AUTO_TEST_CASE(an_inconclusive_entry_is_named_and_counted) {
+  // f(W) = Σ W_ij² + |W[1,0]| at W[1,0] = 0: a kink, where the claimed
+  // right-hand slope can be neither passed nor failed.
+  MatrixXd W(2, 2);
+  W << 0.5, -1.0, 0.0, 2.0;
+  VectorXd b(2);
+  b << 0.3, 0.7;
+  const Parameters params{{"b", b}, {"W", W}};
+  const auto loss = [&] { return W.squaredNorm() + std::abs(W(1, 0)) + b.squaredNorm(); };
+  const auto grad_with = [&](double slope) {
+    return [&, slope] {
+      MatrixXd gW = 2.0 * W;
+      gW(1, 0) += slope;
+      return blocks(VectorXd(2.0 * b), gW);
+    };
+  };
+  const CheckResult r = check_gradient(loss, grad_with(1.0), params);
+  BOOST_TEST_REQUIRE(r.verdict == Verdict::inconclusive, text_of(r));
+  BOOST_TEST(contains(r.message, "at W[1,0]"), r.message);
+  BOOST_TEST(!contains(r.message, "x["), r.message);
+  BOOST_TEST(r.blocks[1].inconclusive == 1);
+  BOOST_TEST(r.blocks[0].inconclusive + r.blocks[0].failing + r.blocks[1].failing == 0);
+  // Negative control: a slope outside both sides (3) is a failure, named too.
+  const CheckResult f = check_gradient(loss, grad_with(3.0), params);
+  BOOST_TEST(f.verdict == Verdict::fail, text_of(f));
+  BOOST_TEST(contains(f.message, "W[1,0]"), f.message);
+}
+
 BOOST_AUTO_TEST_CASE(sampled_mode_counts_the_drawn_entries_by_block) {
   NamedMlp net;
   net.bug = mlp::Bug::last_input_skipped;
