@@ -10,7 +10,7 @@ packages=(
   cmake g++ make
   libboost-test-dev libboost-program-options-dev libboost-math-dev
   libeigen3-dev libfmt-dev nlohmann-json3-dev
-  libxml2-utils
+  libxml2-utils libgtest-dev
   "$@"
 )
 

@@ -113,8 +113,7 @@ void validate(const CheckOptions& o) {
 // Takes r by reference and moves it out only after the message, which may
 // read r's fields, has been built by the caller.
 CheckResult finish(CheckResult& r, Verdict verdict, Failure why, std::string message) {
-  r.verdict = verdict;
-  r.passed = verdict == Verdict::pass;
+  r.set_verdict(verdict);
   r.failure = why;
   r.message = std::move(message);
   return std::move(r);
@@ -327,6 +326,9 @@ CheckResult check_impl(const VectorFunction& f, const MatrixFunction& claim, con
   validate(options);
   CheckResult r;
   r.options = options;
+  r.kind = kind == ClaimKind::gradient   ? CheckKind::gradient
+           : kind == ClaimKind::jacobian ? CheckKind::jacobian
+                                         : CheckKind::values;
   const char* what = kind == ClaimKind::gradient ? "gradient" : "Jacobian";
   const Eigen::Index n = x.size();
   const Plan planned = plan(n, options);  // refuses an empty x before f is called
@@ -476,6 +478,8 @@ CheckResult check_impl(const VectorFunction& f, const MatrixFunction& claim, con
   // The verdict: FAIL beats INCONCLUSIVE beats PASS.
   bool any_fail = false;
   const Eigen::Index columns = r.analytic.cols();
+  r.verdicts.reserve(table->verdicts.size());
+  for (const std::uint8_t v : table->verdicts) r.verdicts.push_back(static_cast<Verdict>(v));
   for (Eigen::Index c = 0; c < columns; ++c) {
     for (Eigen::Index i = 0; i < m; ++i) {
       const auto verdict = static_cast<Verdict>(table->verdicts[static_cast<std::size_t>(c * m + i)]);
@@ -485,6 +489,7 @@ CheckResult check_impl(const VectorFunction& f, const MatrixFunction& claim, con
       }
       const bool failed = verdict == Verdict::fail;
       any_fail = any_fail || failed;
+      r.failing_entries += failed ? 1 : 0;
       const double ai = r.analytic(i, c);
       const double ni = r.numeric(i, c);
       const double err = std::abs(ai - ni);
@@ -587,6 +592,7 @@ CheckResult compare_values(const Eigen::VectorXd& reference, const Eigen::Vector
   detail::validate(options);
   CheckResult r;
   r.options = options;
+  r.kind = CheckKind::values;
   if (reference.size() != claimed.size()) {
     return detail::finish(r, Verdict::fail, Failure::wrong_shape,
                           fmt::format("claimed value has {} entries, expected {}", claimed.size(), reference.size()));
@@ -601,6 +607,8 @@ CheckResult compare_values(const Eigen::VectorXd& reference, const Eigen::Vector
     const double a = claimed(j);
     const double ref = reference(j);
     if (!std::isfinite(a) || !std::isfinite(ref)) {
+      r.verdicts.clear();  // not every entry was compared
+      r.failing_entries = 0;
       return detail::finish(r, Verdict::fail, Failure::non_finite,
                             fmt::format("value [{}] is not finite: claimed {}, reference {}", j, a, ref));
     }
@@ -608,6 +616,8 @@ CheckResult compare_values(const Eigen::VectorXd& reference, const Eigen::Vector
     const double err = std::abs(a - ref);
     const double allowance = options.atol + options.rtol * scale + options.noise_factor * eps * scale;
     r.allowance(0, j) = allowance;
+    r.verdicts.push_back(err <= allowance ? Verdict::pass : Verdict::fail);
+    r.failing_entries += err <= allowance ? 0 : 1;
     r.max_abs_error = std::max(r.max_abs_error, err);
     if (scale > 0.0) r.max_rel_error = std::max(r.max_rel_error, err / scale);
     const double ratio = allowance > 0.0 ? err / allowance : (err > 0.0 ? HUGE_VAL : 0.0);

@@ -8,13 +8,14 @@
 #include "gradcheck/autodiff.hpp"
 #include "gradcheck/check.hpp"
 #include "gradcheck/error.hpp"
+#include "gradcheck/redraw.hpp"
 
 namespace gradcheck::runner {
 namespace {
 
 CheckResult failed(Failure why, std::string message, const CheckOptions& options) {
   CheckResult r;
-  r.verdict = Verdict::fail;
+  r.set_verdict(Verdict::fail);
   r.failure = why;
   r.message = std::move(message);
   r.options = options;
@@ -241,9 +242,9 @@ TrialReport run_trial(const CheckCase& c, const CaseSettings& settings, std::uin
   CheckOptions options = settings.check;
   options.seed = trial_rng(seed, c.id + "/check", static_cast<std::uint64_t>(t))();
   // An INCONCLUSIVE point (formula or control) is redrawn from the same
-  // generator, a bounded number of times; the last point drawn is reported.
-  for (int attempt = 0; attempt <= settings.resample; ++attempt) {
-    ++trial.points;
+  // generator, a bounded number of times (the library's policy, redraw.hpp);
+  // the last point drawn is reported.
+  trial.points = redraw_while_inconclusive(settings.resample, [&](int) {
     trial.controls.clear();
     if (judged != nullptr) judged->reset();
     try {
@@ -268,16 +269,15 @@ TrialReport run_trial(const CheckCase& c, const CaseSettings& settings, std::uin
                                   ((a - f.analytic).array().abs() <= f.allowance.array()).all();
     }
     const auto inconclusive = [](const Judgement& j) { return j.result.verdict == Verdict::inconclusive; };
-    if (!inconclusive(trial.formula) && std::none_of(trial.controls.begin(), trial.controls.end(), inconclusive)) {
-      break;
-    }
-  }
+    const bool any =
+        inconclusive(trial.formula) || std::any_of(trial.controls.begin(), trial.controls.end(), inconclusive);
+    return any ? Verdict::inconclusive : Verdict::pass;
+  });
   // A control the sampler did not build counts as accepted: the case fails.
   trial.controls.resize(c.controls.size(), {[&] {
                                               CheckResult r =
                                                   failed(Failure::none, "control not evaluated", settings.check);
-                                              r.verdict = Verdict::pass;
-                                              r.passed = true;
+                                              r.set_verdict(Verdict::pass);
                                               return r;
                                             }(),
                                             {}});

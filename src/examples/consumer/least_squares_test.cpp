@@ -5,8 +5,8 @@
 #define BOOST_TEST_MODULE gradcheck_consumer
 #include <Eigen/Core>
 #include <boost/test/unit_test.hpp>
+#include <gradcheck/boost_test.hpp>
 #include <gradcheck/gradcheck.hpp>
-#include <string>
 #include <type_traits>
 
 namespace {
@@ -44,8 +44,8 @@ BOOST_AUTO_TEST_CASE(gradient_passes) {
   const gradcheck::CheckResult r =
       gradcheck::check_gradient([this](const Eigen::VectorXd& w) { return loss(w); },
                                 [this](const Eigen::VectorXd& w) { return gradient(w); }, x);
-  BOOST_TEST(r.passed, r.message);
-  BOOST_TEST(std::string(gradcheck::to_string(r.failure)) == "none");
+  GRADCHECK_TEST_PASSED(r);  // on failure, prints the whole explanation of r
+  BOOST_TEST(r.failure == gradcheck::Failure::none);
 }
 
 BOOST_AUTO_TEST_CASE(wrong_gradient_fails) {
@@ -54,7 +54,7 @@ BOOST_AUTO_TEST_CASE(wrong_gradient_fails) {
       gradcheck::check_gradient([this](const Eigen::VectorXd& w) { return loss(w); },
                                 [this](const Eigen::VectorXd& w) { return wrong_gradient(w); }, x);
   BOOST_TEST(!r.passed, "the wrong gradient Aᵀ(Aw + b) was accepted");
-  BOOST_TEST(std::string(gradcheck::to_string(r.failure)) == "wrong_value");
+  BOOST_TEST(r.failure == gradcheck::Failure::wrong_value);
 }
 
 // The same loss written for any scalar type: check_gradient_templated also

@@ -34,11 +34,44 @@ const char* to_string(Failure failure) noexcept;
 inline std::ostream& operator<<(std::ostream& out, Verdict verdict) { return out << to_string(verdict); }
 inline std::ostream& operator<<(std::ostream& out, Failure failure) { return out << to_string(failure); }
 
+/// What a check compared: names its entries in messages (entry_name).
+enum class CheckKind {
+  gradient,  ///< a scalar f's gradient: entry x[j] (or W1[7,3] by block)
+  jacobian,  ///< a vector f's Jacobian: entry (i, j)
+  values,    ///< compare_values: entry [j]
+};
+/// "gradient", "jacobian", "values".
+const char* to_string(CheckKind kind) noexcept;
+inline std::ostream& operator<<(std::ostream& out, CheckKind kind) { return out << to_string(kind); }
+
+/// A named parameter block of x and how its entries fared (check_gradient of
+/// gradcheck::Parameters, parameters.hpp). The block is stored column-major
+/// in x from `offset`: entry name[i,j] is x[offset + i + j·rows]; a column
+/// (cols == 1) names its entries name[i], a 1 × 1 block is `name` alone.
+struct BlockSummary {
+  std::string name;
+  Eigen::Index rows = 0;
+  Eigen::Index cols = 1;
+  Eigen::Index offset = 0;
+  /// Entries of the block the check judged (all of them in full mode; the
+  /// drawn ones in sampled mode; a directional check judges directions, which
+  /// belong to no block, and counts here only the coordinate a failing one
+  /// was narrowed down to).
+  long judged = 0;
+  long failing = 0;       ///< judged entries that FAIL
+  long inconclusive = 0;  ///< judged entries left INCONCLUSIVE
+};
+
 /// Result of check_gradient / check_jacobian / compare_values. A failed check
-/// is a result, never an exception.
+/// is a result, never an exception. Printed in full by operator<< below (the
+/// test-framework adapters boost_test.hpp and gtest.hpp print that on failure).
 struct CheckResult {
+  /// The outcome. Set together with `passed`, by set_verdict only.
   Verdict verdict = Verdict::fail;
-  bool passed = false;  ///< verdict == Verdict::pass
+  /// verdict == Verdict::pass, kept for code that reads it. The library
+  /// assigns it in one place, set_verdict, so no result it returns has the two
+  /// disagree; the adapters and operator<< read `verdict`.
+  bool passed = false;
   Failure failure = Failure::none;
   /// Empty when passed; otherwise one line saying what failed or why the point
   /// is inconclusive, naming the entry or both shapes. A second opinion that
@@ -70,6 +103,9 @@ struct CheckResult {
   double worst_ratio = 0.0;
   /// Entries that could not be judged (kinks, noise), counted not judged.
   long inconclusive_entries = 0;
+  /// Judged entries that FAIL (0 unless the verdict is FAIL for wrong values),
+  /// out of analytic.size() judged.
+  long failing_entries = 0;
 
   /// The options that were applied (the tolerance of the verdict); `mode` is
   /// the one used (never Mode::automatic).
@@ -92,6 +128,15 @@ struct CheckResult {
   Eigen::MatrixXd numeric;
   Eigen::MatrixXd allowance;
   Eigen::MatrixXd estimate;  ///< error estimate per entry (0 where the first difference decided)
+  /// Each judged entry's verdict, column-major like `analytic` (entry (i, c)
+  /// at i + c · rows); empty when no entry was compared.
+  std::vector<Verdict> verdicts;
+
+  /// What was compared, for naming entries (entry_name).
+  CheckKind kind = CheckKind::gradient;
+  /// The named parameter blocks x is made of (check_gradient of Parameters),
+  /// with per-block counts; empty for a flat x, whose entries are x[j].
+  std::vector<BlockSummary> blocks;
 
   /// Second opinion, where f is templated on its scalar type: the derivative by
   /// forward-mode automatic differentiation, laid out like `analytic`; empty
@@ -106,6 +151,24 @@ struct CheckResult {
   /// claim's relative error against the exact derivative (0 where both are 0;
   /// NaN when the exact derivative is unavailable or not finite).
   double exact_vs_analytic = 0.0;
+
+  /// The one place `verdict` and `passed` are assigned.
+  void set_verdict(Verdict v) noexcept {
+    verdict = v;
+    passed = v == Verdict::pass;
+  }
 };
+
+/// The name of entry (output, input) of r: "W1[7,3]" or "b2[3]" by r.blocks,
+/// else "x[j]" (gradient), "(i, j)" (Jacobian) or "[j]" (values). input −1
+/// (a direction) gives "direction <column>" only through operator<<.
+std::string entry_name(const CheckResult& r, Eigen::Index output, Eigen::Index input);
+
+/// The full explanation of a result, several lines: the verdict and message;
+/// the number of failing and inconclusive entries out of those judged; per
+/// parameter block (if r.blocks) its counts; and, unless it passed, the worst
+/// entries (up to 5, largest error / allowance first) by name with analytic,
+/// numeric, error and allowance. What the adapters print on failure.
+std::ostream& operator<<(std::ostream& out, const CheckResult& r);
 
 }  // namespace gradcheck
