@@ -121,14 +121,13 @@ std::string verdict_text(Verdict verdict, bool colour) {
 
 void print_case(const runner::CaseReport& r, bool colour) {
   const auto& c = *r.check_case;
-  double worst = 0.0;
-  for (const auto& t : r.trials) worst = std::max(worst, t.formula.result.max_rel_error);
   const int rejected = r.controls_caught();
   // The second opinion, where the case has one: max |exact − numeric| / allowance over the trials.
   const std::optional<runner::ExactSummary> exact = runner::exact_summary(r);
-  fmt::print("{:<5} {:<36} {:<8} trials {}/{}  inconclusive points {}  max rel err {:.1e}",
-             verdict_text(r.verdict(), colour), c.id, c.notes, r.formula_passes(), r.trials.size(),
-             r.inconclusive_points(), worst);
+  fmt::print("{:<5} {:<36} {:<8} trials {}/{}  inconclusive points {}", verdict_text(r.verdict(), colour), c.id,
+             c.notes, r.formula_passes(), r.trials.size(), r.inconclusive_points());
+  // No relative error where no entry was compared (claims of the wrong shape, throwing).
+  if (const std::optional<double> worst = runner::measured_rel_error(r)) fmt::print("  max rel err {:.1e}", *worst);
   if (exact) fmt::print("  exact_vs_numeric {:.1e}", exact->exact_vs_numeric);
   fmt::print("  controls rejected {}/{}  seed {}\n", rejected, c.controls.size(), r.seed);
   if (r.verdict() == Verdict::inconclusive) {
@@ -138,12 +137,16 @@ void print_case(const runner::CaseReport& r, bool colour) {
   }
   // A trial left inconclusive after its redraws (f not finite, a kink at
   // every point drawn, ...) is no failure, but say the first one and why.
+  // One line per distinct failure: its first trial, diagnosed where a pattern
+  // fits, and how many more trials failed the same way.
+  for (const runner::FailureGroup& g : runner::failure_groups(r)) {
+    const auto& t = r.trials[g.first];
+    const std::string more = runner::more_text(g);
+    fmt::print("      trial {}{}: {}{}; reproduce: {}\n", t.trial, t.point.empty() ? "" : " (" + t.point + ")",
+               runner::failure_text(t.formula), more.empty() ? "" : "; " + more, r.reproduce(t.trial));
+  }
   int inconclusive_trials = 0;
   for (const auto& t : r.trials) {
-    if (t.formula.result.verdict == Verdict::fail) {
-      fmt::print("      trial {} ({}): {}\n      reproduce: {}\n", t.trial, t.point, t.formula.result.message,
-                 r.reproduce(t.trial));
-    }
     if (t.formula.result.verdict == Verdict::inconclusive) {
       if (r.verdict() != Verdict::inconclusive && inconclusive_trials++ == 0) {
         const std::string where = t.points == 1 ? "its one point" : fmt::format("all {} points drawn", t.points);

@@ -303,6 +303,65 @@ std::string worst_entry_text(const Judgement& j) {
                      r.worst_error > r.worst_allowance ? ">" : "<=", r.worst_allowance);
 }
 
+namespace {
+
+// The group a failed judgement belongs to (see FailureGroup).
+std::string failure_key(const Judgement& j) {
+  if (j.diagnosis) return j.diagnosis->key;
+  const CheckResult& r = j.result;
+  if (r.failure == Failure::wrong_value) return "wrong_value " + j.worst_entry.substr(0, j.worst_entry.find('['));
+  return std::string(to_string(r.failure)) + " " + r.message;
+}
+
+std::string group_text(const Judgement& j) { return j.diagnosis ? j.diagnosis->text : j.result.message; }
+
+}  // namespace
+
+std::vector<FailureGroup> failure_groups(const CaseReport& report) {
+  std::vector<FailureGroup> groups;
+  std::vector<std::string> keys;
+  for (std::size_t k = 0; k < report.trials.size(); ++k) {
+    const Judgement& j = report.trials[k].formula;
+    if (j.result.verdict != Verdict::fail) continue;
+    const std::string key = failure_key(j);
+    const auto it = std::find(keys.begin(), keys.end(), key);
+    if (it == keys.end()) {
+      keys.push_back(key);
+      groups.push_back({k, {}, true});
+      continue;
+    }
+    FailureGroup& g = groups[static_cast<std::size_t>(it - keys.begin())];
+    g.others.push_back(k);
+    g.same_text = g.same_text && group_text(j) == group_text(report.trials[g.first].formula);
+  }
+  return groups;
+}
+
+std::string failure_text(const Judgement& j) {
+  const std::string& message = j.result.message;
+  if (!j.diagnosis || j.diagnosis->text == message) return message;
+  return message.empty() ? j.diagnosis->text : fmt::format("{} ({})", j.diagnosis->text, message);
+}
+
+std::string more_text(const FailureGroup& g) {
+  if (g.others.empty()) return {};
+  const std::size_t n = g.others.size();
+  return fmt::format("{} in {} more trial{}", g.same_text ? "the same" : "the same kind of failure", n,
+                     n == 1 ? "" : "s");
+}
+
+std::optional<double> measured_rel_error(const CaseReport& report) {
+  std::optional<double> worst;
+  for (const TrialReport& t : report.trials) {
+    const CheckResult& r = t.formula.result;
+    if (r.numeric.size() == 0 || r.numeric.rows() != r.analytic.rows() || r.numeric.cols() != r.analytic.cols()) {
+      continue;
+    }
+    worst = std::max(worst.value_or(0.0), r.max_rel_error);
+  }
+  return worst;
+}
+
 std::vector<std::size_t> accepted_trials(const CaseReport& report, std::size_t c) {
   std::vector<std::size_t> trials;
   for (std::size_t k = 0; k < report.trials.size(); ++k) {
