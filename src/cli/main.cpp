@@ -61,7 +61,10 @@ po::options_description run_options() {
       "report-dir", po::value<std::string>()->default_value("reports"),
       "directory for gradcheck.json and gradcheck.md")("fixture", po::value<std::string>(),
                                                        "fixture file of per-case settings (default: the shipped one)")(
-      "ids", "with list: print the ids only, one per line");
+      "ids", "with list: print the ids only, one per line")(
+      "float32", "with formula: evaluate the loss and the claims in single precision, with float defaults")(
+      "point", po::value<std::string>(),
+      "with formula: check at the point in this JSON file (docs/formula-options.md)");
   options.add(runner::setting_flags());
   options.add(cli::calibrate_options());
   return options;
@@ -246,6 +249,8 @@ std::string setting_flags_given(const po::variables_map& vm) {
     flags += fmt::format(" --{} {}", name, text);
   });
   if (vm.count("fixture") != 0U) flags += " --fixture " + vm["fixture"].as<std::string>();
+  if (vm.count("float32") != 0U) flags += " --float32";
+  if (vm.count("point") != 0U) flags += " --point " + vm["point"].as<std::string>();
   return flags;
 }
 
@@ -267,10 +272,11 @@ std::string joined_command_line(int argc, char** argv) {
   return line;
 }
 
-// The fixture named by --fixture, else the shipped one. An empty --fixture is
-// an error, not a way to run without one.
-std::string fixture_path(const po::variables_map& vm) {
-  if (vm.count("fixture") == 0U) return runner::default_fixture_path();
+// The fixture named by --fixture, else the shipped one (for built-in cases;
+// none for formula files, whose settings are the defaults and the flags). An
+// empty --fixture is an error, not a way to run without one.
+std::string fixture_path(const po::variables_map& vm, bool formula_files = false) {
+  if (vm.count("fixture") == 0U) return formula_files ? std::string() : runner::default_fixture_path();
   const auto& path = vm["fixture"].as<std::string>();
   if (path.empty()) throw Error("--fixture '' is invalid: expected the path of a fixture file");
   return path;
@@ -285,13 +291,21 @@ int run(const Cli& cli, const std::string& command_line, const std::vector<const
   for (const auto* c : chosen) {
     if (std::find(ids.begin(), ids.end(), c->id) == ids.end()) ids.push_back(c->id);
   }
-  const std::string fixture = fixture_path(cli.vm);
+  const std::string fixture = fixture_path(cli.vm, !formula_files.empty());
   const runner::SettingsSource source(fixture, ids, cli.vm);
   const std::uint64_t seed = source.seed();
   std::vector<runner::CaseSettings> settings;
   settings.reserve(chosen.size());
   for (const auto* c : chosen) {  // validate all before running any
-    settings.push_back(source.for_case(c->id));
+    // A float formula starts from the library's float defaults; a point that
+    // fixes every value is one trial. Flags and a fixture still override.
+    runner::CaseSettings defaults;
+    if (c->precision == "float") {
+      defaults.check = CheckOptions::single_precision();
+      defaults.check.threads = 0;  // as runner_check_options: formula files are pure
+    }
+    if (c->one_point) defaults.trials = 1;
+    settings.push_back(source.for_case(c->id, defaults));
     runner::check_entries(*c, settings.back(), source.origin(c->id, "entries"));
   }
   std::optional<int> trial;
@@ -353,11 +367,27 @@ int run(const Cli& cli, const std::string& command_line, const std::vector<const
 // `gradcheck formula FILE...`: each formula file becomes a case (src/formula/).
 int formula_command(const Cli& cli, const std::string& command_line) {
   if (cli.patterns.empty()) throw Error("formula needs at least one formula file (.gcf)");
+  // A formula file declares its own sizes: a size flag would be ignored, so it is refused.
+  runner::CaseSettings names;
+  runner::for_each_setting(names, [&](const char* name, const char* /*help*/, const auto& /*field*/) {
+    if (runner::sized_setting(name) && cli.vm.count(name) != 0U) {
+      throw Error(
+          fmt::format("--{} does not apply to formula files: a formula file declares its own sizes and "
+                      "distributions (e.g. 'n in 2..10', 'x: vector[n] ~ normal(0, 3)')",
+                      name));
+    }
+  });
+  formula::LoadOptions options;
+  options.single_precision = cli.vm.count("float32") != 0U;
+  if (cli.vm.count("point") != 0U) {
+    options.point_file = cli.vm["point"].as<std::string>();
+    if (options.point_file.empty()) throw Error("--point '' is invalid: expected the path of a point file (JSON)");
+  }
   std::vector<runner::CheckCase> cases;
   cases.reserve(cli.patterns.size());
   for (const auto& path : cli.patterns) {
     try {
-      cases.push_back(formula::load_case(path));
+      cases.push_back(formula::load_case(path, options));
     } catch (const Error& e) {
       fmt::print(stderr, "gradcheck: {}\n", e.what());
       if (const std::string excerpt = formula::caret_excerpt(e); !excerpt.empty()) fmt::print(stderr, "{}\n", excerpt);
@@ -414,6 +444,11 @@ int main(int argc, char** argv) {
     if (cli.vm.count("version") != 0U) {
       fmt::print("gradcheck {}\n", GRADCHECK_VERSION);
       return exit_passed;
+    }
+    for (const char* only : {"float32", "point"}) {
+      if (cli.vm.count(only) != 0U && cli.command != "formula") {
+        throw Error(fmt::format("--{} applies to formula files only: use it with 'gradcheck formula FILE.gcf'", only));
+      }
     }
     if (cli.command == "list") return list(cli);
     if (cli.command == "run") return run(cli, joined_command_line(argc, argv), select(cli.patterns));

@@ -45,12 +45,32 @@ std::optional<Eigen::VectorXd> packed_claim(const std::vector<Block>& layout,
   return packed;
 }
 
+// The same on the library's float path: f takes the float point (widened,
+// for p.f), its value and the claim are floats.
+CheckResult check_claim_in_float(const Problem& p, const Eigen::VectorXd& packed, const CheckOptions& options) {
+  const Eigen::VectorXf claim = packed.cast<float>();
+  const Eigen::VectorXf x = p.x.cast<float>();
+  if (p.kind == ProblemKind::gradient) {
+    return check_gradient(
+        [&p](const Eigen::VectorXf& at) {
+          const Eigen::VectorXd loss = p.f(at.cast<double>());
+          if (loss.size() != 1) throw Error(fmt::format("f returned {} values, expected 1 (the loss)", loss.size()));
+          return static_cast<float>(loss(0));
+        },
+        [&claim](const Eigen::VectorXf&) { return claim; }, x, options);
+  }
+  return check_jacobian(
+      [&p](const Eigen::VectorXf& at) -> Eigen::VectorXf { return p.f(at.cast<double>()).cast<float>(); },
+      [&claim](const Eigen::VectorXf&) -> Eigen::MatrixXf { return claim.asDiagonal(); }, x, options);
+}
+
 // Checks the packed claim on p by the kind of problem. An empty x (a
 // sampler that drew no coordinates) is refused by the library with
 // gradcheck::Error: that trial fails, naming it, like a throwing f.
 CheckResult check_claim(const Problem& p, const Eigen::VectorXd& packed, const CheckOptions& options) {
   const auto fixed = [&packed](const Eigen::VectorXd&) { return packed; };
   try {
+    if (p.single_precision && p.kind != ProblemKind::value) return check_claim_in_float(p, packed, options);
     switch (p.kind) {
       case ProblemKind::gradient:
         return check_gradient(
