@@ -133,6 +133,8 @@ runner::Problem sample(const std::shared_ptr<const Program>& program, Rng& rng, 
       problem.x.segment(offset, v.size()) = v.reshaped();
       offset += v.size();
     }
+    // In float the check's point is float: the claims are evaluated at that point too.
+    if (single_precision) problem.x = problem.x.cast<float>().cast<double>();
   }
   const Evaluation evaluation(program, point, std::move(layout), single_precision);
   if (value) {
