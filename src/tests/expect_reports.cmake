@@ -1,10 +1,10 @@
 # Runs `gradcheck formula ... --report-dir DIR` and checks its exit code, its
 # stdout and what its reports say, for the tests of diagnoses and formula options:
 #   cmake -DEXPECT_CODE=1 -DDIR=dir [-DEXPECT_STDOUT=regex] [-DEXPECT_REPORT=regex]
-#         [-DEXPECT_SUMMARY=regex] -P expect_reports.cmake -- COMMAND ARGS...
+#         [-DEXPECT_SUMMARY=regex] [-DEXPECT_MARKDOWN=regex] -P expect_reports.cmake -- COMMAND ARGS...
 # EXPECT_REPORT must match gradcheck.md, gradcheck.html and gradcheck.json (a
 # diagnosis, say); EXPECT_SUMMARY gradcheck.md and gradcheck.html (a collapsed
-# line). An empty regex is not checked. A semicolon cannot pass through -D: write '.' for it.
+# line); EXPECT_MARKDOWN gradcheck.md alone. An empty regex is not checked. A semicolon cannot pass through -D: write '.' for it.
 set(command)
 set(in_command OFF)
 foreach(i RANGE ${CMAKE_ARGC})
@@ -32,4 +32,8 @@ foreach(report IN ITEMS gradcheck.md gradcheck.html gradcheck.json)
     message(FATAL_ERROR "${DIR}/${report} does not match '${EXPECT_SUMMARY}'")
   endif()
 endforeach()
+file(READ "${DIR}/gradcheck.md" markdown)
+if(NOT "${EXPECT_MARKDOWN}" STREQUAL "" AND NOT markdown MATCHES "${EXPECT_MARKDOWN}")
+  message(FATAL_ERROR "${DIR}/gradcheck.md does not match '${EXPECT_MARKDOWN}':\n${markdown}")
+endif()
 message(STATUS "`${shown}` exited ${code} as expected; its reports say so")
