@@ -138,8 +138,6 @@ void print_case(const runner::CaseReport& r, bool colour) {
         "      every trial was inconclusive: the numerics could not judge this formula at the points drawn ({})\n",
         r.trials.front().formula.result.message);
   }
-  // A trial left inconclusive after its redraws (f not finite, a kink at
-  // every point drawn, ...) is no failure, but say the first one and why.
   // One line per distinct failure: its first trial, diagnosed where a pattern
   // fits, and how many more trials failed the same way.
   for (const runner::FailureGroup& g : runner::failure_groups(r)) {
@@ -148,6 +146,8 @@ void print_case(const runner::CaseReport& r, bool colour) {
     fmt::print("      trial {}{}: {}{}; reproduce: {}\n", t.trial, t.point.empty() ? "" : " (" + t.point + ")",
                runner::failure_text(t.formula), more.empty() ? "" : "; " + more, r.reproduce(t.trial));
   }
+  // A trial left inconclusive after its redraws (f not finite, a kink at
+  // every point drawn, ...) is no failure, but say the first one and why.
   int inconclusive_trials = 0;
   for (const auto& t : r.trials) {
     if (t.formula.result.verdict == Verdict::inconclusive) {
