@@ -163,7 +163,7 @@ std::shared_ptr<const Program> compile(const std::string& text, const std::strin
 }
 
 runner::CheckCase make_case(const std::shared_ptr<const Program>& program, const std::string& id, bool single_precision,
-                            std::shared_ptr<const FixedPoint> fixed) {
+                            const std::shared_ptr<const FixedPoint>& fixed) {
   runner::CheckCase c;
   c.id = id;
   c.formula_file = true;
@@ -201,7 +201,7 @@ runner::CheckCase load_case_from_text(const std::string& text, const std::string
   std::shared_ptr<const FixedPoint> fixed;
   if (!options.point_file.empty()) fixed = std::make_shared<const FixedPoint>(read_point(*program, options.point_file));
   check_at_load(*program, fixed.get());
-  return make_case(program, std::filesystem::path(name).stem().string(), options.single_precision, std::move(fixed));
+  return make_case(program, std::filesystem::path(name).stem().string(), options.single_precision, fixed);
 }
 
 runner::CheckCase load_case(const std::string& path, const LoadOptions& options) {

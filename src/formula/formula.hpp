@@ -51,6 +51,6 @@ struct FixedPoint;
 
 /// The check case of a compiled program; `fixed`, if given, fixes the values it holds.
 runner::CheckCase make_case(const std::shared_ptr<const Program>& program, const std::string& id,
-                            bool single_precision = false, std::shared_ptr<const FixedPoint> fixed = nullptr);
+                            bool single_precision = false, const std::shared_ptr<const FixedPoint>& fixed = nullptr);
 
 }  // namespace gradcheck::formula

@@ -45,7 +45,7 @@ void check_at_load(const Program& program, const FixedPoint* fixed) {
   largest.params.assign(program.params.size(), std::nullopt);
   for (std::size_t k = 0; k < program.dims.size(); ++k) {
     const bool given = fixed != nullptr && fixed->dims[k].has_value();
-    largest.dims.push_back(given ? *fixed->dims[k] : program.dims[k].hi);
+    largest.dims.emplace_back(given ? *fixed->dims[k] : program.dims[k].hi);
   }
   if (fixed != nullptr) largest.params = fixed->params;
   std::optional<Point> first;

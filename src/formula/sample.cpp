@@ -126,15 +126,15 @@ Point draw_point(const Program& program, Rng& rng, int trial, long max_steps, in
   Point point;
   point.trial = trial;
   std::string why;
-  if (fixed != nullptr && fixed->complete()) draws = 1;  // every draw would be the same
-  for (int k = 0; k < draws; ++k) {
+  const bool one_point = fixed != nullptr && fixed->complete();  // every draw would be the same
+  for (int k = 0; k < (one_point ? 1 : draws); ++k) {
     if (attempt(program, rng, point, max_steps, why, fixed)) return point;
   }
-  if (fixed != nullptr && fixed->complete()) {
-    throw FormulaError(fixed->file, fmt::format("the point breaks {}", why));
+  if (!one_point) {
+    const Position where = program.assumes.empty() ? Position{1, 1} : program.assumes.front().position;
+    program.source->fail(where, fmt::format("no point found in {} draws: {} failed in the last", draws, why));
   }
-  const Position where = program.assumes.empty() ? Position{1, 1} : program.assumes.front().position;
-  program.source->fail(where, fmt::format("no point found in {} draws: {} failed in the last", draws, why));
+  throw FormulaError(fixed->file, fmt::format("the point breaks {}", why));
 }
 
 std::string describe_point(const Program& program, const Point& point) {

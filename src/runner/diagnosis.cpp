@@ -136,6 +136,7 @@ std::optional<Location> locate(const std::vector<Entry>& entries, const std::vec
   const bool all_others_pass = passing_blocks.size() + 1 == layout.size();
   if (layout.size() > 1 && all_others_pass) {
     std::vector<std::string> names;
+    names.reserve(passing_blocks.size());
     for (const std::size_t k : passing_blocks) names.push_back(layout[k].name);
     others = fmt::format("; {} pass{}", fmt::join(names, ", "), names.size() == 1 ? "es" : "");
   }
