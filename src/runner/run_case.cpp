@@ -57,7 +57,7 @@ CheckResult check_claim_in_float(const Problem& p, const Eigen::VectorXd& packed
           if (loss.size() != 1) throw Error(fmt::format("f returned {} values, expected 1 (the loss)", loss.size()));
           return static_cast<float>(loss(0));
         },
-        [&claim](const Eigen::VectorXf&) { return claim; }, x, options);
+        [&claim](const Eigen::VectorXf&) -> const Eigen::VectorXf& { return claim; }, x, options);
   }
   return check_jacobian(
       [&p](const Eigen::VectorXf& at) -> Eigen::VectorXf { return p.f(at.cast<double>()).cast<float>(); },
