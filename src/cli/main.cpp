@@ -63,7 +63,10 @@ po::options_description run_options() {
       "report-dir", po::value<std::string>()->default_value("reports"),
       "directory for gradcheck.json and gradcheck.md")("fixture", po::value<std::string>(),
                                                        "fixture file of per-case settings (default: the shipped one)")(
-      "ids", "with list: print the ids only, one per line");
+      "ids", "with list: print the ids only, one per line")(
+      "float32", "with formula: evaluate the loss and the claims in single precision, with float defaults")(
+      "point", po::value<std::string>(),
+      "with formula: check at the point in this JSON file (docs/formula-options.md)");
   options.add(runner::setting_flags());
   options.add(cli::calibrate_options());
   return options;
@@ -148,14 +151,13 @@ std::string verdict_text(Verdict verdict, bool colour) {
 
 void print_case(const runner::CaseReport& r, bool colour) {
   const auto& c = *r.check_case;
-  double worst = 0.0;
-  for (const auto& t : r.trials) worst = std::max(worst, t.formula.result.max_rel_error);
   const int rejected = r.controls_caught();
   // The second opinion, where the case has one: max |exact − numeric| / allowance over the trials.
   const std::optional<runner::ExactSummary> exact = runner::exact_summary(r);
-  fmt::print("{:<5} {:<36} {:<8} trials {}/{}  inconclusive points {}  max rel err {:.1e}",
-             verdict_text(r.verdict(), colour), c.id, c.notes, r.formula_passes(), r.trials.size(),
-             r.inconclusive_points(), worst);
+  fmt::print("{:<5} {:<36} {:<8} trials {}/{}  inconclusive points {}", verdict_text(r.verdict(), colour), c.id,
+             c.notes, r.formula_passes(), r.trials.size(), r.inconclusive_points());
+  // No relative error where no entry was compared (claims of the wrong shape, throwing).
+  if (const std::optional<double> worst = runner::measured_rel_error(r)) fmt::print("  max rel err {:.1e}", *worst);
   if (exact) fmt::print("  exact_vs_numeric {:.1e}", exact->exact_vs_numeric);
   fmt::print("  controls rejected {}/{}  seed {}\n", rejected, c.controls.size(), r.seed);
   if (r.verdict() == Verdict::inconclusive) {
@@ -163,14 +165,18 @@ void print_case(const runner::CaseReport& r, bool colour) {
         "      every trial was inconclusive: the numerics could not judge this formula at the points drawn ({})\n",
         r.trials.front().formula.result.message);
   }
+  // One line per distinct failure: its first trial, diagnosed where a pattern
+  // fits, and how many more trials failed the same way.
+  for (const runner::FailureGroup& g : runner::failure_groups(r)) {
+    const auto& t = r.trials[g.first];
+    const std::string more = runner::more_text(g);
+    fmt::print("      trial {}{}: {}{}; reproduce: {}\n", t.trial, t.point.empty() ? "" : " (" + t.point + ")",
+               runner::failure_text(t.formula), more.empty() ? "" : "; " + more, r.reproduce(t.trial));
+  }
   // A trial left inconclusive after its redraws (f not finite, a kink at
   // every point drawn, ...) is no failure, but say the first one and why.
   int inconclusive_trials = 0;
   for (const auto& t : r.trials) {
-    if (t.formula.result.verdict == Verdict::fail) {
-      fmt::print("      trial {} ({}): {}\n      reproduce: {}\n", t.trial, t.point, t.formula.result.message,
-                 r.reproduce(t.trial));
-    }
     if (t.formula.result.verdict == Verdict::inconclusive) {
       if (r.verdict() != Verdict::inconclusive && inconclusive_trials++ == 0) {
         const std::string where = t.points == 1 ? "its one point" : fmt::format("all {} points drawn", t.points);
@@ -270,6 +276,8 @@ std::string setting_flags_given(const po::variables_map& vm) {
     flags += fmt::format(" --{} {}", name, text);
   });
   if (vm.count("fixture") != 0U) flags += " --fixture " + vm["fixture"].as<std::string>();
+  if (vm.count("float32") != 0U) flags += " --float32";
+  if (vm.count("point") != 0U) flags += " --point " + vm["point"].as<std::string>();
   return flags;
 }
 
@@ -291,10 +299,11 @@ std::string joined_command_line(int argc, char** argv) {
   return line;
 }
 
-// The fixture named by --fixture, else the shipped one. An empty --fixture is
-// an error, not a way to run without one.
-std::string fixture_path(const po::variables_map& vm) {
-  if (vm.count("fixture") == 0U) return runner::default_fixture_path();
+// The fixture named by --fixture, else the shipped one (for built-in cases;
+// none for formula files, whose settings are the defaults and the flags). An
+// empty --fixture is an error, not a way to run without one.
+std::string fixture_path(const po::variables_map& vm, bool formula_files = false) {
+  if (vm.count("fixture") == 0U) return formula_files ? std::string() : runner::default_fixture_path();
   const auto& path = vm["fixture"].as<std::string>();
   if (path.empty()) throw Error("--fixture '' is invalid: expected the path of a fixture file");
   return path;
@@ -309,13 +318,21 @@ int run(const Cli& cli, const std::string& command_line, const std::vector<const
   for (const auto* c : chosen) {
     if (std::find(ids.begin(), ids.end(), c->id) == ids.end()) ids.push_back(c->id);
   }
-  const std::string fixture = fixture_path(cli.vm);
+  const std::string fixture = fixture_path(cli.vm, !formula_files.empty());
   const runner::SettingsSource source(fixture, ids, cli.vm);
   const std::uint64_t seed = source.seed();
   std::vector<runner::CaseSettings> settings;
   settings.reserve(chosen.size());
   for (const auto* c : chosen) {  // validate all before running any
-    settings.push_back(source.for_case(c->id));
+    // A float formula starts from the library's float defaults; a point that
+    // fixes every value is one trial. Flags and a fixture still override.
+    runner::CaseSettings defaults;
+    if (c->precision == "float") {
+      defaults.check = CheckOptions::single_precision();
+      defaults.check.threads = 0;  // as runner_check_options: formula files are pure
+    }
+    if (c->one_point) defaults.trials = 1;
+    settings.push_back(source.for_case(c->id, defaults));
     runner::check_entries(*c, settings.back(), source.origin(c->id, "entries"));
   }
   std::optional<int> trial;
@@ -377,11 +394,27 @@ int run(const Cli& cli, const std::string& command_line, const std::vector<const
 // `gradcheck formula FILE...`: each formula file becomes a case (src/formula/).
 int formula_command(const Cli& cli, const std::string& command_line) {
   if (cli.patterns.empty()) throw Error("formula needs at least one formula file (.gcf)");
+  // A formula file declares its own sizes: a size flag would be ignored, so it is refused.
+  runner::CaseSettings names;
+  runner::for_each_setting(names, [&](const char* name, const char* /*help*/, const auto& /*field*/) {
+    if (runner::sized_setting(name) && cli.vm.count(name) != 0U) {
+      throw Error(
+          fmt::format("--{} does not apply to formula files: a formula file declares its own sizes and "
+                      "distributions (e.g. 'n in 2..10', 'x: vector[n] ~ normal(0, 3)')",
+                      name));
+    }
+  });
+  formula::LoadOptions options;
+  options.single_precision = cli.vm.count("float32") != 0U;
+  if (cli.vm.count("point") != 0U) {
+    options.point_file = cli.vm["point"].as<std::string>();
+    if (options.point_file.empty()) throw Error("--point '' is invalid: expected the path of a point file (JSON)");
+  }
   std::vector<runner::CheckCase> cases;
   cases.reserve(cli.patterns.size());
   for (const auto& path : cli.patterns) {
     try {
-      cases.push_back(formula::load_case(path));
+      cases.push_back(formula::load_case(path, options));
     } catch (const Error& e) {
       fmt::print(stderr, "gradcheck: {}\n", e.what());
       if (const std::string excerpt = formula::caret_excerpt(e); !excerpt.empty()) fmt::print(stderr, "{}\n", excerpt);
@@ -442,6 +475,11 @@ int main(int argc, char** argv) {
     if (cli.vm.count("version") != 0U) {
       fmt::print("gradcheck {}\n", GRADCHECK_VERSION);
       return exit_passed;
+    }
+    for (const char* only : {"float32", "point"}) {
+      if (cli.vm.count(only) != 0U && cli.command != "formula") {
+        throw Error(fmt::format("--{} applies to formula files only: use it with 'gradcheck formula FILE.gcf'", only));
+      }
     }
     if (cli.command == "list") return list(cli);
     if (cli.command == "run") return run(cli, joined_command_line(argc, argv), select(cli.patterns));

@@ -43,6 +43,11 @@ MatrixXd Evaluator::evaluate(int node) { return eval(node); }
 void Evaluator::fail(const Node& n, const std::string& message) const { program_.source->fail(n.position, message); }
 
 MatrixXd Evaluator::eval(int id) {
+  if (!single_) return eval_op(id);
+  return eval_op(id).cast<float>().cast<double>();
+}
+
+MatrixXd Evaluator::eval_op(int id) {
   const Node& n = program_.node(id);
   if (++steps_ > max_steps_) fail(n, fmt::format("evaluation takes more than {} steps (a loop too long?)", max_steps_));
   switch (n.op) {
@@ -123,8 +128,14 @@ MatrixXd Evaluator::product(const Node& n) {
   if (n.broadcast == Broadcast::left_scalar) return a(0, 0) * b;
   if (n.broadcast == Broadcast::right_scalar) return a * b(0, 0);
   if (a.cols() != b.rows()) {
-    fail(n, fmt::format("shape mismatch in '{}': {} is {} but {} is {}", n.name, quoted(program_, n.args[0]),
-                        size_text(a), quoted(program_, n.args[1]), size_text(b)));
+    // Equal shapes are no match for a product: say what it needs (and the
+    // elementwise product, which is what equal shapes usually mean).
+    fail(n,
+         fmt::format("shape mismatch in '{}': {} is {} but {} is {}; a matrix product needs the left's columns ({}) "
+                     "to equal the right's rows ({}){}",
+                     n.name, quoted(program_, n.args[0]), size_text(a), quoted(program_, n.args[1]), size_text(b),
+                     a.cols(), b.rows(),
+                     a.rows() == b.rows() && a.cols() == b.cols() ? ": for the elementwise product write '.*'" : ""));
   }
   if (static_cast<double>(a.rows()) * static_cast<double>(b.cols()) > static_cast<double>(max_result_entries)) {
     fail(n, fmt::format("the product is {} x {}, more than {} entries", a.rows(), b.cols(), max_result_entries));

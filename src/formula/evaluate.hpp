@@ -35,11 +35,18 @@ class Evaluator {
   /// `value` must outlive the evaluator.
   void override_param(int param, const Eigen::MatrixXd& value);
 
+  /// Single precision (gradcheck formula --float32): every node's value is
+  /// rounded to float as it is computed (parameters and numbers included),
+  /// so each operation's result is the float one; a reduction (sum, a matrix
+  /// product, logsumexp) accumulates in double before its result is rounded.
+  void round_to_float() { single_ = true; }
+
   /// The value of node `node`. Throws FormulaError.
   Eigen::MatrixXd evaluate(int node);
 
  private:
   Eigen::MatrixXd eval(int id);
+  Eigen::MatrixXd eval_op(int id);
   // The stored matrix a name refers to (a parameter or a definition), or null.
   const Eigen::MatrixXd* stored(const Node& n);
   Eigen::MatrixXd name(const Node& n);
@@ -57,6 +64,7 @@ class Evaluator {
   std::vector<const Eigen::MatrixXd*> overrides_;
   std::vector<std::optional<Eigen::MatrixXd>> lets_;
   std::vector<double> loops_;
+  bool single_ = false;
 };
 
 }  // namespace gradcheck::formula

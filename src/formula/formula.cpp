@@ -11,7 +11,9 @@
 
 #include "formula/ast.hpp"
 #include "formula/evaluate.hpp"
+#include "formula/load_checks.hpp"
 #include "formula/parser.hpp"
+#include "formula/point_file.hpp"
 #include "formula/sample.hpp"
 #include "formula/shapes.hpp"
 
@@ -55,8 +57,12 @@ VectorXd flat(const MatrixXd& m) { return m.reshaped(); }
 // Evaluates `exprs` at x: the laid-out parameters take their values from x.
 class Evaluation {
  public:
-  Evaluation(std::shared_ptr<const Program> program, std::shared_ptr<const Point> point, Layout layout)
-      : program_(std::move(program)), point_(std::move(point)), layout_(std::move(layout)) {}
+  Evaluation(std::shared_ptr<const Program> program, std::shared_ptr<const Point> point, Layout layout,
+             bool single_precision)
+      : program_(std::move(program)),
+        point_(std::move(point)),
+        layout_(std::move(layout)),
+        single_precision_(single_precision) {}
 
   std::vector<MatrixXd> operator()(const VectorXd& x, const std::vector<int>& exprs) const {
     std::vector<MatrixXd> values;
@@ -66,6 +72,7 @@ class Evaluation {
       offset += b.rows * b.cols;
     }
     Evaluator e(*program_, *point_);
+    if (single_precision_) e.round_to_float();
     for (std::size_t k = 0; k < values.size(); ++k) e.override_param(layout_.params[k], values[k]);
     std::vector<MatrixXd> out;
     out.reserve(exprs.size());
@@ -77,6 +84,7 @@ class Evaluation {
   std::shared_ptr<const Program> program_;
   std::shared_ptr<const Point> point_;
   Layout layout_;
+  bool single_precision_;
 };
 
 std::string default_convention(const Program& program) {
@@ -86,10 +94,13 @@ std::string default_convention(const Program& program) {
   return text + "; indices 0-based, matrices column-major";
 }
 
-runner::Problem sample(const std::shared_ptr<const Program>& program, Rng& rng, int trial) {
-  auto point = std::make_shared<const Point>(draw_point(*program, rng, trial));
+runner::Problem sample(const std::shared_ptr<const Program>& program, Rng& rng, int trial, bool single_precision,
+                       const FixedPoint* fixed) {
+  auto point = std::make_shared<const Point>(draw_point(*program, rng, trial, default_max_steps, max_draws, fixed));
   runner::Problem problem;
+  problem.single_precision = single_precision;
   problem.point = describe_point(*program, *point);
+  if (fixed != nullptr) problem.point += (problem.point.empty() ? "" : " ") + ("from " + fixed->file);
   const auto claims_of = [&](const std::vector<ClaimDecl>& claims) {
     // A control replaces the claims it names; the other blocks keep the formula's.
     std::vector<int> exprs;
@@ -122,8 +133,10 @@ runner::Problem sample(const std::shared_ptr<const Program>& program, Rng& rng, 
       problem.x.segment(offset, v.size()) = v.reshaped();
       offset += v.size();
     }
+    // In float the check's point is float: the claims are evaluated at that point too.
+    if (single_precision) problem.x = problem.x.cast<float>().cast<double>();
   }
-  const Evaluation evaluation(program, point, std::move(layout));
+  const Evaluation evaluation(program, point, std::move(layout), single_precision);
   if (value) {
     const MatrixXd reference = evaluation(VectorXd(), {function}).front();
     problem.layout = {{"loss", reference.rows(), reference.cols()}};
@@ -149,9 +162,13 @@ std::shared_ptr<const Program> compile(const std::string& text, const std::strin
   return program;
 }
 
-runner::CheckCase make_case(const std::shared_ptr<const Program>& program, const std::string& id) {
+runner::CheckCase make_case(const std::shared_ptr<const Program>& program, const std::string& id, bool single_precision,
+                            const std::shared_ptr<const FixedPoint>& fixed) {
   runner::CheckCase c;
   c.id = id;
+  c.formula_file = true;
+  c.precision = single_precision ? "float" : "double";
+  c.one_point = fixed && fixed->complete();
   c.notes = program->notes;
   c.description =
       program->description.empty() ? fmt::format("formula file {}", program->source->name()) : program->description;
@@ -162,23 +179,33 @@ runner::CheckCase make_case(const std::shared_ptr<const Program>& program, const
   }
   c.convention = program->convention.empty() ? default_convention(*program) : program->convention;
   for (const ControlDecl& k : program->controls) c.controls.push_back({k.id, k.description});
-  c.sample = [program](Rng& rng, const runner::CaseSettings& /*settings*/, int trial) {
-    return sample(program, rng, trial);
+  c.sample = [program, single_precision, fixed](Rng& rng, const runner::CaseSettings& /*settings*/, int trial) {
+    return sample(program, rng, trial, single_precision, fixed.get());
   };
   // The file's own size ranges, each at that end (a value claim has no x).
-  c.bound_layout = [program](const runner::CaseSettings& /*settings*/, runner::Bound bound) {
+  c.bound_layout = [program, fixed](const runner::CaseSettings& /*settings*/, runner::Bound bound) {
     if (program->claim_kind == ClaimKind::value) return std::vector<runner::Block>{};
     Point at;
-    for (const DimDecl& d : program->dims) at.dims.push_back(bound == runner::Bound::smallest ? d.lo : d.hi);
+    for (std::size_t k = 0; k < program->dims.size(); ++k) {
+      const DimDecl& d = program->dims[k];
+      const bool given = fixed && fixed->dims[k].has_value();
+      at.dims.push_back(given ? *fixed->dims[k] : bound == runner::Bound::smallest ? d.lo : d.hi);
+    }
     return layout_of(*program, at).blocks;
   };
   return c;
 }
 
-runner::CheckCase load_case_from_text(const std::string& text, const std::string& name) {
-  return make_case(compile(text, name), std::filesystem::path(name).stem().string());
+runner::CheckCase load_case_from_text(const std::string& text, const std::string& name, const LoadOptions& options) {
+  const std::shared_ptr<const Program> program = compile(text, name);
+  std::shared_ptr<const FixedPoint> fixed;
+  if (!options.point_file.empty()) fixed = std::make_shared<const FixedPoint>(read_point(*program, options.point_file));
+  check_at_load(*program, fixed.get());
+  return make_case(program, std::filesystem::path(name).stem().string(), options.single_precision, fixed);
 }
 
-runner::CheckCase load_case(const std::string& path) { return load_case_from_text(read_file(path), path); }
+runner::CheckCase load_case(const std::string& path, const LoadOptions& options) {
+  return load_case_from_text(read_file(path), path, options);
+}
 
 }  // namespace gradcheck::formula

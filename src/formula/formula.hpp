@@ -20,22 +20,37 @@ struct Program;
 /// caret_excerpt(e) gives the source line and a caret to print under it.
 /// Rejects files over 1 MiB, binary files, syntax errors, undefined names,
 /// shapes that disagree for every value of the dimensions, and parameters
-/// that could exceed 1e7 entries.
+/// that could exceed 1e7 entries, claims that can never have their parameter's
+/// shape, and (check_at_load) files whose points cannot be drawn or whose loss
+/// or claims cannot be evaluated at a few points drawn at load.
 ///
 /// The case: id = the file's stem; notes/description/formula/convention from the
 /// file's header statements (or defaults); controls = the file's controls in
 /// order. sample() draws the file's own dimension ranges (settings' sizes are
 /// for built-in cases), so only settings.trials and settings.check apply.
-runner::CheckCase load_case(const std::string& path);
+/// How a file is checked besides its own statements (docs/formula-options.md).
+struct LoadOptions {
+  /// --float32: the loss and the claims are evaluated in single precision
+  /// (Evaluator::round_to_float) and checked on the library's float path.
+  bool single_precision = false;
+  /// --point FILE: check at the point this file gives (point_file.hpp); empty: random points.
+  std::string point_file;
+};
+
+runner::CheckCase load_case(const std::string& path, const LoadOptions& options = {});
 
 /// The same from text in memory; `name` stands for the file in messages and
 /// its stem is the id.
-runner::CheckCase load_case_from_text(const std::string& text, const std::string& name);
+runner::CheckCase load_case_from_text(const std::string& text, const std::string& name,
+                                      const LoadOptions& options = {});
 
 /// Parses and checks only (the fuzz target's entry point).
 std::shared_ptr<const Program> compile(const std::string& text, const std::string& name);
 
-/// The check case of a compiled program.
-runner::CheckCase make_case(const std::shared_ptr<const Program>& program, const std::string& id);
+struct FixedPoint;
+
+/// The check case of a compiled program; `fixed`, if given, fixes the values it holds.
+runner::CheckCase make_case(const std::shared_ptr<const Program>& program, const std::string& id,
+                            bool single_precision = false, const std::shared_ptr<const FixedPoint>& fixed = nullptr);
 
 }  // namespace gradcheck::formula

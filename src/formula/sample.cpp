@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <utility>
 
@@ -32,15 +33,24 @@ bool draw_distinct(Rng& rng, MatrixXd& out, Index bound, Index excluded) {
 }
 
 // One attempt; false if it must be redrawn, with `why` the reason.
-bool attempt(const Program& program, Rng& rng, Point& point, long max_steps, std::string& why) {
+bool attempt(const Program& program, Rng& rng, Point& point, long max_steps, std::string& why,
+             const FixedPoint* fixed) {
   point.dims.clear();
   point.params.assign(program.params.size(), MatrixXd());
-  for (const DimDecl& d : program.dims) point.dims.push_back(random_index(rng, d.lo, d.hi));
+  for (std::size_t k = 0; k < program.dims.size(); ++k) {
+    const DimDecl& d = program.dims[k];
+    const bool given = fixed != nullptr && fixed->dims[k].has_value();
+    point.dims.push_back(given ? *fixed->dims[k] : random_index(rng, d.lo, d.hi));
+  }
   for (std::size_t i = 0; i < program.params.size(); ++i) {
     const ParamDecl& p = program.params[i];
     const Index rows = resolve(p.rows.dim, point.dims);
     const Index cols = resolve(p.cols.dim, point.dims);
     MatrixXd& value = point.params[i];
+    if (fixed != nullptr && fixed->params[i].has_value()) {
+      value = *fixed->params[i];
+      continue;
+    }
     if (p.kind == ParamKind::real) {
       if (!p.distribution) {
         value = random_normal(rng, rows, cols);
@@ -108,15 +118,23 @@ bool attempt(const Program& program, Rng& rng, Point& point, long max_steps, std
 
 }  // namespace
 
-Point draw_point(const Program& program, Rng& rng, int trial, long max_steps, int draws) {
+bool FixedPoint::complete() const {
+  return std::all_of(params.begin(), params.end(), [](const auto& p) { return p.has_value(); });
+}
+
+Point draw_point(const Program& program, Rng& rng, int trial, long max_steps, int draws, const FixedPoint* fixed) {
   Point point;
   point.trial = trial;
   std::string why;
-  for (int k = 0; k < draws; ++k) {
-    if (attempt(program, rng, point, max_steps, why)) return point;
+  const bool one_point = fixed != nullptr && fixed->complete();  // every draw would be the same
+  for (int k = 0; k < (one_point ? 1 : draws); ++k) {
+    if (attempt(program, rng, point, max_steps, why, fixed)) return point;
   }
-  const Position where = program.assumes.empty() ? Position{1, 1} : program.assumes.front().position;
-  program.source->fail(where, fmt::format("no point found in {} draws: {} failed in the last", draws, why));
+  if (!one_point) {
+    const Position where = program.assumes.empty() ? Position{1, 1} : program.assumes.front().position;
+    program.source->fail(where, fmt::format("no point found in {} draws: {} failed in the last", draws, why));
+  }
+  throw FormulaError(fixed->file, fmt::format("the point breaks {}", why));
 }
 
 std::string describe_point(const Program& program, const Point& point) {

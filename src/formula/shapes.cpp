@@ -192,7 +192,7 @@ class Checker {
     }
   }
 
-  void claim(ClaimDecl& c) {
+  void claim(ClaimDecl& c, bool control = false) {
     if (c.kind != ClaimKind::value) {
       const auto it = globals_.find(c.target);
       if (it == globals_.end()) {
@@ -209,10 +209,22 @@ class Checker {
     }
     const Type t = check_expression(c.expr);
     if (t.kind == Kind::index_list) fail(node(c.expr).position, "a claim must be real numbers, not a list of indices");
+    // A claim that can never have its parameter's shape fails every trial:
+    // one error here instead (a control may be wrong in any way).
+    if (!control && c.kind != ClaimKind::value) {
+      const ParamDecl& p = p_.params[static_cast<std::size_t>(c.param)];
+      if (!can_agree({{t.rows, p.rows.dim}, {t.cols, p.cols.dim}})) {
+        const bool transposed = can_agree({{t.rows, p.cols.dim}, {t.cols, p.rows.dim}});
+        fail(node(c.expr).position,
+             fmt::format("your claim for {0} is {1}\u00d7{2}; {0} is {3}\u00d7{4}{5}{6}", p.name, dim_text(t.rows),
+                         dim_text(t.cols), dim_text(p.rows.dim), dim_text(p.cols.dim),
+                         transposed ? " (the transpose)" : "", for_every({t.rows, t.cols, p.rows.dim, p.cols.dim})));
+      }
+    }
   }
 
   void control(ControlDecl& c) {
-    for (auto& k : c.claims) claim(k);
+    for (auto& k : c.claims) claim(k, true);
   }
 
   std::vector<std::string> param_names() const {

@@ -58,6 +58,10 @@ struct Problem {
   /// (gradient: n × 1; elementwise: the n diagonal entries as n × 1). Empty
   /// for cases whose f is not templated.
   std::function<Eigen::VectorXd(const Eigen::VectorXd& x)> exact;
+  /// f and the claims compute in single precision: the check runs on the
+  /// library's float path (x rounded to float, steps exact in float, noise
+  /// following ε = 2^-23), as check_gradient(Eigen::VectorXf) does.
+  bool single_precision = false;
 };
 
 /// Which end of a case's size ranges (CheckCase::bound_layout).
@@ -82,6 +86,16 @@ struct CheckCase {
   /// work; an auto mode's plan is printed for both). Unset: the layout of a
   /// point drawn with every size range of `settings` at that end.
   std::function<std::vector<Block>(const CaseSettings& settings, Bound bound)> bound_layout{};
+  /// A formula file (src/formula/): it draws its own sizes and values, so the
+  /// settings of built-in cases (sized_setting) do not apply to it, and its
+  /// reports carry its own convention, not the word2vec notes'.
+  bool formula_file = false;
+  /// How the formula's loss and claims were evaluated: "double" or "float"
+  /// (whose check options default to CheckOptions::single_precision()).
+  std::string precision = "double";
+  /// Every trial draws the same point (a formula file checked at a point
+  /// that gives every parameter): one trial unless more are asked for.
+  bool one_point = false;
 };
 
 }  // namespace gradcheck::runner

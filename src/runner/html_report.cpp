@@ -389,11 +389,11 @@ void case_section(Node parent, const CaseReport& r) {
   facts.attr("class", "facts");
   fact_code(facts, "formula", c.formula);
   fact(facts, "convention", c.convention);
-  double worst_rel = 0.0;
-  for (const TrialReport& t : r.trials) worst_rel = std::max(worst_rel, t.formula.result.max_rel_error);
+  if (c.precision != "double") fact(facts, "precision", "loss and claims evaluated in " + c.precision);
+  const std::optional<double> worst_rel = measured_rel_error(r);
   fact(facts, "trials",
        fmt::format("{}; {} inconclusive points redrawn; largest relative error {}", trials_text(r),
-                   r.inconclusive_points(), sci(worst_rel)));
+                   r.inconclusive_points(), worst_rel ? sci(*worst_rel) : std::string("\u2014 (no entry compared)")));
   fact(facts, "negative controls",
        fmt::format("{} of {} rejected in every conclusive trial (details under Negative controls)", r.controls_caught(),
                    c.controls.size()));
@@ -460,18 +460,33 @@ void case_section(Node parent, const CaseReport& r) {
     side.add("p", t.formula.result.message).attr("class", "muted");
   }
 
-  // Every trial that failed or stayed inconclusive, with its reproduce line.
+  // One line per distinct failure (failure_groups), diagnosed where a pattern
+  // fits; then the trials left inconclusive, under their own heading.
+  if (const std::vector<FailureGroup> groups = failure_groups(r); !groups.empty()) {
+    sec.add("h3", "Failures");
+    Node list = sec.add("ul");
+    list.attr("class", "failures");
+    for (const FailureGroup& g : groups) {
+      const TrialReport& u = r.trials[g.first];
+      const std::string more = more_text(g);
+      Node li = list.add("li");
+      badge(li, u.formula.result.verdict);
+      li.text(fmt::format(" trial {} ({}): {}{} ", u.trial, u.point, failure_text(u.formula),
+                          more.empty() ? "" : "; " + more));
+      li.add("code", r.reproduce(u.trial)).attr("class", "cmd");
+    }
+  }
   std::optional<Node> list;
   std::size_t listed = 0;
   for (const TrialReport& u : r.trials) {
-    if (u.formula.result.verdict == Verdict::pass) continue;
+    if (u.formula.result.verdict != Verdict::inconclusive) continue;
     if (++listed > listed_trials) {
-      const std::size_t more = r.trials.size() - static_cast<std::size_t>(r.formula_passes()) - listed_trials;
-      list->add("li", fmt::format("\u2026 and {} more (all are in gradcheck.json)", more));
+      list->add("li", fmt::format("\u2026 and {} more (all are in gradcheck.json)",
+                                  static_cast<std::size_t>(r.inconclusive_trials()) - listed_trials));
       break;
     }
     if (!list) {
-      sec.add("h3", "Trials that did not pass");
+      sec.add("h3", "Inconclusive trials");
       list = sec.add("ul");
       list->attr("class", "failures");
     }
@@ -621,8 +636,10 @@ void settings_section(Node body, const std::vector<CaseReport>& cases, const Run
   std::vector<std::pair<std::string, std::string>> help;
   std::vector<std::map<std::string, std::string>> values(cases.size());
   for (std::size_t k = 0; k < cases.size(); ++k) {
+    const bool formula_file = cases[k].check_case->formula_file;
     for_each_setting(cases[k].settings, [&](const char* name, const char* text, const auto& field) {
-      values[k][name] = setting_text(field);
+      // A formula file's sizes are its own: the sizes of built-in cases are not its settings.
+      values[k][name] = formula_file && sized_setting(name) ? std::string("\u2014") : setting_text(field);
       if (k == 0) help.emplace_back(name, text);
     });
   }
@@ -641,6 +658,7 @@ void settings_section(Node body, const std::vector<CaseReport>& cases, const Run
       differing.push_back(name);
       continue;
     }
+    if (values[0].at(name) == "\u2014") continue;  // applies to none of the cases
     Node tr = tbody.add("tr");
     code_cell(tr, name);
     cell(tr, values[0].at(name), "num");

@@ -38,14 +38,14 @@ void formula_case(Node suite, const CaseReport& r, int& failures) {
   const std::string head =
       failed
           ? fmt::format("formula failed in {} of {} trials; worst: trial {} ({}): {}", r.formula_failures(),
-                        r.trials.size(), t.trial, t.point, t.formula.result.message)
+                        r.trials.size(), t.trial, t.point, failure_text(t.formula))
           : fmt::format("every trial was inconclusive; trial {} ({}): {}", t.trial, t.point, t.formula.result.message);
   failure.attr("message", fmt::format("{}; reproduce: {}", head, r.reproduce(t.trial)));
   std::string body;
   for (const TrialReport& u : r.trials) {
     if (u.formula.result.verdict == Verdict::pass) continue;
     body += fmt::format("trial {} ({}): {}: {}\n  reproduce: {}\n", u.trial, u.point,
-                        to_string(u.formula.result.verdict), u.formula.result.message, r.reproduce(u.trial));
+                        to_string(u.formula.result.verdict), failure_text(u.formula), r.reproduce(u.trial));
   }
   failure.text(body);
 }

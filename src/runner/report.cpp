@@ -32,9 +32,11 @@ const char* const conventions =
     "yhat = softmax(s); y = onehot(o); sigma(x) = 1/(1+e^-x). Matrices are flattened column-major; "
     "entries are named block[row,col].";
 
-ordered_json settings_json(const CaseSettings& s) {
+// A formula file's settings leave out the sizes it does not take (sized_setting).
+ordered_json settings_json(const CaseSettings& s, bool formula_file) {
   ordered_json j;
   for_each_setting(s, [&](const char* name, const char* /*help*/, const auto& field) {
+    if (formula_file && sized_setting(name)) return;
     if constexpr (std::is_same_v<std::remove_cvref_t<decltype(field)>, Range>) {
       j[name] = to_string(field);
     } else if constexpr (std::is_same_v<std::remove_cvref_t<decltype(field)>, Mode>) {
@@ -84,6 +86,7 @@ ordered_json judgement_json(const Judgement& j) {
   out["mode"] = to_string(r.options.mode);  // as the check ran: auto resolved to full or directional
   out["evaluations"] = r.evaluations;
   out["message"] = r.message;
+  out["diagnosis"] = j.diagnosis ? ordered_json(j.diagnosis->text) : ordered_json(nullptr);
   return out;
 }
 
@@ -117,7 +120,8 @@ ordered_json case_json(const CaseReport& report) {
   j["formula"] = c.formula;
   j["seed"] = report.seed;
   j["verdict"] = to_string(report.verdict());
-  j["settings"] = settings_json(report.settings);
+  j["settings"] = settings_json(report.settings, c.formula_file);
+  j["precision"] = c.precision;
   j["trials_run"] = report.trials.size();
   j["trials_passed"] = report.formula_passes();
   j["trials_failed"] = report.formula_failures();
@@ -188,6 +192,17 @@ ordered_json case_json(const CaseReport& report) {
 }
 
 std::string format_error(double v) { return fmt::format("{:.1e}", v); }
+
+// The word2vec notes' convention, when a built-in case ran; a formula file
+// states its own (cases[].convention).
+std::string run_conventions(const std::vector<CaseReport>& cases) {
+  const bool builtin =
+      std::any_of(cases.begin(), cases.end(), [](const CaseReport& r) { return !r.check_case->formula_file; });
+  return builtin ? std::string(conventions)
+                 : std::string(
+                       "Each formula file states its own convention (under Formulas). Matrices are flattened "
+                       "column-major; entries are named block[row,col], indices 0-based.");
+}
 
 }  // namespace
 
@@ -303,6 +318,65 @@ std::string worst_entry_text(const Judgement& j) {
                      r.worst_error > r.worst_allowance ? ">" : "<=", r.worst_allowance);
 }
 
+namespace {
+
+// The group a failed judgement belongs to (see FailureGroup).
+std::string failure_key(const Judgement& j) {
+  if (j.diagnosis) return j.diagnosis->key;
+  const CheckResult& r = j.result;
+  if (r.failure == Failure::wrong_value) return "wrong_value " + j.worst_entry.substr(0, j.worst_entry.find('['));
+  return std::string(to_string(r.failure)) + " " + r.message;
+}
+
+std::string group_text(const Judgement& j) { return j.diagnosis ? j.diagnosis->text : j.result.message; }
+
+}  // namespace
+
+std::vector<FailureGroup> failure_groups(const CaseReport& report) {
+  std::vector<FailureGroup> groups;
+  std::vector<std::string> keys;
+  for (std::size_t k = 0; k < report.trials.size(); ++k) {
+    const Judgement& j = report.trials[k].formula;
+    if (j.result.verdict != Verdict::fail) continue;
+    const std::string key = failure_key(j);
+    const auto it = std::find(keys.begin(), keys.end(), key);
+    if (it == keys.end()) {
+      keys.push_back(key);
+      groups.push_back({k, {}, true});
+      continue;
+    }
+    FailureGroup& g = groups[static_cast<std::size_t>(it - keys.begin())];
+    g.others.push_back(k);
+    g.same_text = g.same_text && group_text(j) == group_text(report.trials[g.first].formula);
+  }
+  return groups;
+}
+
+std::string failure_text(const Judgement& j) {
+  const std::string& message = j.result.message;
+  if (!j.diagnosis || j.diagnosis->text == message) return message;
+  return message.empty() ? j.diagnosis->text : fmt::format("{} ({})", j.diagnosis->text, message);
+}
+
+std::string more_text(const FailureGroup& g) {
+  if (g.others.empty()) return {};
+  const std::size_t n = g.others.size();
+  return fmt::format("{} in {} more trial{}", g.same_text ? "the same" : "the same kind of failure", n,
+                     n == 1 ? "" : "s");
+}
+
+std::optional<double> measured_rel_error(const CaseReport& report) {
+  std::optional<double> worst;
+  for (const TrialReport& t : report.trials) {
+    const CheckResult& r = t.formula.result;
+    if (r.numeric.size() == 0 || r.numeric.rows() != r.analytic.rows() || r.numeric.cols() != r.analytic.cols()) {
+      continue;
+    }
+    worst = std::max(worst.value_or(0.0), r.max_rel_error);
+  }
+  return worst;
+}
+
 std::vector<std::size_t> accepted_trials(const CaseReport& report, std::size_t c) {
   std::vector<std::size_t> trials;
   for (std::size_t k = 0; k < report.trials.size(); ++k) {
@@ -333,7 +407,7 @@ ordered_json to_json(const std::vector<CaseReport>& cases, const RunInfo& info) 
   j["command_line"] = info.command_line;
   j["seed"] = info.seed;
   j["fixture"] = info.fixture;
-  j["conventions"] = conventions;
+  j["conventions"] = run_conventions(cases);
   int passed = 0;
   int inconclusive = 0;
   int controls = 0;
@@ -360,21 +434,24 @@ ordered_json to_json(const std::vector<CaseReport>& cases, const RunInfo& info) 
 
 std::string to_markdown(const std::vector<CaseReport>& cases, const RunInfo& info) {
   std::string md = "# gradcheck report\n\n";
-  md += fmt::format("Seed {}; fixture `{}`; `{}`.\n\n{}\n\n", info.seed, info.fixture, info.command_line, conventions);
+  md += fmt::format("Seed {}; fixture {}; `{}`.\n\n{}\n\n", info.seed,
+                    info.fixture.empty() ? std::string("(none)") : "`" + info.fixture + "`", info.command_line,
+                    run_conventions(cases));
   md +=
       "| case | notes | verdict | trials passed | inconclusive points | largest rel. error | exact vs numeric | "
       "controls rejected | seed |\n";
   md += "|---|---|---|---|---|---|---|---|---|\n";
   std::string failures;
+  std::string inconclusive;
   std::string disagreements;
   for (const CaseReport& r : cases) {
     const CheckCase& c = *r.check_case;
-    double worst = 0.0;
-    for (const auto& t : r.trials) worst = std::max(worst, t.formula.result.max_rel_error);
+    const std::optional<double> worst = measured_rel_error(r);
     const int rejected = r.controls_caught();
     const std::optional<ExactSummary> exact = exact_summary(r);
     md += fmt::format("| `{}` | {} | **{}** | {}/{} | {} | {} | {} | {}/{} | {} |\n", c.id, c.notes, upper(r.verdict()),
-                      r.formula_passes(), r.trials.size(), r.inconclusive_points(), format_error(worst),
+                      r.formula_passes(), r.trials.size(), r.inconclusive_points(),
+                      worst ? format_error(*worst) : std::string("\u2014"),
                       exact ? format_error(exact->exact_vs_numeric) : std::string("\u2014"), rejected,
                       c.controls.size(), r.seed);
     if (exact) {
@@ -385,10 +462,18 @@ std::string to_markdown(const std::vector<CaseReport>& cases, const RunInfo& inf
                                      exact_disagreement_text(t.formula, t.layout, t.kind), r.reproduce(t.trial));
       }
     }
+    // One line per distinct failure (failure_groups), as the terminal prints them.
+    for (const FailureGroup& g : failure_groups(r)) {
+      const TrialReport& t = r.trials[g.first];
+      const std::string more = more_text(g);
+      failures += fmt::format("- `{}` trial {} ({}): {}{}\n  reproduce: `{}`\n", c.id, t.trial, t.point,
+                              failure_text(t.formula), more.empty() ? "" : "; " + more, r.reproduce(t.trial));
+    }
     for (const auto& t : r.trials) {
-      if (!t.formula.result.passed) {
-        failures += fmt::format("- `{}` trial {} ({}): {}\n  reproduce: `{}`\n", c.id, t.trial, t.point,
-                                t.formula.result.message, r.reproduce(t.trial));
+      if (t.formula.result.verdict == Verdict::inconclusive) {
+        inconclusive +=
+            fmt::format("- `{}` trial {} ({}), {} point{} drawn: {}\n  reproduce: `{}`\n", c.id, t.trial, t.point,
+                        t.points, t.points == 1 ? "" : "s", t.formula.result.message, r.reproduce(t.trial));
       }
       for (std::size_t k = 0; k < c.controls.size(); ++k) {
         if (t.formula.result.verdict != Verdict::inconclusive && t.controls[k].result.verdict != Verdict::fail &&
@@ -402,10 +487,15 @@ std::string to_markdown(const std::vector<CaseReport>& cases, const RunInfo& inf
   }
   md += "\n## Formulas\n\n";
   for (const CaseReport& r : cases) {
-    md += fmt::format("- `{}` {}: {} ({})\n", r.check_case->id, r.check_case->notes, r.check_case->formula,
-                      r.check_case->convention);
+    const CheckCase& c = *r.check_case;
+    md += fmt::format("- `{}`{}: {}: {} ({}){}\n", c.id, c.notes.empty() ? "" : " " + c.notes, c.description, c.formula,
+                      c.convention, c.precision == "double" ? "" : "; evaluated in " + c.precision);
   }
   md += "\n## Failures\n\n" + (failures.empty() ? std::string("None.\n") : failures);
+  md +=
+      "\n## Inconclusive trials\n\nTrials the numerics could not judge at any point drawn (neither a pass nor a "
+      "failure).\n\n" +
+      (inconclusive.empty() ? std::string("None.\n") : inconclusive);
   md +=
       "\n## Second opinion\n\n*exact vs numeric* is the largest |exact \u2212 numeric| / allowance over the trials, "
       "the exact derivative being forward-mode automatic differentiation of the same templated loss (\u2014: the case "

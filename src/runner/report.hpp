@@ -77,6 +77,24 @@ std::string exact_disagreement_text(const Judgement& j, const std::vector<Block>
 /// message of its own); the judgement's message otherwise.
 std::string worst_entry_text(const Judgement& j);
 
+/// Trials whose formula failed the same way: equal Diagnosis::key, or with
+/// no diagnosis the same failure in the same block (or the same message).
+/// Reports print one line per group. In the order of their first trial.
+struct FailureGroup {
+  std::size_t first = 0;            ///< index into CaseReport::trials
+  std::vector<std::size_t> others;  ///< the group's other trials
+  bool same_text = true;            ///< every trial's diagnosis (or message) reads alike
+};
+std::vector<FailureGroup> failure_groups(const CaseReport& report);
+/// The failure of a judgement in one line: its diagnosis, then the message
+/// in parentheses ("sign flip: ... (x[0]: claim -1.2 vs numeric 1.2, ...)").
+std::string failure_text(const Judgement& j);
+/// "the same in 19 more trials" (or "the same kind of failure in ..."); empty for a group of one.
+std::string more_text(const FailureGroup& g);
+/// The largest relative error of the formula over the trials that compared
+/// entries; empty if none did (every claim of the wrong shape, or throwing).
+std::optional<double> measured_rel_error(const CaseReport& report);
+
 /// Indices into `report.trials` of the conclusive trials in which negative
 /// control `c` was not rejected (and differed from the formula): the trials
 /// that make the control "accepted" and the case fail.

@@ -27,9 +27,9 @@ using detail::current_exception_text;
 // The claim's blocks, shape-checked against the layout and packed like x.
 // Returns an empty optional and sets `why` when the shapes do not fit.
 std::optional<Eigen::VectorXd> packed_claim(const std::vector<Block>& layout,
-                                            const std::vector<Eigen::MatrixXd>& blocks, std::string& why) {
+                                            const std::vector<Eigen::MatrixXd>& blocks, Diagnosis& why) {
   if (blocks.size() != layout.size()) {
-    why = fmt::format("claim has {} blocks, expected {}", blocks.size(), layout.size());
+    why = {"shape", fmt::format("the claim has {} blocks, expected {}", blocks.size(), layout.size()), "blocks"};
     return std::nullopt;
   }
   Eigen::VectorXd packed(layout_size(layout));
@@ -37,8 +37,7 @@ std::optional<Eigen::VectorXd> packed_claim(const std::vector<Block>& layout,
   for (std::size_t b = 0; b < layout.size(); ++b) {
     const Block& want = layout[b];
     if (blocks[b].rows() != want.rows || blocks[b].cols() != want.cols) {
-      why = fmt::format("{} has shape {}x{}, expected {}x{}", want.name, blocks[b].rows(), blocks[b].cols(), want.rows,
-                        want.cols);
+      why = shape_diagnosis(want, blocks[b].rows(), blocks[b].cols());
       return std::nullopt;
     }
     packed.segment(offset, blocks[b].size()) = blocks[b].reshaped();
@@ -47,12 +46,32 @@ std::optional<Eigen::VectorXd> packed_claim(const std::vector<Block>& layout,
   return packed;
 }
 
+// The same on the library's float path: f takes the float point (widened,
+// for p.f), its value and the claim are floats.
+CheckResult check_claim_in_float(const Problem& p, const Eigen::VectorXd& packed, const CheckOptions& options) {
+  const Eigen::VectorXf claim = packed.cast<float>();
+  const Eigen::VectorXf x = p.x.cast<float>();
+  if (p.kind == ProblemKind::gradient) {
+    return check_gradient(
+        [&p](const Eigen::VectorXf& at) {
+          const Eigen::VectorXd loss = p.f(at.cast<double>());
+          if (loss.size() != 1) throw Error(fmt::format("f returned {} values, expected 1 (the loss)", loss.size()));
+          return static_cast<float>(loss(0));
+        },
+        [&claim](const Eigen::VectorXf&) -> const Eigen::VectorXf& { return claim; }, x, options);
+  }
+  return check_jacobian(
+      [&p](const Eigen::VectorXf& at) -> Eigen::VectorXf { return p.f(at.cast<double>()).cast<float>(); },
+      [&claim](const Eigen::VectorXf&) -> Eigen::MatrixXf { return claim.asDiagonal(); }, x, options);
+}
+
 // Checks the packed claim on p by the kind of problem. An empty x (a
 // sampler that drew no coordinates) is refused by the library with
 // gradcheck::Error: that trial fails, naming it, like a throwing f.
 CheckResult check_claim(const Problem& p, const Eigen::VectorXd& packed, const CheckOptions& options) {
   const auto fixed = [&packed](const Eigen::VectorXd&) { return packed; };
   try {
+    if (p.single_precision && p.kind != ProblemKind::value) return check_claim_in_float(p, packed, options);
     switch (p.kind) {
       case ProblemKind::gradient:
         return check_gradient(
@@ -205,9 +224,9 @@ Judgement judge_claim(const Problem& p, const Claim& claim, const CheckOptions& 
   } catch (...) {
     return {failed(Failure::exception, "the claim threw: " + current_exception_text(), options), {}};
   }
-  std::string why;
+  Diagnosis why;
   const auto packed = packed_claim(p.layout, blocks, why);
-  if (!packed) return {failed(Failure::wrong_shape, why, options), {}};
+  if (!packed) return {failed(Failure::wrong_shape, why.text, options), {}, false, why};
 
   CheckResult r = check_claim(p, *packed, options);
   // The second opinion: the exact derivative of f (forward-mode AD), laid out
@@ -229,8 +248,17 @@ Judgement judge_claim(const Problem& p, const Claim& claim, const CheckOptions& 
   std::string worst = r.worst_input >= 0       ? entry_name(p.layout, r.worst_input)
                       : r.worst_direction >= 0 ? fmt::format("direction {}", r.worst_direction)
                                                : std::string();
-  if (r.verdict == Verdict::fail && r.failure == Failure::wrong_value) r.message = worst + ": " + r.message;
-  return {std::move(r), std::move(worst)};
+  // The entry by the layout's name only: the library's own "gradient entry
+  // x[18]" would read as the user's x where a parameter is called x.
+  if (r.verdict == Verdict::fail && r.failure == Failure::wrong_value) {
+    r.message = r.worst_input >= 0
+                    ? fmt::format("{}: claim {:.10g} vs numeric {:.10g}, error {:.3e} > allowance {:.3e}", worst,
+                                  r.worst_analytic, r.worst_numeric, r.worst_error, r.worst_allowance)
+                    : worst + ": " + r.message;
+  }
+  std::optional<Diagnosis> diagnosis;
+  if (r.verdict == Verdict::fail) diagnosis = diagnose(r, p.layout, p.kind);
+  return {std::move(r), std::move(worst), false, std::move(diagnosis)};
 }
 
 TrialReport run_trial(const CheckCase& c, const CaseSettings& settings, std::uint64_t seed, int t,

@@ -9,6 +9,7 @@
 
 #include "gradcheck/result.hpp"
 #include "runner/case.hpp"
+#include "runner/diagnosis.hpp"
 #include "runner/settings.hpp"
 #include "runner/step_curve.hpp"
 
@@ -23,6 +24,9 @@ struct Judgement {
   /// of 0, or any control at saturated scores where both round to the same
   /// numbers). No checker can reject it here, so the point does not count.
   bool indistinguishable = false;
+  /// For a failed claim: what its wrong entries have in common, when a
+  /// pattern fits (diagnosis.hpp); a wrong shape is always diagnosed.
+  std::optional<Diagnosis> diagnosis{};
 };
 
 struct TrialReport {

@@ -273,6 +273,13 @@ SettingsSource::SettingsSource(const std::string& fixture_path, const std::vecto
   }
 }
 
+bool sized_setting(std::string_view name) {
+  for (const std::string_view sized : {"V", "d", "m", "K", "n", "alpha", "scale"}) {
+    if (name == sized) return true;
+  }
+  return false;
+}
+
 std::string SettingsSource::origin(const std::string& case_id, const std::string& name) const {
   if (command_line_.count(name) != 0U) return fmt::format("--{} ", name);
   if (fixture_.count(case_id + "." + name) != 0U) {
@@ -282,8 +289,8 @@ std::string SettingsSource::origin(const std::string& case_id, const std::string
   return fmt::format("{} = ", name);
 }
 
-CaseSettings SettingsSource::for_case(const std::string& case_id) const {
-  CaseSettings s;
+CaseSettings SettingsSource::for_case(const std::string& case_id, const CaseSettings& defaults) const {
+  CaseSettings s = defaults;
   for_each_setting(s, [&](const char* name, const char* /*help*/, auto& field) {
     using T = setting_t<decltype(field)>;
     const std::string scoped = case_id + "." + name;

@@ -7,6 +7,7 @@
 #include <boost/program_options.hpp>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "gradcheck/options.hpp"
@@ -99,6 +100,11 @@ void for_each_setting(S& s, Visit&& visit) {
   visit("resample", "redraws of an inconclusive point per trial (>= 0)", s.resample);
 }
 
+/// Whether setting `name` sizes or scales the points of the built-in cases
+/// (V, d, m, K, n, alpha, scale): a formula file declares its own, so these
+/// are refused for it and left out of its reports.
+bool sized_setting(std::string_view name);
+
 /// The settings as command-line flags (--trials N, ...), without defaults so
 /// that an absent flag leaves the fixture's value.
 boost::program_options::options_description setting_flags();
@@ -115,7 +121,9 @@ class SettingsSource {
                  boost::program_options::variables_map command_line = {});
 
   /// Throws gradcheck::Error if a resolved value is out of its domain.
-  CaseSettings for_case(const std::string& case_id) const;
+  /// `defaults` stand for CaseSettings' defaults (e.g. the float defaults of
+  /// a check in single precision).
+  CaseSettings for_case(const std::string& case_id, const CaseSettings& defaults = {}) const;
 
   /// Where setting `name` of case `case_id` comes from, as errors begin:
   /// "--trials ", "fixture 'f.cfg', [toy] trials = ", "fixture 'f.cfg': trials = "

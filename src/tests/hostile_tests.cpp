@@ -85,7 +85,7 @@ const Expected expectations[] = {
     {Misbehaviour::claim_nan, "claim_nan", Verdict::fail, Failure::non_finite, "not finite", Verdict::fail},
     {Misbehaviour::claim_inf, "claim_inf", Verdict::fail, Failure::non_finite, "not finite", Verdict::fail},
     {Misbehaviour::claim_wrong_block_shape, "claim_wrong_block_shape", Verdict::fail, Failure::wrong_shape,
-     "x has shape 1x", Verdict::fail},
+     "your claim for x is 1\u00d7", Verdict::fail},
     {Misbehaviour::claim_wrong_block_count, "claim_wrong_block_count", Verdict::fail, Failure::wrong_shape,
      "claim has 2 blocks, expected 1", Verdict::fail},
     // A control that cannot be evaluated is rejected there (it is not the

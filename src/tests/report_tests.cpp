@@ -172,7 +172,7 @@ BOOST_AUTO_TEST_CASE(a_right_formula_dips_in_a_v_and_a_wrong_one_stays_on_a_floo
     }
   }
   BOOST_TEST(curves.controls[1].error.empty());  // wrong shape: no curve, a note
-  BOOST_TEST(curves.controls[1].note.find("shape") != std::string::npos);
+  BOOST_TEST(curves.controls[1].note.find("your claim for") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(the_worst_trial_and_its_named_entries) {

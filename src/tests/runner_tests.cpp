@@ -183,7 +183,7 @@ BOOST_AUTO_TEST_CASE(a_claim_of_the_wrong_block_shape_is_named) {
   p.f = [](const VectorXd& x) { return VectorXd::Constant(1, x.sum()); };
   const Judgement j = judge_claim(p, [](const VectorXd&) { return std::vector<MatrixXd>{MatrixXd::Ones(3, 2)}; }, {});
   BOOST_TEST(j.result.failure == Failure::wrong_shape);
-  BOOST_TEST(j.result.message == "U has shape 3x2, expected 2x3");
+  BOOST_TEST(j.result.message == "your claim for U is 3\u00d72; U is 2\u00d73 (the transpose)");
   const Judgement right =
       judge_claim(p, [](const VectorXd&) { return std::vector<MatrixXd>{MatrixXd::Ones(2, 3)}; }, {});
   BOOST_TEST(right.result.passed, right.result.message);

@@ -260,4 +260,17 @@ BOOST_AUTO_TEST_CASE(equivalent_forms_pass) {
   BOOST_TEST(passes("V in 2..5\ns: vector[V]\no: index[V]\nloss = -log(softmax(s)[o])\nvalue = logsumexp(s) - s[o]\n"));
 }
 
+// --float32: each node's value is the float one (1 + 1e-10 is 1 in float);
+// in double the same expression keeps its 1e-10.
+BOOST_AUTO_TEST_CASE(round_to_float_rounds_every_node) {
+  const Fixture f = fixture("e = (v_c[0] + 1e-10) - v_c[0]\nt = exp(v_c[0] / 3)");
+  formula::Evaluator single(*f.program, f.point);
+  single.round_to_float();
+  BOOST_TEST(single.evaluate(f.program->lets[0].expr)(0, 0) == 0.0);
+  BOOST_TEST(single.evaluate(f.program->lets[1].expr)(0, 0) ==
+             static_cast<double>(static_cast<float>(std::exp(static_cast<double>(static_cast<float>(1.0 / 3.0))))));
+  formula::Evaluator twice(*f.program, f.point);
+  BOOST_TEST(twice.evaluate(f.program->lets[0].expr)(0, 0) != 0.0);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
