@@ -5,6 +5,7 @@
 #define BOOST_TEST_MODULE gradcheck_consumer
 #include <Eigen/Core>
 #include <boost/test/unit_test.hpp>
+#include <gradcheck/autodiff.hpp>  // check_gradient_templated (not in gradcheck.hpp)
 #include <gradcheck/gradcheck.hpp>
 #include <string>
 #include <type_traits>
