@@ -39,9 +39,9 @@ namespace probe {
 template <class Call>
 constexpr bool seen = !std::is_same_v<Call, Absent>;
 
-constexpr bool word2vec_seen = seen<decltype(gradcheck::word2vec::sigmoid(0.0))> &&
-                               seen<decltype(gradcheck::word2vec::naive_softmax_loss_and_gradient(
-                                   Eigen::VectorXd(), Eigen::Index(0), Eigen::MatrixXd()))>;
+constexpr bool word2vec_seen = seen<decltype(gradcheck::word2vec::sigmoid(0.0))>;
+constexpr bool word2vec_closed_form_seen = seen<decltype(gradcheck::word2vec::naive_softmax_loss_and_gradient(
+    Eigen::VectorXd(), Eigen::Index(0), Eigen::MatrixXd()))>;
 constexpr bool templated_seen = seen<decltype(gradcheck::check_gradient_templated(0, 0, Eigen::VectorXd()))>;
 constexpr bool exact_internals_seen =
     seen<decltype(gradcheck::detail::attach_exact(std::declval<gradcheck::CheckResult&>(), Eigen::MatrixXd()))>;
@@ -52,7 +52,9 @@ constexpr bool autodiff_module_seen = false;
 #endif
 }  // namespace probe
 
-static_assert(probe::word2vec_seen == GRADCHECK_PROBE_EXPECT, "gradcheck::word2vec (gradcheck/word2vec.hpp)");
+static_assert(probe::word2vec_seen == GRADCHECK_PROBE_EXPECT, "gradcheck::word2vec::sigmoid (gradcheck/word2vec.hpp)");
+static_assert(probe::word2vec_closed_form_seen == GRADCHECK_PROBE_EXPECT,
+              "gradcheck::word2vec::naive_softmax_loss_and_gradient (gradcheck/word2vec.hpp)");
 static_assert(probe::templated_seen == GRADCHECK_PROBE_EXPECT, "check_gradient_templated (gradcheck/autodiff.hpp)");
 static_assert(probe::exact_internals_seen == GRADCHECK_PROBE_EXPECT,
               "detail::attach_exact (gradcheck/detail/exact.hpp)");
