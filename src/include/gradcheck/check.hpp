@@ -45,8 +45,8 @@
 // top are tested the same way, and it starts at the last clear one. The
 // noise probe (σ below) does not read a bend over a kink as rounding (Δ²f of
 // one sign, or one bend in one or two neighbours). f that moves on a grid
-// (a function rounded coarser than any probe shows) has no kinks there. Along a direction only the plain test applies
-// (F − B not halving with h, beyond 4·noise_factor·noise), and is not searched past.
+// (a function rounded coarser than any probe shows) has no kinks there. Along a direction only the plain test applies (F − B
+// not halving with h, beyond 4·noise_factor·noise), and is not searched past.
 //
 // PASS CONDITION (the one place it is written). Entry (i, j) passes iff
 //
