@@ -8,7 +8,7 @@
 
 namespace gradcheck::checks {
 
-/// All cases, in the order of DERIVATIONS.md. The one registry behind
+/// All cases, in the order of docs/derivations.md. The one registry behind
 /// `gradcheck list/run`, the Boost.Test suite and the CTest tests.
 const std::vector<runner::CheckCase>& all_cases();
 /// The case of all_cases() with this id; throws gradcheck::Error if none has it.

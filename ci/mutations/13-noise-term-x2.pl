@@ -1,3 +1,3 @@
 # The noise term of the first difference's allowance doubled.
-# file: src/lib/differences.cpp
-s#\Qout.allowance(i, c) = relative_to(claimed(i), ni) + options.noise_factor * noise;\E#out.allowance(i, c) = relative_to(claimed(i), ni) + 2.0 * options.noise_factor * noise;#
+# file: src/lib/judge_axis.cpp
+s#\Qout_.allowance(i, c_) = relative_to(claimed_(i), ni) + options_.noise_factor * noise;\E#out_.allowance(i, c_) = relative_to(claimed_(i), ni) + 2.0 * options_.noise_factor * noise;#

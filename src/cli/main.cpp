@@ -18,6 +18,8 @@
 #include "cases.hpp"
 #include "cli/calibrate_command.hpp"
 #include "formula/formula.hpp"
+#include "formula/help.hpp"
+#include "formula/suggest.hpp"
 #include "gradcheck/error.hpp"
 #include "runner/report.hpp"
 #include "runner/run_case.hpp"
@@ -87,6 +89,25 @@ Cli parse(int argc, char** argv) {
   return cli;
 }
 
+// What a command-line word that names nothing probably meant: " (did you mean
+// 'x'?)", or for a formula file given where a case or a command goes, the command.
+std::string meant(const std::string& word, const std::vector<std::string>& candidates) {
+  if (word.ends_with(".gcf")) return fmt::format(": it is a formula file, run 'gradcheck formula {}'", word);
+  return formula::did_you_mean(word, candidates);
+}
+
+// " (did you mean '--trials'?)" for an unknown option, from the options' own names.
+std::string option_hint(const std::string& option) {
+  po::options_description all;
+  all.add(run_options());
+  std::vector<std::string> names = {"help", "version"};
+  for (const auto& o : all.options()) names.push_back(o->long_name());
+  std::string word = option;
+  while (word.starts_with('-')) word.erase(0, 1);
+  const auto name = formula::closest(word, names);
+  return name ? fmt::format(" (did you mean '--{}'?)", *name) : std::string();
+}
+
 std::vector<const runner::CheckCase*> select(const std::vector<std::string>& patterns) {
   const auto& cases = checks::all_cases();
   std::vector<const runner::CheckCase*> chosen;
@@ -102,7 +123,13 @@ std::vector<const runner::CheckCase*> select(const std::vector<std::string>& pat
         if (std::find(chosen.begin(), chosen.end(), &c) == chosen.end()) chosen.push_back(&c);
       }
     }
-    if (!matched) throw Error(fmt::format("no case matches '{}' (see 'gradcheck list')", pattern));
+    if (!matched) {
+      std::vector<std::string> ids;
+      ids.reserve(cases.size());
+      for (const auto& c : cases) ids.push_back(c.id);
+      const std::string hint = meant(pattern, ids);
+      throw Error(fmt::format("no case matches '{}'{}", pattern, hint.empty() ? " (see 'gradcheck list')" : hint));
+    }
   }
   return chosen;
 }
@@ -402,6 +429,10 @@ std::string printable_line(std::string_view text) {
 int main(int argc, char** argv) {
   try {
     const Cli cli = parse(argc, argv);
+    if (cli.vm.count("help") != 0U && cli.command == "formula") {
+      fmt::print("{}", formula::syntax_summary());
+      return exit_passed;
+    }
     if (cli.vm.count("help") != 0U) {
       po::options_description shown;
       shown.add(run_options());
@@ -418,9 +449,14 @@ int main(int argc, char** argv) {
     if (cli.command == "calibrate") return calibrate(cli);
     if (cli.command.empty())
       throw Error("no command given: expected 'list', 'run', 'formula' or 'calibrate' (see 'gradcheck --help')");
-    throw Error(
-        fmt::format("unknown command '{}': expected 'list', 'run', 'formula' or 'calibrate' (see 'gradcheck --help')",
-                    cli.command));
+    const std::string hint = meant(cli.command, {"list", "run", "formula", "calibrate"});
+    throw Error(fmt::format(
+        "unknown command '{}'{}", cli.command,
+        hint.empty() ? ": expected 'list', 'run', 'formula' or 'calibrate' (see 'gradcheck --help')" : hint));
+  } catch (const po::unknown_option& e) {
+    const std::string hint = option_hint(e.get_option_name());
+    fmt::print(stderr, "gradcheck: {}{}\n", printable_line(runner::setting_error_text(e)),
+               hint.empty() ? " (see 'gradcheck --help')" : hint);
   } catch (const po::error& e) {
     fmt::print(stderr, "gradcheck: {} (see 'gradcheck --help')\n", printable_line(runner::setting_error_text(e)));
   } catch (const Error& e) {

@@ -32,7 +32,7 @@ enum class Op {
   neg,        // -a
   add,        // a + b
   sub,        // a - b
-  mul,        // a * b: matrix product, or scaling when a side is a scalar
+  mul,        // a * b (also @ · × and Uᵀ(...)): matrix product, or scaling when a side is a scalar
   emul,       // a .* b
   ediv,       // a ./ b, a / b
   mod,        // a % b (floor modulo)
@@ -43,7 +43,7 @@ enum class Op {
   ge,         // a >= b
   eq,         // a == b
   ne,         // a != b
-  transpose,  // a'
+  transpose,  // a' (also aᵀ, a^T, a.T; name holds the spelling)
   call,       // f(a, b)
   index,      // a[i], a[i, j]; an argument may be `:` (Op::colon)
   colon,      // the `:` of a[i, :]
@@ -98,6 +98,7 @@ enum class Builtin {
   zeros,
   ones,
   transpose,
+  relu,  // max(x, 0) entry by entry
 };
 
 struct Node {

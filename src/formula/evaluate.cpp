@@ -123,8 +123,8 @@ MatrixXd Evaluator::product(const Node& n) {
   if (n.broadcast == Broadcast::left_scalar) return a(0, 0) * b;
   if (n.broadcast == Broadcast::right_scalar) return a * b(0, 0);
   if (a.cols() != b.rows()) {
-    fail(n, fmt::format("shape mismatch in '*': {} is {} but {} is {}", quoted(program_, n.args[0]), size_text(a),
-                        quoted(program_, n.args[1]), size_text(b)));
+    fail(n, fmt::format("shape mismatch in '{}': {} is {} but {} is {}", n.name, quoted(program_, n.args[0]),
+                        size_text(a), quoted(program_, n.args[1]), size_text(b)));
   }
   if (static_cast<double>(a.rows()) * static_cast<double>(b.cols()) > static_cast<double>(max_result_entries)) {
     fail(n, fmt::format("the product is {} x {}, more than {} entries", a.rows(), b.cols(), max_result_entries));
@@ -225,6 +225,8 @@ MatrixXd Evaluator::call(const Node& n) {
       return arg(0).array().abs().matrix();
     case Builtin::sqrt:
       return arg(0).array().sqrt().matrix();
+    case Builtin::relu:  // max(x, 0): NaN stays NaN, as in maximum()
+      return arg(0).unaryExpr([](double x) { return maximum(x, 0.0); });
     case Builtin::sigmoid:
       return arg(0).unaryExpr([](double x) { return word2vec::sigmoid(x); });
     case Builtin::transpose:

@@ -2,7 +2,7 @@
 // dimensions, parameters, a loss (or an elementwise function), the claimed
 // derivatives and their negative controls; load_case turns it into a
 // runner::CheckCase that the same engine, runner, reports and CTest use as any
-// built-in case. The language is described in src/formula/README.md.
+// built-in case. The language is described in docs/formula-language.md.
 #pragma once
 
 #include <memory>

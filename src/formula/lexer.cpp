@@ -5,7 +5,10 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <optional>
 #include <system_error>
+
+#include "formula/names.hpp"
 
 namespace gradcheck::formula {
 namespace {
@@ -52,7 +55,6 @@ void check_text(const Source& source) {
   }
 }
 
-bool ident_start(char c) { return std::isalpha(static_cast<unsigned char>(c)) != 0 || c == '_'; }
 bool ident_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_'; }
 bool digit(char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; }
 
@@ -72,7 +74,7 @@ class Lexer {
         ++i_;
       } else if (c == '\\') {
         continuation();
-      } else if (ident_start(c)) {
+      } else if (starts_name(code_point_at(text_, i_).value)) {
         identifier();
       } else if (digit(c)) {
         number();
@@ -120,10 +122,41 @@ class Lexer {
     if (i_ < text_.size()) ++i_;  // the joined line break
   }
 
+  // A name's characters: see names.hpp. Its text is its one spelling (compose_name).
   void identifier() {
     const std::size_t start = i_;
-    while (i_ < text_.size() && ident_char(text_[i_])) ++i_;
-    push(Tok::identifier, start, i_ - start).text = text_.substr(start, i_ - start);
+    while (i_ < text_.size()) {
+      const CodePoint c = code_point_at(text_, i_);
+      if (!continues_name(c.value)) break;
+      i_ += c.length;
+    }
+    push(Tok::identifier, start, i_ - start).text = compose_name(std::string_view(text_).substr(start, i_ - start));
+  }
+
+  // Whether the letter T at i_ + 1 stands alone (the T of U^T or U.T), not starting a longer name.
+  bool lone_t() const {
+    return i_ + 1 < text_.size() && text_[i_ + 1] == 'T' &&
+           (i_ + 2 >= text_.size() || !continues_name(code_point_at(text_, i_ + 2).value));
+  }
+
+  // Operators students write in Unicode (docs/notation.md), read as their ASCII equals.
+  static std::optional<Tok> unicode_operator(char32_t c) {
+    switch (c) {
+      case U'−':  // U+2212 MINUS SIGN
+        return Tok::minus;
+      case U'·':  // U+00B7 MIDDLE DOT
+      case U'⋅':  // U+22C5 DOT OPERATOR
+      case U'×':  // U+00D7 MULTIPLICATION SIGN
+        return Tok::star;
+      case U'⊙':  // U+2299 CIRCLED DOT OPERATOR (Hadamard product)
+      case U'∘':  // U+2218 RING OPERATOR (Hadamard product)
+        return Tok::dot_star;
+      case U'ᵀ':  // U+1D40 MODIFIER LETTER CAPITAL T
+      case U'⊤':  // U+22A4 DOWN TACK (LaTeX \top)
+        return Tok::apostrophe;
+      default:
+        return std::nullopt;
+    }
   }
 
   // digits [ '.' digits ] [ (e|E) [+|-] digits ]; "2..50" lexes as 2, .., 50.
@@ -186,14 +219,13 @@ class Lexer {
     const std::size_t start = i_;
     const char c = text_[i_];
     const char next = i_ + 1 < text_.size() ? text_[i_ + 1] : '\0';
-    const auto two = [&](Tok kind) {
-      push(kind, start, 2);
-      i_ += 2;
+    // An operator token's text is its spelling, for messages ("'@'", "'ᵀ'").
+    const auto spelled = [&](Tok kind, std::size_t length) {
+      push(kind, start, length).text = text_.substr(start, length);
+      i_ += length;
     };
-    const auto one = [&](Tok kind) {
-      push(kind, start, 1);
-      i_ += 1;
-    };
+    const auto two = [&](Tok kind) { spelled(kind, 2); };
+    const auto one = [&](Tok kind) { spelled(kind, 1); };
     switch (c) {
       case '(':
         return one(Tok::lparen);
@@ -216,13 +248,15 @@ class Lexer {
       case '-':
         return one(Tok::minus);
       case '*':
+        return next == '*' ? two(Tok::caret) : one(Tok::star);  // x**2 is x^2
+      case '@':
         return one(Tok::star);
       case '/':
         return one(Tok::slash);
       case '%':
         return one(Tok::percent);
       case '^':
-        return one(Tok::caret);
+        return lone_t() ? two(Tok::apostrophe) : one(Tok::caret);  // U^T is U'; see shapes.cpp
       case '\'':
         return one(Tok::apostrophe);
       case '.':
@@ -230,6 +264,7 @@ class Lexer {
         if (next == '/') return two(Tok::dot_slash);
         if (next == '^') return two(Tok::dot_caret);
         if (next == '.') return two(Tok::dotdot);
+        if (lone_t()) return two(Tok::apostrophe);  // U.T, as numpy writes it
         break;
       case '=':
         return next == '=' ? two(Tok::eq) : one(Tok::assign);
@@ -243,6 +278,8 @@ class Lexer {
       default:
         break;
     }
+    const CodePoint u = code_point_at(text_, start);
+    if (const auto kind = unicode_operator(u.value)) return spelled(*kind, u.length);
     const std::size_t n = utf8_length(text_, start);
     source_.fail_at(start, fmt::format("unexpected character '{}'", text_.substr(start, n == 0 ? 1 : n)));
   }
@@ -349,7 +386,7 @@ std::string describe(const Token& t) {
     case Tok::string:
       return "a string";
     default:
-      return describe(t.kind);
+      return t.text.empty() ? describe(t.kind) : fmt::format("'{}'", t.text);
   }
 }
 

@@ -2,7 +2,9 @@
 //
 // A statement is one line; a line ending in a backslash continues on the next.
 // `#` starts a comment. Before lexing, the text is checked to be text: valid
-// UTF-8 without NUL or other control characters (tab, CR and LF aside).
+// UTF-8 without NUL or other control characters (tab, CR and LF aside). Names
+// may be UTF-8 (names.hpp); the Unicode and other spellings of operators that
+// students write are read as their ASCII equals (docs/notation.md).
 #pragma once
 
 #include <cstddef>
@@ -28,15 +30,15 @@ enum class Tok {
   semicolon,   // ;
   tilde,       // ~
   plus,        // +
-  minus,       // -
-  star,        // *  (matrix product; scaling when a side is a scalar)
+  minus,       // -  −
+  star,        // *  @ · ⋅ ×  (matrix product; scaling when a side is a scalar)
   slash,       // /  (elementwise division)
   percent,     // %  (elementwise floor modulo)
-  caret,       // ^  (elementwise power)
-  dot_star,    // .*
+  caret,       // ^  **  (elementwise power)
+  dot_star,    // .*  ⊙ ∘
   dot_slash,   // ./
   dot_caret,   // .^
-  apostrophe,  // '  (transpose)
+  apostrophe,  // '  ᵀ ⊤ ^T .T  (transpose)
   dotdot,      // ..
   assign,      // =
   eq,          // ==
@@ -55,7 +57,7 @@ struct Token {
   std::size_t offset = 0;  // first byte in the source
   std::size_t length = 0;  // bytes
   Position position;
-  std::string text;      // identifier name, number spelling, or decoded string
+  std::string text;      // identifier name, number spelling, decoded string, or an operator's spelling
   double number = 0.0;   // value of a number token
   bool integer = false;  // a number written with digits only
 };

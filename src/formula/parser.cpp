@@ -9,6 +9,8 @@
 #include <utility>
 
 #include "formula/lexer.hpp"
+#include "formula/shapes.hpp"
+#include "formula/suggest.hpp"
 
 namespace gradcheck::formula {
 namespace {
@@ -20,11 +22,18 @@ constexpr std::array<std::string_view, 11> statement_words = {"notes",      "des
 constexpr std::array<std::string_view, 16> other_words = {
     "in",     "of",     "if",    "then",    "else",     "sum",       "trial",  "scalar",
     "vector", "matrix", "index", "indices", "distinct", "excluding", "normal", "uniform"};
-constexpr std::array<std::string_view, 19> function_words = {
-    "exp", "log", "sigmoid", "tanh", "abs",   "sqrt",   "softmax", "logsumexp", "max",      "min",
-    "any", "all", "norm",    "dot",  "outer", "onehot", "zeros",   "ones",      "transpose"};
+constexpr std::array<std::string_view, 20> function_words = {
+    "exp", "log", "sigmoid", "tanh", "abs",   "sqrt",   "softmax", "logsumexp", "max",       "min",
+    "any", "all", "norm",    "dot",  "outer", "onehot", "zeros",   "ones",      "transpose", "relu"};
 
 bool contains(auto const& words, std::string_view w) { return std::find(words.begin(), words.end(), w) != words.end(); }
+
+// " (did you mean 'grad'?)" when `t` is a name close to one of `words`, else "".
+std::string hint(const Token& t, const auto& words) {
+  if (t.kind != Tok::identifier) return {};
+  return did_you_mean(t.text, std::vector<std::string>(words.begin(), words.end()));
+}
+std::string hint(const Token& t, std::initializer_list<std::string_view> words) { return hint<>(t, words); }
 
 // Collapses whitespace and backslash continuations, for claim texts.
 std::string normalise(std::string_view text) {
@@ -80,7 +89,8 @@ class Parser {
     return advance();
   }
   void expect_word(std::string_view word, std::string_view context) {
-    if (!at_word(word)) fail(fmt::format("expected '{}' {}, found {}", word, context, describe(peek())));
+    if (!at_word(word))
+      fail(fmt::format("expected '{}' {}, found {}{}", word, context, describe(peek()), hint(peek(), {word})));
     advance();
   }
   // A closing bracket names the opening one, which is usually where the mistake is.
@@ -124,7 +134,10 @@ class Parser {
     if (at_word("in", 1)) return dimension();
     if (peek(1).kind == Tok::colon) return parameter();
     if (peek(1).kind == Tok::assign) return definition();
-    fail_at(peek(1).position, fmt::format("expected 'in', ':' or '=' after '{}', found {}", word, describe(peek(1))));
+    const std::string meant = hint(first, statement_words);
+    if (!meant.empty()) fail(fmt::format("unknown statement '{}'{}", word, meant));
+    fail_at(peek(1).position, fmt::format("expected 'in', ':' or '=' after '{}', found {}{}", word, describe(peek(1)),
+                                          hint(peek(1), {"in"})));
   }
 
   void order(Item::What what, std::size_t size) { program_.order.push_back({what, static_cast<int>(size) - 1}); }
@@ -186,8 +199,8 @@ class Parser {
     expect(Tok::colon, fmt::format("after 'control {}'", c.id));
     while (true) {
       if (!at_word("grad") && !at_word("derivative") && !at_word("value")) {
-        fail(fmt::format("expected a claim ('grad', 'derivative' or 'value') in control '{}', found {}", c.id,
-                         describe(peek())));
+        fail(fmt::format("expected a claim ('grad', 'derivative' or 'value') in control '{}', found {}{}", c.id,
+                         describe(peek()), hint(peek(), {"grad", "derivative", "value"})));
       }
       c.claims.push_back(claim());
       if (!at(Tok::semicolon)) break;
@@ -288,20 +301,22 @@ class Parser {
       }
     } else {
       fail_at(kind.position, fmt::format("unknown type '{}': expected scalar, vector[n], matrix[m, n], index[n] or "
-                                         "indices[k] of n",
-                                         k));
+                                         "indices[k] of n{}",
+                                         k, hint(kind, {"scalar", "vector", "matrix", "index", "indices"})));
     }
     p.type_text = normalise(std::string_view(source_.text()).substr(type_begin, last_end_ - type_begin));
     if (at(Tok::tilde)) {
       advance();
       Distribution d;
       d.position = peek().position;
-      if (at_word("normal")) {
+      // N(μ, σ) and U(a, b) as statistics writes them: after '~' they name nothing else.
+      if (at_word("normal") || at_word("N")) {
         d.family = Distribution::Family::normal;
-      } else if (at_word("uniform")) {
+      } else if (at_word("uniform") || at_word("U")) {
         d.family = Distribution::Family::uniform;
       } else {
-        fail(fmt::format("expected 'normal' or 'uniform' after '~', found {}", describe(peek())));
+        fail(fmt::format("expected 'normal' or 'uniform' after '~', found {}{}", describe(peek()),
+                         hint(peek(), {"normal", "uniform"})));
       }
       advance();
       const Token& open = expect(Tok::lparen, "after the distribution's name");
@@ -334,14 +349,15 @@ class Parser {
     return static_cast<int>(program_.nodes.size()) - 1;
   }
 
-  int binary(Op op, const Token& token, int lhs, int rhs) {
+  // `spelling` names the operator in messages; by default the token's text.
+  int binary(Op op, const Token& token, int lhs, int rhs, std::string_view spelling = {}) {
     Node n;
     n.op = op;
     n.position = token.position;
     n.begin = program_.node(lhs).begin;
     n.end = program_.node(rhs).end;
     n.args = {lhs, rhs};
-    n.name = source_.text().substr(token.offset, token.length);  // the operator, for messages
+    n.name = spelling.empty() ? source_.text().substr(token.offset, token.length) : std::string(spelling);
     return add(std::move(n));
   }
 
@@ -382,6 +398,37 @@ class Parser {
     return lhs;
   }
 
+  // Whether the next token begins an operand: two operands side by side (U v_c).
+  bool starts_operand() const {
+    const Token& t = peek();
+    if (t.kind == Tok::number || t.kind == Tok::lparen) return true;
+    if (t.kind != Tok::identifier) return false;
+    // A near miss of 'then' or 'else' is more likely a misspelt keyword: left to expect_word.
+    return t.text == "sum" || t.text == "if" || t.text == "trial" ||
+           (!contains(statement_words, t.text) && !contains(other_words, t.text) && hint(t, {"then", "else"}).empty());
+  }
+
+  // A node's source text without quotes, for a fix written out in a message.
+  std::string bare(int id) const {
+    const std::string q = quoted(program_, id);
+    return q.substr(1, q.size() - 2);
+  }
+
+  // Two operands side by side. A transposed operand followed by '(' multiplies
+  // it, as notes write U^T(y - yhat): it cannot be a call. Anywhere else the
+  // meaning is a guess (U v_c: a product? a missing '+'?), so it is refused
+  // with the product written out.
+  int juxtaposed(int lhs) {
+    const Token& next = peek();
+    if (tokens_[i_ - 1].kind == Tok::apostrophe && next.kind == Tok::lparen) {
+      return binary(Op::mul, next, lhs, unary(), "*");
+    }
+    const int rhs = unary();
+    fail_at(next.position,
+            fmt::format("expected an operator between '{}' and '{}': write {} * {} (or {} @ {}) for a product",
+                        bare(lhs), bare(rhs), bare(lhs), bare(rhs), bare(lhs), bare(rhs)));
+  }
+
   int term() {
     int lhs = unary();
     while (true) {
@@ -401,7 +448,9 @@ class Parser {
           op = Op::mod;
           break;
         default:
-          return lhs;
+          if (!starts_operand()) return lhs;
+          lhs = juxtaposed(lhs);
+          continue;
       }
       const Token& token = advance();
       lhs = binary(op, token, lhs, unary());
@@ -445,6 +494,7 @@ class Parser {
         const Token& token = advance();
         Node n;
         n.op = Op::transpose;
+        n.name = source_.text().substr(token.offset, token.length);  // ', ᵀ, ^T, .T: see shapes.cpp
         n.position = token.position;
         n.begin = program_.node(e).begin;
         n.end = last_end_;

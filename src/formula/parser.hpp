@@ -3,7 +3,7 @@
 // Hand-written rather than Boost.Spirit X3: every token and node keeps its
 // line and column for messages, errors name what was expected and what was
 // found, and the recursion is bounded (max_nesting), which also keeps it small
-// enough to fuzz. The grammar is in src/formula/README.md; in brief:
+// enough to fuzz. The grammar is in docs/formula-language.md; in brief:
 //
 //   file       := { statement? NEWLINE }
 //   statement  := ('notes'|'description'|'formula'|'convention') STRING
@@ -25,6 +25,11 @@
 //   primary    := NUMBER | NAME | NAME '(' [expr {',' expr}] ')' | '(' expr ')'
 //              |  'sum' NAME 'in' additive ['..' additive] ':' expr
 //              |  'if' expr 'then' expr 'else' expr
+//
+// Operators also have the spellings of docs/notation.md (lexer.hpp): U^T, U.T and
+// Uᵀ are U', @ · × are *, ⊙ is .*, ** is ^, − is -. A transposed operand followed
+// by '(' multiplies it (Uᵀ(ŷ − y)); other operands side by side are refused with
+// the product written out.
 #pragma once
 
 #include <memory>

@@ -3,14 +3,13 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cctype>
 #include <map>
-#include <numeric>
 #include <optional>
 #include <string_view>
 #include <utility>
 
 #include "formula/parser.hpp"
+#include "formula/suggest.hpp"
 
 namespace gradcheck::formula {
 namespace {
@@ -33,51 +32,18 @@ constexpr BuiltinInfo builtins[] = {
     {"dot", Builtin::dot, 2, 2},         {"outer", Builtin::outer, 2, 2},
     {"onehot", Builtin::onehot, 2, 2},   {"zeros", Builtin::zeros, 1, 2},
     {"ones", Builtin::ones, 1, 2},       {"transpose", Builtin::transpose, 1, 1},
+    {"relu", Builtin::relu, 1, 1},
 };
+
+// σ(...) is the sigmoid, as machine-learning notes write it, unless the file
+// declares σ as a name (a standard deviation, say): then it is refused as ambiguous.
+constexpr std::string_view sigma = "σ";
 
 const BuiltinInfo* find_builtin(std::string_view name) {
   for (const auto& b : builtins) {
     if (b.name == name) return &b;
   }
   return nullptr;
-}
-
-// Levenshtein distance, for "did you mean" hints.
-std::size_t distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  std::iota(row.begin(), row.end(), std::size_t{0});
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = up;
-    }
-  }
-  return row[b.size()];
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-// " (did you mean 'x'?)" for the closest candidate, else "". A name differing
-// only in case always qualifies; otherwise at most one edit per three letters,
-// so that 'y' suggests nothing rather than some unrelated one-letter name.
-std::string suggestion(std::string_view name, const std::vector<std::string>& candidates) {
-  std::string best;
-  std::size_t best_distance = std::max<std::size_t>(name.size() / 3, 1) + 1;
-  for (const auto& c : candidates) {
-    const std::size_t d = lower(name) == lower(c) ? 0 : distance(name, c);
-    if (d < best_distance && (d == 0 || name.size() > 2)) {
-      best = c;
-      best_distance = d;
-    }
-  }
-  return best.empty() ? std::string() : fmt::format(" (did you mean '{}'?)", best);
 }
 
 struct Interval {
@@ -150,7 +116,7 @@ class Checker {
     }
     const auto it = globals_.find(r.name);
     if (it == globals_.end()) {
-      fail(r.position, fmt::format("undefined dimension '{}'{}", r.name, suggestion(r.name, dim_names())));
+      fail(r.position, fmt::format("undefined dimension '{}'{}", r.name, did_you_mean(r.name, dim_names())));
     }
     if (it->second.ref != Ref::dim) {
       fail(r.position, fmt::format("'{}' is not a dimension: a size must be a dimension (declared as '{} in LO..HI') "
@@ -230,7 +196,7 @@ class Checker {
     if (c.kind != ClaimKind::value) {
       const auto it = globals_.find(c.target);
       if (it == globals_.end()) {
-        fail(c.position, fmt::format("undefined parameter '{}'{}", c.target, suggestion(c.target, param_names())));
+        fail(c.position, fmt::format("undefined parameter '{}'{}", c.target, did_you_mean(c.target, param_names())));
       }
       if (it->second.ref != Ref::param) {
         fail(c.position, fmt::format("'{}' is not a parameter: a {} claim is about a declared parameter", c.target,
@@ -256,6 +222,17 @@ class Checker {
   }
 
   // ---- the file as a whole ----
+  // " ('Loss' at 5:1 defines a name; did you mean 'loss = ...'?)" when a definition's name is close to `word`.
+  std::string misspelt_function(std::string_view word) const {
+    std::vector<std::string> names;
+    for (const auto& l : p_.lets) names.push_back(l.name);
+    const auto meant = closest(word, names);
+    if (!meant) return {};
+    const auto& l = *std::find_if(p_.lets.begin(), p_.lets.end(), [&](const LetDecl& d) { return d.name == *meant; });
+    return fmt::format(" ('{}' at {}:{} defines a name; did you mean '{} = ...'?)", l.name, l.position.line,
+                       l.position.column, word);
+  }
+
   static const char* claim_word(ClaimKind k) {
     return k == ClaimKind::grad ? "grad" : k == ClaimKind::derivative ? "derivative" : "value";
   }
@@ -281,8 +258,9 @@ class Checker {
     const bool needs_loss = kind != ClaimKind::derivative;
     if (p_.function < 0) {
       fail(p_.claims.front().position,
-           needs_loss ? fmt::format("a '{}' claim needs a loss: add 'loss = ...'", claim_word(kind))
-                      : std::string("a 'derivative' claim needs a function: add 'elementwise = ...'"));
+           (needs_loss ? fmt::format("a '{}' claim needs a loss: add 'loss = ...'", claim_word(kind))
+                       : std::string("a 'derivative' claim needs a function: add 'elementwise = ...'")) +
+               misspelt_function(needs_loss ? "loss" : "elementwise"));
     }
     if (needs_loss != (p_.function_kind == FunctionKind::loss)) {
       fail(p_.function_position,
@@ -399,6 +377,10 @@ class Checker {
   }
 
   std::string quote(int id) const { return quoted(p_, id); }
+  std::string bare(int id) const {
+    const std::string q = quoted(p_, id);
+    return q.substr(1, q.size() - 2);
+  }
 
   void require_scalar(int id, const Type& t, std::string_view what) const {
     if (t.kind == Kind::index_list || !is_scalar(t)) {
@@ -471,6 +453,13 @@ class Checker {
         return t;
       }
       case Op::transpose: {
+        if (n.name == "^T" && globals_.count("T") != 0U) {
+          const Symbol& t = globals_.at("T");
+          fail(n.position,
+               fmt::format("'{}^T' is ambiguous: T is declared at {}:{}; write {}' for the transpose or "
+                           "{}^(T) for the power",
+                           bare(n.args[0]), t.position.line, t.position.column, bare(n.args[0]), bare(n.args[0])));
+        }
         Type t = check_expression(n.args[0]);
         if (t.kind == Kind::index) t.kind = Kind::real;
         std::swap(t.rows, t.cols);
@@ -525,7 +514,7 @@ class Checker {
       std::vector<std::string> names;
       for (const auto& [k, v] : globals_) names.push_back(k);
       for (const auto& l : loops_) names.push_back(l.name);
-      fail(n.position, fmt::format("undefined name '{}'{}", n.name, suggestion(n.name, names)));
+      fail(n.position, fmt::format("undefined name '{}'{}", n.name, did_you_mean(n.name, names)));
     }
     n.ref = it->second.ref;
     n.slot = it->second.slot;
@@ -583,11 +572,16 @@ class Checker {
       return Type{Kind::real, other.rows, other.cols, {-1, 0}};
     }
     if (!can_agree({{a.cols, b.rows}})) {
+      // Two column vectors: u·v in notes is their dot product.
+      const std::string dot = a.cols == Dim{-1, 1} && b.cols == Dim{-1, 1} && can_agree({{a.rows, b.rows}})
+                                  ? fmt::format("; for the dot product write dot({}, {}) or {}' * {}", bare(lhs),
+                                                bare(rhs), bare(lhs), bare(rhs))
+                                  : std::string();
       fail(n.position,
-           fmt::format("shape mismatch in '*': {} is {} but {} is {}; a matrix product needs the left's columns "
-                       "({}) to equal the right's rows ({}){}",
-                       quote(lhs), shape_text(p_, a), quote(rhs), shape_text(p_, b), dim_text(a.cols), dim_text(b.rows),
-                       for_every({a.cols, b.rows})));
+           fmt::format("shape mismatch in '{}': {} is {} but {} is {}; a matrix product needs the left's columns "
+                       "({}) to equal the right's rows ({}){}{}",
+                       n.name, quote(lhs), shape_text(p_, a), quote(rhs), shape_text(p_, b), dim_text(a.cols),
+                       dim_text(b.rows), for_every({a.cols, b.rows}), dot));
     }
     return Type{Kind::real, a.rows, b.cols, {-1, 0}};
   }
@@ -618,11 +612,22 @@ class Checker {
 
   Type call(int id) {
     Node& n = node(id);
-    const BuiltinInfo* info = find_builtin(n.name);
+    const BuiltinInfo* info = find_builtin(n.name == sigma ? "sigmoid" : n.name);
+    if (const auto it = globals_.find(n.name); it != globals_.end()) {
+      const std::string what = it->second.ref == Ref::param ? "a parameter"
+                               : it->second.ref == Ref::dim ? "a dimension"
+                                                            : "a name";
+      const std::string args = n.args.empty() ? std::string() : bare(n.args.front());
+      fail(n.position, n.name == sigma ? fmt::format("'σ(...)' is ambiguous: σ is declared at {}:{}; write "
+                                                     "sigmoid({}) for the function or σ * ({}) for a product",
+                                                     it->second.position.line, it->second.position.column, args, args)
+                                       : fmt::format("'{}' is {}, not a function: write {} * ({}) for a product",
+                                                     n.name, what, n.name, args));
+    }
     if (info == nullptr) {
       std::vector<std::string> names;
       for (const auto& b : builtins) names.emplace_back(b.name);
-      fail(n.position, fmt::format("unknown function '{}'{}", n.name, suggestion(n.name, names)));
+      fail(n.position, fmt::format("unknown function '{}'{}", n.name, did_you_mean(n.name, names)));
     }
     n.builtin = info->builtin;
     const int count = static_cast<int>(n.args.size());
@@ -670,6 +675,7 @@ class Checker {
       case Builtin::tanh:
       case Builtin::abs:
       case Builtin::sqrt:
+      case Builtin::relu:
         return Type{Kind::real, t.rows, t.cols, {-1, 0}};
       case Builtin::softmax:
         vector_or_fail(args[0], t, "softmax");

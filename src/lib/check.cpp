@@ -86,10 +86,8 @@ constexpr double nan = std::numeric_limits<double>::quiet_NaN();
 constexpr long fixed_evaluations = 7;
 // Coordinates handed to a worker at a time: at least `chunk`, and on large
 // checks about 1/64 of a worker's share, so that workers seldom write the
-// same cache line of the one-byte-per-entry arrays (on the benchmark's
-// negative-sampling loss at n = 50,050, sharing a line every 32 coordinates
-// made judging on 2 threads about 10% slower: medians of 15 runs, 28.3 ms
-// against 25.5).
+// same cache line of the one-byte-per-entry arrays (shared lines made
+// judging on 2 threads measurably slower, bench/README.md).
 constexpr Eigen::Index chunk = 32;
 constexpr Eigen::Index chunks_per_worker = 64;
 

@@ -23,6 +23,11 @@ constexpr double kink_row_share = 1e-3;
 // Halvings tried: from h ≈ ε^(1/3) down to ~1e-12 of it; the noise test
 // usually stops the search well before.
 constexpr int halvings = 40;
+// One side of a kink: the kink's side bends this many times more than the
+// other; the bends of smooth f double in step grow fourfold to within this
+// share of the larger (its third derivative).
+constexpr double one_side_contrast = 8.0;
+constexpr double one_side_curvature = 0.25;
 
 // The differences at the last two steps of one halving.
 struct Level {
@@ -33,7 +38,30 @@ struct Level {
   double backward(const Eigen::VectorXd& fx, Eigen::Index i) const { return (fx(i) - (*minus)(i)) / h; }
 };
 
+// At the smallest step searched, where a kink still lies within it: a claim
+// outside both one-sided slopes (widened by their noise and their change
+// from the last step) is wrong on either side of it. Only there: at larger
+// steps two kinks, one each side, can shift both slopes one way.
+void fail_outside_slopes(const Level& current, const Level& previous, const Eigen::VectorXd& fx, Eigen::Index i,
+                         double claimed, double noise, const AxisOutput& out) {
+  const double fwd = current.forward(fx, i);
+  const double bwd = current.backward(fx, i);
+  const double widen = 2.0 * noise + std::abs(previous.forward(fx, i) - fwd) + std::abs(previous.backward(fx, i) - bwd);
+  outside_slopes(fwd, bwd, claimed, widen, out, i);
+}
+
 }  // namespace
+
+bool outside_slopes(double forward, double backward, double claimed, double widen, const AxisOutput& out,
+                    Eigen::Index i) {
+  const double lo = std::min(forward, backward) - widen;
+  const double hi = std::max(forward, backward) + widen;
+  if (!(claimed < lo || claimed > hi)) return false;
+  out.numeric(i, out.column) = claimed < lo ? std::min(forward, backward) : std::max(forward, backward);
+  out.allowance(i, out.column) = widen;
+  out.judged[static_cast<std::size_t>(i)] = {Verdict::fail, Failure::wrong_value, {}};
+  return true;
+}
 
 bool straddles_kink(double f0, double fp, double fm, double fp2, double fm2, double h, double noise,
                     const CheckOptions& options) {
@@ -141,6 +169,7 @@ void judge_past_kink(Worker& worker, const Axis& axis, double h, const Eigen::Re
                                        std::abs(previous.backward(fx, i)), row_share * row_scale(i)});
         open[k] = nf * noise <= noise_resolution * scale ? 1 : 0;
         any_open = any_open || open[k] != 0;
+        if (open[k] == 0) fail_outside_slopes(current, previous, fx, i, ai, nf * noise, out);
         continue;
       }
       if (ai == 0.0 && worker.rp(i) == worker.rm(i)) {  // f does not move either side: a claimed 0 holds
@@ -194,6 +223,91 @@ void judge_past_kink(Worker& worker, const Axis& axis, double h, const Eigen::Re
     std::swap(worker.fp2, worker.rp);
     std::swap(worker.fm2, worker.rm);
     previous.h = hk;
+  }
+}
+
+int kink_side(double f0, double fp, double fm, double fp2, double fm2, double h, double noise,
+              const CheckOptions& options) {
+  // A kink at δ within 2h on one side bends that side by J·min(δ, 2h − δ);
+  // curvature bends both sides alike. The kink's side must stand out of the
+  // other's bend eightfold and of the rounding of four values of f, and the
+  // kink lie at least h/4 from x (a bend of a quarter of the slope jump J·h).
+  const double plus = fp2 - 2.0 * fp + f0;
+  const double minus = fm2 - 2.0 * fm + f0;
+  const double floor = 4.0 * options.noise_factor * noise * h;
+  if (!std::isfinite(plus) || !std::isfinite(minus)) return 0;
+  if (std::abs(plus) > floor && std::abs(plus) > one_side_contrast * std::abs(minus)) return 1;
+  if (std::abs(minus) > floor && std::abs(minus) > one_side_contrast * std::abs(plus)) return -1;
+  return 0;
+}
+
+namespace {
+
+// The largest step, at most `top`, within which f shows no kink on `side`
+// for any output in `entries`: bends b(u) = f(x + 2u) − 2f(x + u) + f(x) of
+// smooth f grow fourfold as u doubles (to first order); a kink in (2u, 4u]
+// adds to b(2u) alone. One evaluation per doubling from u = h.
+double one_side_top(Worker& worker, const Axis& axis, int side, double h, double top, const Eigen::VectorXd& fx,
+                    const Eigen::VectorXd& rounding, const CheckOptions& options,
+                    const std::vector<Eigen::Index>& entries) {
+  Eigen::VectorXd& at_u = worker.sp;
+  Eigen::VectorXd& at_2u = worker.sm;
+  Eigen::VectorXd& at_4u = worker.sp2;
+  worker.at(axis, side * h, at_u);
+  worker.at(axis, side * 2.0 * h, at_2u);
+  double clear = 2.0 * h;  // clear of kinks as far as kink_side saw
+  for (double u = h; 4.0 * u <= top; u *= 2.0) {
+    worker.at(axis, side * 4.0 * u, at_4u);
+    for (const Eigen::Index i : entries) {
+      const double sigma = std::max(worker.eps() * std::max(std::abs(fx(i)), 1.0), rounding(i));
+      const double bend = at_2u(i) - 2.0 * at_u(i) + fx(i);
+      const double bend2 = at_4u(i) - 2.0 * at_2u(i) + fx(i);
+      // f(4u) − 6f(2u) + 8f(u) − 3f(x): eighteen roundings of f.
+      const double tolerance = std::max(18.0 * options.noise_factor * sigma, one_side_curvature * std::abs(bend2));
+      if (!std::isfinite(bend2) || std::abs(bend2 - 4.0 * bend) > tolerance) return clear;
+    }
+    clear = 4.0 * u;
+    std::swap(at_u, at_2u);
+    std::swap(at_2u, at_4u);
+  }
+  return clear;
+}
+
+}  // namespace
+
+void judge_one_side(Worker& worker, const Axis& axis, double h, double top,
+                    const Eigen::Ref<const Eigen::VectorXd>& claimed,
+                    const Eigen::Ref<const Eigen::VectorXd>& row_scale, const Eigen::VectorXd& fx,
+                    const Eigen::VectorXd& rounding, const CheckOptions& options, const AxisOutput& out) {
+  const Eigen::Index c = out.column;
+  for (const int side : {1, -1}) {  // the clear side: opposite the kink
+    std::vector<Eigen::Index>& entries = worker.one_sided;
+    entries.clear();
+    for (std::size_t k = 0; k < worker.kinked.size(); ++k) {
+      const Eigen::Index i = worker.kinked[k];
+      if (worker.kink_sides[k] == -side && out.judged[static_cast<std::size_t>(i)].verdict == Verdict::inconclusive)
+        entries.push_back(i);
+    }
+    if (entries.empty()) continue;
+    const double ladder = one_side_top(worker, axis, side, h, top, fx, rounding, options, entries);
+    ridders(worker, axis, ladder, fx.size(), side, &fx);
+    const double smallest = ladder / std::pow(ladder_shrink, ladder_levels - 1);
+    for (const Eigen::Index i : entries) {
+      const double ai = claimed(i);
+      const double best = worker.best(i);
+      const double sigma = std::max(worker.eps() * std::max(std::abs(fx(i)), 1.0), rounding(i));
+      // A one-sided difference rounds like two values of f over the step.
+      const double uncertainty = 2.0 * sigma / smallest + options.estimate_factor * worker.error(i);
+      const double relative = options.atol + options.rtol * std::max(std::abs(ai), std::abs(best));
+      const double magnitude = std::max({std::abs(ai), std::abs(best), row_share * row_scale(i)});
+      if (!std::isfinite(best) || uncertainty > noise_resolution * magnitude ||
+          std::abs(ai - best) > relative + uncertainty)
+        continue;  // not resolved, or not agreeing: the entry stays as it was
+      out.numeric(i, c) = best;
+      out.estimate(i, c) = worker.error(i);
+      out.allowance(i, c) = relative + uncertainty;
+      out.judged[static_cast<std::size_t>(i)] = {};
+    }
   }
 }
 

@@ -1,7 +1,7 @@
 // Tests of runner/calibrate.hpp against the promise it measures: in double
 // precision at scale 1, a gradient error g(1 + δ) + δ‖g‖e with δ = 1e-6 is
 // rejected (FAIL) at every point where the formula passes, for every gradient
-// case of the registry (README, Calibration: "1e-6 or better on all 12";
+// case of the registry (docs/calibration.md: "1e-6 or better on all 12";
 // options.hpp, rtol). The same draws as `gradcheck calibrate` (seed 1, the
 // shipped fixture's sizes), a few trials per case.
 #include <algorithm>

@@ -1,10 +1,10 @@
 // A user's float32 network: a 2-layer MLP (6 → 12 → 4, batch of 8, softmax
 // cross-entropy) with hand-written float backprop, checked with
 // check_gradient and default options at random points. No correct gradient
-// FAILs; a 1% error in W1's gradient FAILs at nearly every point. A tanh
-// network PASSES at 90% of points or more. A ReLU network's kinks lie within
-// the float step at most points, where float's rounding limits how far the
-// step can shrink: about 80% PASS (the rest INCONCLUSIVE), asserted at 70%.
+// FAILs; a 1% error in W1's gradient FAILs at nearly every point; tanh and
+// ReLU networks PASS at 90% of points or more. A ReLU network's kinks often
+// lie within the float step: an entry no smaller step resolves is decided by
+// one-sided differences on the side away from the kink (check.hpp, KINKS).
 #include <Eigen/Dense>
 #include <boost/test/unit_test.hpp>
 #include <cmath>
@@ -19,7 +19,7 @@ using Eigen::VectorXf;
 
 namespace {
 
-constexpr int points = 250;
+constexpr int points = 500;
 
 class Mlp {
  public:
@@ -116,6 +116,6 @@ void expect_network_checked(bool tanh_units, int min_pass_percent) {
 BOOST_AUTO_TEST_SUITE(float32_networks)
 
 BOOST_AUTO_TEST_CASE(tanh_mlp_with_hand_written_backprop) { expect_network_checked(true, 90); }
-BOOST_AUTO_TEST_CASE(relu_mlp_with_hand_written_backprop) { expect_network_checked(false, 70); }
+BOOST_AUTO_TEST_CASE(relu_mlp_with_hand_written_backprop) { expect_network_checked(false, 90); }
 
 BOOST_AUTO_TEST_SUITE_END()

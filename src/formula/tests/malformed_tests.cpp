@@ -71,7 +71,7 @@ BOOST_AUTO_TEST_CASE(unterminated_string) {
 }
 
 BOOST_AUTO_TEST_CASE(unexpected_character) {
-  expect("unexpected_character.gcf", "unexpected_character.gcf:4:29: unexpected character '@'");
+  expect("unexpected_character.gcf", "unexpected_character.gcf:4:29: unexpected character '$'");
 }
 
 BOOST_AUTO_TEST_CASE(missing_loss) {

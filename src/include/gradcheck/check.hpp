@@ -30,23 +30,32 @@
 // (F − B)(2h) (F, B the one-sided slopes; J = 0 for smooth f, whatever f″),
 // or as one-sided bends f(x ± 2h) − 2f(x ± h) + f(x) that differ, each
 // beyond the noise (noise_factor·noise, four times that for the bends) and
-// rtol of the slopes. A kink within the first step: h is halved until a step
-// no longer straddles it, and the entry is judged there as in step 1, the
-// difference at that step against the one at twice it (their distance the
-// estimate E); it passes if resolved to 10% (RESOLUTION), FAILs only by more
-// than twice its noise and estimate, 10% of the value and 0.1% of its row's
-// largest entry (a saturated f rounds at small steps like its far larger
-// intermediates, unseen), else INCONCLUSIVE. The
-// grid f moves on near x (every change a whole multiple of the smallest) is
-// rounding, and enters the noise.
-// No step clears it (x at the kink, or f's noise first): INCONCLUSIVE, or FAIL
-// if the claim lies outside both one-sided slopes at h (wrong on either side).
-// Ridders' ladder starts below the nearest kink: steps 4h, 8h, ... up to its
-// top are tested the same way, and it starts at the last clear one. The
-// noise probe (σ below) does not read a bend over a kink as rounding (Δ²f of
-// one sign, or one bend in one or two neighbours). f that moves on a grid
-// (a function rounded coarser than any probe shows) has no kinks there. Along a direction only the plain test applies (F − B
-// not halving with h, beyond 4·noise_factor·noise), and is not searched past.
+// rtol of the slopes. At h a claim outside both one-sided slopes at h and 2h
+// by more than four times their spread FAILs (wrong on either side; two
+// kinks within h can shift both slopes one way by up to about that spread).
+// Else h is halved until a step no longer straddles the kink, and the entry
+// is judged there as in step 1, the difference at that step against the one
+// at twice it (their distance the estimate E); it passes if resolved to 10%
+// (RESOLUTION), FAILs only by more than twice its noise and estimate, 10% of
+// the value and 0.1% of its row's largest entry (a saturated f rounds at
+// small steps like its far larger intermediates, unseen), else INCONCLUSIVE.
+// The grid f moves on near x (two changes or more, each a whole multiple of
+// the smallest) is rounding, and enters the noise. Where no step clears the
+// kink before noise does (x at the kink), a claim outside both one-sided
+// slopes at the smallest step FAILs. An entry still undecided whose kink lies
+// on one side (that side's bend eight times the other's, beyond the noise)
+// is judged on the other side: Ridders' ladder of one-sided differences
+// (f(x ∓ t) − f(x)) / ∓t, its top the largest of 2h, 4h, ... up to
+// ladder_step over which that side's bends grow fourfold per doubling as
+// smooth f's do; it PASSES if resolved to 10% and within the allowance
+// (2σ/t_min + estimate_factor·E), and never FAILs. Ridders' ladder starts
+// below the nearest kink: steps 4h, 8h, ... up to its top are tested the same
+// way, and it starts at the last clear one. The noise probe (σ below) does
+// not read a bend over a kink as rounding (Δ²f of one sign, or one bend in
+// one or two neighbours). f that moves on a grid (a function rounded coarser
+// than any probe shows) has no kinks there. Along a direction only the plain
+// test applies (F − B not halving with h, beyond 4·noise_factor·noise), and
+// is not searched past.
 //
 // PASS CONDITION (the one place it is written). Entry (i, j) passes iff
 //
@@ -112,7 +121,7 @@
 // Defaults (options.hpp) were chosen by measurement: `gradcheck calibrate`
 // runs every derivation case at points scaled by 0.01, 1 and 30 and reports
 // false failures, inconclusive points and the sensitivity (the smallest
-// relative gradient error rejected in every trial); README.md has the table.
+// relative gradient error rejected in every trial); docs/calibration.md has the table.
 #pragma once
 
 #include <Eigen/Core>

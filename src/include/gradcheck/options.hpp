@@ -50,8 +50,8 @@ struct CheckOptions {
   /// largest entry; central differences at h ≈ ε^(1/3) reach ~1e-10. Small
   /// entries are resolved relative to their row's largest, and a miss within
   /// noise_factor times the numerics' noise and estimate terms is
-  /// INCONCLUSIVE (check.hpp): the
-  /// calibration (README) has no false failure in 390,000 trials at 1e-8.
+  /// INCONCLUSIVE (check.hpp); docs/calibration.md measures false failures
+  /// and sensitivity at this value.
   double rtol = 1e-8;
   /// Absolute part of the allowance. 0 by default: entries whose true value is
   /// ~0 are covered by the measured noise term, and an absolute floor would

@@ -1,5 +1,5 @@
 // gradcheck/word2vec.hpp: the closed forms of the word2vec notes
-// (../shared/DERIVATIONS.md), in the ROW convention: row w of
+// (docs/derivations.md), in the ROW convention: row w of
 // `outside_vectors` (U, V × d) is u_w, and scores are s = U v_c.
 //
 //   ŷ = softmax(U v_c),  y = onehot(o)
