@@ -11,6 +11,7 @@ packages=(
   libboost-test-dev libboost-program-options-dev libboost-math-dev
   libeigen3-dev libfmt-dev nlohmann-json3-dev
   libxml2-utils libgtest-dev
+  dpkg-dev file  # cpack -G DEB (ctest package.deb.*): dpkg-shlibdeps, and file to find the ELF files
   "$@"
 )
 

@@ -144,7 +144,7 @@ report clang-tidy "$logs/clang-tidy.found" "$tidy_why"
 # missingIncludeSystem (system headers are left out on purpose). An inline
 # `// cppcheck-suppress ID ; why` marks a checked false positive.
 cppcheck_args=(--enable=warning,style,performance,portability --std=c++20 --language=c++ --library=boost
-  --inline-suppr --quiet -j "$(nproc)" -I src -I src/include -I checks
+  --inline-suppr --quiet -j "$(nproc)" -I src -I src/include -I src/word2vec/include -I checks
   --suppress=missingIncludeSystem --suppress=useStlAlgorithm --suppress=unusedStructMember
   --suppress=unmatchedSuppression
   --template='{file}:{line}:{column}: {severity}: {message} [{id}]')

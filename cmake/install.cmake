@@ -4,7 +4,8 @@
 #   - installed:  <prefix>/lib/cmake/gradcheck/  for find_package(gradcheck) against an install;
 #   - build tree: <build>/gradcheck-config.cmake  for -Dgradcheck_DIR=<build>, without installing.
 # The consumer project in src/examples/consumer is built against the installed
-# package by the CTest test `package.consumer`.
+# package by the CTest test `package.consumer`, and against the Debian package
+# (cmake/package.cmake) unpacked by `package.deb.consumer`.
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
@@ -15,7 +16,7 @@ mark_as_advanced(GRADCHECK_CMAKE_DIR)
 # INCLUDES DESTINATION adds include/ to the exported target's interface even if
 # ${CMAKE_INSTALL_INCLUDEDIR} was still empty when src/CMakeLists.txt wrote its
 # $<INSTALL_INTERFACE:...> (GNUInstallDirs is included here, after src/).
-install(TARGETS gradcheck gradcheck_cli
+install(TARGETS gradcheck gradcheck_word2vec gradcheck_cli
   EXPORT gradcheck-targets
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT gradcheck_development
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT gradcheck_runtime
@@ -23,7 +24,9 @@ install(TARGETS gradcheck gradcheck_cli
   RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT gradcheck_runtime
   INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 
-install(DIRECTORY "${PROJECT_SOURCE_DIR}/src/include/gradcheck"
+# The checker's headers (gradcheck/detail/ too: check.hpp's templates call it)
+# and the word2vec target's, side by side in include/gradcheck/.
+install(DIRECTORY "${PROJECT_SOURCE_DIR}/src/include/gradcheck" "${PROJECT_SOURCE_DIR}/src/word2vec/include/gradcheck"
   DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
   COMPONENT gradcheck_development
   FILES_MATCHING PATTERN "*.hpp")

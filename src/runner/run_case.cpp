@@ -5,8 +5,8 @@
 #include <algorithm>
 #include <exception>
 
-#include "gradcheck/autodiff.hpp"
 #include "gradcheck/check.hpp"
+#include "gradcheck/detail/exact.hpp"
 #include "gradcheck/error.hpp"
 #include "gradcheck/redraw.hpp"
 

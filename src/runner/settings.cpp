@@ -340,9 +340,15 @@ std::string setting_error_text(const po::error& e) {
 
 std::string default_fixture_path() {
   namespace fs = std::filesystem;
-  for (const fs::path& candidate : {fs::path(GRADCHECK_SOURCE_FIXTURE), fs::path(GRADCHECK_INSTALLED_FIXTURE)}) {
-    std::error_code ec;
-    if (fs::is_regular_file(candidate, ec)) return candidate.string();
+  // First the fixture installed beside the running program (bin/../share/...),
+  // so that an install moved elsewhere, or unpacked from the .deb anywhere,
+  // finds its own; then the source tree's, then the configured prefix's.
+  std::error_code ec;
+  const fs::path program = fs::read_symlink("/proc/self/exe", ec);
+  const fs::path beside = ec ? fs::path() : program.parent_path() / GRADCHECK_FIXTURE_FROM_BINDIR;
+  for (const fs::path& candidate :
+       {beside, fs::path(GRADCHECK_SOURCE_FIXTURE), fs::path(GRADCHECK_INSTALLED_FIXTURE)}) {
+    if (!candidate.empty() && fs::is_regular_file(candidate, ec)) return candidate.lexically_normal().string();
   }
   return {};
 }

@@ -139,8 +139,9 @@ class SettingsSource {
   boost::program_options::variables_map command_line_;
 };
 
-/// The fixture shipped with gradcheck, found next to the source tree or in the
-/// install prefix; empty if neither exists.
+/// The fixture shipped with gradcheck: installed beside the running program
+/// (<bin>/../share/gradcheck/), else in the source tree, else in the configured
+/// install prefix; empty if none exists.
 std::string default_fixture_path();
 
 }  // namespace gradcheck::runner

@@ -6,6 +6,7 @@
 #include <Eigen/Core>
 #include <boost/test/unit_test.hpp>
 #include <gradcheck/boost_test.hpp>
+#include <gradcheck/autodiff.hpp>  // check_gradient_templated (not in gradcheck.hpp)
 #include <gradcheck/gradcheck.hpp>
 #include <type_traits>
 

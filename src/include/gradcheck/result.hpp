@@ -145,7 +145,7 @@ struct CheckResult {
   Eigen::MatrixXd exact;
   /// max over judged entries of |exact − numeric| / allowance: above 1, the
   /// finite difference and the exact derivative disagree beyond the allowance.
-  /// NaN when it could not be taken (see attach_exact in autodiff.hpp).
+  /// NaN when it could not be taken (see attach_exact in gradcheck/detail/exact.hpp).
   double exact_vs_numeric = 0.0;
   /// max over entries of |analytic − exact| / max(|analytic|, |exact|): the
   /// claim's relative error against the exact derivative (0 where both are 0;

@@ -1,6 +1,7 @@
-// autodiff.cpp: the comparison of gradcheck/autodiff.hpp's second opinion with
-// a check's matrices (the forward-mode passes are templates, in the header).
-#include "gradcheck/autodiff.hpp"
+// exact.cpp: the comparison of gradcheck/autodiff.hpp's second opinion with
+// a check's matrices (the forward-mode passes are templates, in the header;
+// see gradcheck/detail/exact.hpp).
+#include "gradcheck/detail/exact.hpp"
 
 #include <fmt/format.h>
 
@@ -8,7 +9,7 @@
 #include <limits>
 #include <string>
 
-namespace gradcheck {
+namespace gradcheck::detail {
 namespace {
 
 constexpr double nan = std::numeric_limits<double>::quiet_NaN();
@@ -74,4 +75,4 @@ void note_exact_unavailable(CheckResult& r, std::string_view why) {
   append(r.message, fmt::format("exact (AD) derivative unavailable: {}", why));
 }
 
-}  // namespace gradcheck
+}  // namespace gradcheck::detail
