@@ -272,7 +272,7 @@ std::string setting_flags_given(const po::variables_map& vm) {
     if (const auto* l = boost::any_cast<long>(&value)) text = std::to_string(*l);
     if (const auto* m = boost::any_cast<Mode>(&value)) text = to_string(*m);
     if (const auto* r = boost::any_cast<runner::Range>(&value)) text = runner::to_string(*r);
-    if (const auto* e = boost::any_cast<runner::EntryNames>(&value)) text = "'" + runner::to_string(*e) + "'";
+    if (const auto* e = boost::any_cast<runner::EntryNames>(&value)) text = fmt::format("'{}'", runner::to_string(*e));
     flags += fmt::format(" --{} {}", name, text);
   });
   if (vm.count("fixture") != 0U) flags += " --fixture " + vm["fixture"].as<std::string>();
