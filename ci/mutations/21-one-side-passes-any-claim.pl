@@ -1,3 +1,3 @@
 # Issue 19: the one-sided ladder past a kink passes a claim whatever its value.
-# file: src/lib/kinks.cpp
+# file: src/engine/kinks.cpp
 s#\Qstd::abs(ai - best) > relative + uncertainty)\E#false)#

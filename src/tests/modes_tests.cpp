@@ -15,7 +15,7 @@
 
 #include "gradcheck/check.hpp"
 #include "gradcheck/random.hpp"
-#include "lib/differences.hpp"
+#include "engine/differences.hpp"
 #include "runner/case.hpp"
 
 using namespace gradcheck;

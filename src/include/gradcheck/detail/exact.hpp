@@ -2,7 +2,7 @@
 // check_jacobian_templated (gradcheck/autodiff.hpp) put the exact derivative
 // of forward-mode AD beside a check's finite differences. Templates the user
 // instantiates with their claim and their f call these, so they are in a
-// header; attach_exact itself is compiled in the library (src/lib/exact.cpp).
+// header; attach_exact itself is compiled in the library (src/engine/exact.cpp).
 // Nothing here needs Eigen's AutoDiff module. Nothing here is API.
 #pragma once
 

@@ -1,4 +1,4 @@
-// lib/worker.hpp (internal): the lines a check moves x along (Axis) and the
+// engine/worker.hpp (internal): the lines a check moves x along (Axis) and the
 // Worker that evaluates f along them in its own copy of x.
 #pragma once
 

@@ -1,4 +1,4 @@
-// lib/threads.hpp (internal): the threads a check runs on: a pool that
+// engine/threads.hpp (internal): the threads a check runs on: a pool that
 // shares passes over x (Crew), and advice to the kernel on large buffers.
 #pragma once
 

@@ -1,4 +1,4 @@
-// lib/differences.hpp (internal): the finite differences behind check_impl.
+// engine/differences.hpp (internal): the finite differences behind check_impl.
 // A Worker evaluates f along one axis (a coordinate, or a direction restricted
 // to a range of coordinates) in its own copy of x, perturbed in place and
 // restored; judge_axis applies the scheme and pass condition of check.hpp to
