@@ -141,7 +141,7 @@ bool use_colour() { return ::isatty(STDOUT_FILENO) != 0 && std::getenv("NO_COLOR
 
 std::string verdict_text(Verdict verdict, bool colour) {
   // Padded before colouring, so that the columns line up with and without it.
-  std::string word = fmt::format("{:<5}", runner::upper(verdict));
+  std::string word = fmt::format("{:<5}", headline(verdict));
   if (!colour) return word;
   const auto colour_of = verdict == Verdict::pass   ? fmt::terminal_color::green
                          : verdict == Verdict::fail ? fmt::terminal_color::red

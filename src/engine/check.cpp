@@ -557,6 +557,18 @@ const char* to_string(Mode mode) noexcept {
   return "unknown";
 }
 
+const char* headline(Verdict verdict) noexcept {
+  switch (verdict) {
+    case Verdict::pass:
+      return "PASS";
+    case Verdict::fail:
+      return "FAIL";
+    case Verdict::inconclusive:
+      return "INCONCLUSIVE";
+  }
+  return "UNKNOWN";
+}
+
 std::optional<Mode> parse_mode(std::string_view text) noexcept {
   for (const Mode m : {Mode::full, Mode::sampled, Mode::directional, Mode::automatic}) {
     if (text == to_string(m)) return m;

@@ -18,18 +18,6 @@ namespace {
 // of a matrix), few enough to read in a test log.
 constexpr std::size_t listed_entries = 5;
 
-const char* upper(Verdict v) {
-  switch (v) {
-    case Verdict::pass:
-      return "PASS";
-    case Verdict::fail:
-      return "FAIL";
-    case Verdict::inconclusive:
-      return "INCONCLUSIVE";
-  }
-  return "UNKNOWN";
-}
-
 // Ranks judged entries for listing: FAIL before INCONCLUSIVE before PASS,
 // then by error / allowance, largest first.
 std::pair<int, double> rank(const CheckResult& r, Eigen::Index k) {
@@ -119,7 +107,7 @@ std::string entry_name(const CheckResult& r, Eigen::Index output, Eigen::Index i
 }
 
 std::ostream& operator<<(std::ostream& out, const CheckResult& r) {
-  out << upper(r.verdict);
+  out << headline(r.verdict);
   if (r.verdict != Verdict::pass) out << " (" << to_string(r.failure) << ")";
   if (!r.message.empty()) out << ": " << r.message;
   out << '\n';

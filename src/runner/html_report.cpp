@@ -97,7 +97,7 @@ double worst_exact_value(const CheckResult& r) {
 const char* css_class(Verdict v) { return gradcheck::to_string(v); }  // pass, fail, inconclusive
 
 Node badge(Node parent, Verdict v) {
-  Node b = parent.add("span", upper(v));
+  Node b = parent.add("span", headline(v));
   b.attr("class", fmt::format("badge {}", css_class(v)));
   return b;
 }

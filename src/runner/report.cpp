@@ -387,18 +387,6 @@ std::vector<std::size_t> accepted_trials(const CaseReport& report, std::size_t c
   return trials;
 }
 
-std::string upper(Verdict v) {
-  switch (v) {
-    case Verdict::pass:
-      return "PASS";
-    case Verdict::fail:
-      return "FAIL";
-    case Verdict::inconclusive:
-      return "INCONCLUSIVE";
-  }
-  return "?";
-}
-
 ordered_json to_json(const std::vector<CaseReport>& cases, const RunInfo& info) {
   ordered_json j;
   j["tool"] = "gradcheck";
@@ -449,8 +437,8 @@ std::string to_markdown(const std::vector<CaseReport>& cases, const RunInfo& inf
     const std::optional<double> worst = measured_rel_error(r);
     const int rejected = r.controls_caught();
     const std::optional<ExactSummary> exact = exact_summary(r);
-    md += fmt::format("| `{}` | {} | **{}** | {}/{} | {} | {} | {} | {}/{} | {} |\n", c.id, c.notes, upper(r.verdict()),
-                      r.formula_passes(), r.trials.size(), r.inconclusive_points(),
+    md += fmt::format("| `{}` | {} | **{}** | {}/{} | {} | {} | {} | {}/{} | {} |\n", c.id, c.notes,
+                      headline(r.verdict()), r.formula_passes(), r.trials.size(), r.inconclusive_points(),
                       worst ? format_error(*worst) : std::string("\u2014"),
                       exact ? format_error(exact->exact_vs_numeric) : std::string("\u2014"), rejected,
                       c.controls.size(), r.seed);
@@ -458,7 +446,7 @@ std::string to_markdown(const std::vector<CaseReport>& cases, const RunInfo& inf
       for (const std::size_t k : exact->disagreements) {
         const TrialReport& t = r.trials[k];
         disagreements += fmt::format("- `{}` trial {} ({}), verdict {}: {}\n  reproduce: `{}`\n", c.id, t.trial,
-                                     t.point, upper(t.formula.result.verdict),
+                                     t.point, headline(t.formula.result.verdict),
                                      exact_disagreement_text(t.formula, t.layout, t.kind), r.reproduce(t.trial));
       }
     }

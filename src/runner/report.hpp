@@ -15,8 +15,6 @@
 
 namespace gradcheck::runner {
 
-/// "PASS", "FAIL", "INCONCLUSIVE".
-std::string upper(Verdict v);
 
 struct RunInfo {
   std::uint64_t seed = 0;

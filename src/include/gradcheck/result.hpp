@@ -31,6 +31,8 @@ enum class Failure {
 /// Names as used in reports ("pass", "wrong_value", ...).
 const char* to_string(Verdict verdict) noexcept;
 const char* to_string(Failure failure) noexcept;
+/// The verdict as a headline ("PASS", "FAIL", "INCONCLUSIVE"): result lines and report tables.
+const char* headline(Verdict verdict) noexcept;
 inline std::ostream& operator<<(std::ostream& out, Verdict verdict) { return out << to_string(verdict); }
 inline std::ostream& operator<<(std::ostream& out, Failure failure) { return out << to_string(failure); }
 
