@@ -180,6 +180,45 @@ BOOST_AUTO_TEST_CASE(one_parameter_alone_others_held_fixed) {
   BOOST_TEST(two.blocks[1].offset == 8);
 }
 
+// The user's own struct of gradients, passed whole: its members are the
+// blocks in order. The same struct with two members swapped (a wrong order,
+// caught by shape) and a struct of the planted bug (caught by value) FAIL.
+BOOST_AUTO_TEST_CASE(a_struct_of_gradients_is_taken_member_by_member) {
+  NamedMlp net;
+  static_assert(detail::aggregate_members<mlp::Gradient>() == 4);
+  const auto grad = [&] { return blocks(mlp::gradient(net.m.batch, net.m.W1, net.m.b1, net.m.W2, net.m.b2)); };
+  const CheckResult r = check_gradient(net.loss(), grad, net.params);
+  BOOST_TEST(r.verdict == Verdict::pass, text_of(r));
+
+  struct Swapped {
+    Eigen::VectorXd b1;
+    Eigen::MatrixXd W1;
+    Eigen::MatrixXd W2;
+    Eigen::VectorXd b2;
+  };
+  const auto swapped = [&] {
+    const mlp::Gradient g = mlp::gradient(net.m.batch, net.m.W1, net.m.b1, net.m.W2, net.m.b2);
+    return blocks(Swapped{g.b1, g.W1, g.W2, g.b2});
+  };
+  const CheckResult s = check_gradient(net.loss(), swapped, net.params);
+  BOOST_TEST(s.failure == Failure::wrong_shape, s.message);
+
+  const auto buggy = [&] {
+    return blocks(mlp::gradient(net.m.batch, net.m.W1, net.m.b1, net.m.W2, net.m.b2, mlp::Bug::last_input_skipped));
+  };
+  const CheckResult b = check_gradient(net.loss(), buggy, net.params);
+  BOOST_TEST(b.verdict == Verdict::fail);
+  BOOST_TEST(contains(b.message, "W1[7,3]"), b.message);
+
+  struct Scalars {
+    double a;
+    float b;
+  };
+  const std::vector<MatrixXd> two = blocks(Scalars{1.5, 2.0F});
+  BOOST_TEST_REQUIRE(two.size() == 2U);
+  BOOST_TEST(two[1](0, 0) == 2.0);
+}
+
 BOOST_AUTO_TEST_CASE(wrong_shapes_are_one_line_failures) {
   NamedMlp net;
   const auto flat_W1 = [&] {

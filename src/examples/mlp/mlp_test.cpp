@@ -16,15 +16,12 @@ bool contains(const std::string& text, const std::string& part) { return text.fi
 
 BOOST_FIXTURE_TEST_SUITE(mlp_gradients, mlp::Model)  // W1, b1, W2, b2 and a batch
 
-// The whole check: four statements beyond the user's own loss and gradient
-// (the gradient lambda unpacks the user's struct of gradients into blocks).
+// The whole check: four lines beyond the user's own loss and gradient (the
+// user's struct of gradients is taken member by member, in order).
 BOOST_AUTO_TEST_CASE(every_parameter_by_name) {
   gradcheck::Parameters params{{"W1", W1}, {"b1", b1}, {"W2", W2}, {"b2", b2}};
   const auto loss = [&] { return mlp::loss(batch, W1, b1, W2, b2); };
-  const auto grad = [&] {
-    const auto g = mlp::gradient(batch, W1, b1, W2, b2);
-    return gradcheck::blocks(g.W1, g.b1, g.W2, g.b2);
-  };
+  const auto grad = [&] { return gradcheck::blocks(mlp::gradient(batch, W1, b1, W2, b2)); };
   GRADCHECK_TEST_GRADIENT(loss, grad, params);
   GRADCHECK_TEST_GRADIENT(loss, grad, params.only("W1"));  // one parameter alone, the others held fixed
 }

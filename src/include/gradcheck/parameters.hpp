@@ -3,8 +3,7 @@
 //
 //     gradcheck::Parameters params{{"W1", W1}, {"b1", b1}, {"W2", W2}, {"b2", b2}};
 //     const auto loss = [&] { return mlp_loss(W1, b1, W2, b2); };
-//     const auto grad = [&] { const auto g = mlp_gradient(W1, b1, W2, b2);
-//                             return gradcheck::blocks(g.W1, g.b1, g.W2, g.b2); };
+//     const auto grad = [&] { return gradcheck::blocks(mlp_gradient(W1, b1, W2, b2)); };
 //     CheckResult r = gradcheck::check_gradient(loss, grad, params);              // all four
 //     CheckResult s = gradcheck::check_gradient(loss, grad, params.only("W1"));   // W1 alone
 //
@@ -111,12 +110,84 @@ class Parameters {
   std::vector<std::size_t> checked_;
 };
 
+namespace detail {
+/// An Eigen object as a block, a number as a 1 × 1 block.
+template <class Block>
+Eigen::MatrixXd as_block(const Block& b) {
+  if constexpr (std::is_arithmetic_v<Block>) {
+    return Eigen::MatrixXd::Constant(1, 1, static_cast<double>(b));
+  } else {
+    return Eigen::MatrixXd(b);
+  }
+}
+/// Stands for any member in counting an aggregate's members (never called).
+struct any_member {
+  template <class T>
+  operator T() const;  // NOLINT(google-explicit-constructor): converts to every member's type
+};
+/// The number of members of aggregate T: the most initializers T{...} takes.
+template <class T, class... Members>
+constexpr std::size_t aggregate_members() {
+  if constexpr (requires { T{Members{}..., any_member{}}; }) {
+    return aggregate_members<T, Members..., any_member>();
+  } else {
+    return sizeof...(Members);
+  }
+}
+}  // namespace detail
+
 /// The claimed gradient as one block per parameter, from any Eigen objects
 /// (a vector for a vector parameter, a matrix of the parameter's shape for a
 /// matrix): `return gradcheck::blocks(g.W1, g.b1, g.W2, g.b2);`.
 template <class... Blocks>
 std::vector<Eigen::MatrixXd> blocks(const Blocks&... b) {
-  return {Eigen::MatrixXd(b)...};
+  return {detail::as_block(b)...};
+}
+
+/// The same from the user's own struct of gradients, one member per parameter
+/// in the order of the parameters (an aggregate of up to 12 Eigen objects or
+/// numbers): `return gradcheck::blocks(mlp::gradient(batch, W1, b1, W2, b2));`.
+template <class Gradients>
+requires std::is_aggregate_v<Gradients> std::vector<Eigen::MatrixXd> blocks(const Gradients& gradients) {
+  constexpr std::size_t n = detail::aggregate_members<Gradients>();
+  static_assert(n >= 1 && n <= 12, "gradcheck::blocks: a struct of 1 to 12 gradients, one per parameter");
+  if constexpr (n == 1) {
+    const auto& [a] = gradients;
+    return blocks(a);
+  } else if constexpr (n == 2) {
+    const auto& [a, b] = gradients;
+    return blocks(a, b);
+  } else if constexpr (n == 3) {
+    const auto& [a, b, c] = gradients;
+    return blocks(a, b, c);
+  } else if constexpr (n == 4) {
+    const auto& [a, b, c, d] = gradients;
+    return blocks(a, b, c, d);
+  } else if constexpr (n == 5) {
+    const auto& [a, b, c, d, e] = gradients;
+    return blocks(a, b, c, d, e);
+  } else if constexpr (n == 6) {
+    const auto& [a, b, c, d, e, f] = gradients;
+    return blocks(a, b, c, d, e, f);
+  } else if constexpr (n == 7) {
+    const auto& [a, b, c, d, e, f, g] = gradients;
+    return blocks(a, b, c, d, e, f, g);
+  } else if constexpr (n == 8) {
+    const auto& [a, b, c, d, e, f, g, h] = gradients;
+    return blocks(a, b, c, d, e, f, g, h);
+  } else if constexpr (n == 9) {
+    const auto& [a, b, c, d, e, f, g, h, i] = gradients;
+    return blocks(a, b, c, d, e, f, g, h, i);
+  } else if constexpr (n == 10) {
+    const auto& [a, b, c, d, e, f, g, h, i, j] = gradients;
+    return blocks(a, b, c, d, e, f, g, h, i, j);
+  } else if constexpr (n == 11) {
+    const auto& [a, b, c, d, e, f, g, h, i, j, k] = gradients;
+    return blocks(a, b, c, d, e, f, g, h, i, j, k);
+  } else if constexpr (n == 12) {
+    const auto& [a, b, c, d, e, f, g, h, i, j, k, l] = gradients;
+    return blocks(a, b, c, d, e, f, g, h, i, j, k, l);
+  }
 }
 
 namespace detail {
