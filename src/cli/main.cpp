@@ -25,7 +25,7 @@
 #include "runner/run_case.hpp"
 #include "runner/setting_errors.hpp"
 #include "runner/settings.hpp"
-#include "runner/xml.hpp"
+#include "runner/text.hpp"
 
 namespace po = boost::program_options;
 using namespace gradcheck;
@@ -439,24 +439,6 @@ int calibrate(const Cli& cli) {
   return cli::calibrate_command(chosen, source, source.seed(), cli.vm);
 }
 
-// An error message as one printable line: a control character (a newline in
-// a flag's value, binary garbage from a file) or a byte that is not UTF-8 is
-// shown as \xNN, so the error stays one line whatever the input held.
-std::string printable_line(std::string_view text) {
-  std::string line;
-  for (std::size_t i = 0; i < text.size();) {
-    const std::size_t n = runner::xml::character_length(text, i);
-    if (n == 0 || text[i] == '\t' || text[i] == '\n' || text[i] == '\r' || text[i] == '\x7f') {
-      line += fmt::format("\\x{:02x}", static_cast<unsigned char>(text[i]));
-      ++i;
-    } else {
-      line.append(text.substr(i, n));
-      i += n;
-    }
-  }
-  return line;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -493,14 +475,15 @@ int main(int argc, char** argv) {
         hint.empty() ? ": expected 'list', 'run', 'formula' or 'calibrate' (see 'gradcheck --help')" : hint));
   } catch (const po::unknown_option& e) {
     const std::string hint = option_hint(e.get_option_name());
-    fmt::print(stderr, "gradcheck: {}{}\n", printable_line(runner::setting_error_text(e)),
+    fmt::print(stderr, "gradcheck: {}{}\n", runner::text::printable_line(runner::setting_error_text(e)),
                hint.empty() ? " (see 'gradcheck --help')" : hint);
   } catch (const po::error& e) {
-    fmt::print(stderr, "gradcheck: {} (see 'gradcheck --help')\n", printable_line(runner::setting_error_text(e)));
+    fmt::print(stderr, "gradcheck: {} (see 'gradcheck --help')\n",
+               runner::text::printable_line(runner::setting_error_text(e)));
   } catch (const Error& e) {
-    fmt::print(stderr, "gradcheck: {}\n", printable_line(e.what()));
+    fmt::print(stderr, "gradcheck: {}\n", runner::text::printable_line(e.what()));
   } catch (const std::exception& e) {
-    fmt::print(stderr, "gradcheck: unexpected error: {}\n", printable_line(e.what()));
+    fmt::print(stderr, "gradcheck: unexpected error: {}\n", runner::text::printable_line(e.what()));
   }
   return exit_usage;
 }

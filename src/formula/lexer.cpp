@@ -9,50 +9,19 @@
 #include <system_error>
 
 #include "formula/names.hpp"
+#include "runner/text.hpp"
 
 namespace gradcheck::formula {
 namespace {
 
-// Length of the valid UTF-8 sequence starting at text[i], or 0 if invalid
-// (overlong forms, surrogates and code points above U+10FFFF are invalid).
-std::size_t utf8_length(const std::string& text, std::size_t i) {
-  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
-  const unsigned char b0 = byte(i);
-  std::size_t n = 0;
-  unsigned min = 0;
-  unsigned cp = 0;
-  if (b0 < 0x80U) return 1;
-  if ((b0 & 0xE0U) == 0xC0U) {
-    n = 2, min = 0x80U, cp = b0 & 0x1FU;
-  } else if ((b0 & 0xF0U) == 0xE0U) {
-    n = 3, min = 0x800U, cp = b0 & 0x0FU;
-  } else if ((b0 & 0xF8U) == 0xF0U) {
-    n = 4, min = 0x10000U, cp = b0 & 0x07U;
-  } else {
-    return 0;
-  }
-  if (i + n > text.size()) return 0;
-  for (std::size_t k = 1; k < n; ++k) {
-    if ((byte(i + k) & 0xC0U) != 0x80U) return 0;
-    cp = (cp << 6U) | (byte(i + k) & 0x3FU);
-  }
-  if (cp < min || cp > 0x10FFFFU || (cp >= 0xD800U && cp <= 0xDFFFU)) return 0;
-  return n;
-}
-
 // A binary file is reported at its first byte that text cannot hold.
 void check_text(const Source& source) {
   const std::string& text = source.text();
-  for (std::size_t i = 0; i < text.size();) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    const bool control = (c < 0x20U && c != '\t' && c != '\n' && c != '\r') || c == 0x7FU;
-    const std::size_t n = control ? 0 : utf8_length(text, i);
-    if (n == 0) {
-      // No source line in the excerpt: it would print the binary bytes.
-      throw FormulaError(source.name(), source.position_of(i), fmt::format("not a text file (byte 0x{:02x})", c), {});
-    }
-    i += n;
-  }
+  const std::size_t bad = runner::text::first_non_text(text);
+  if (bad == std::string::npos) return;
+  // No source line in the excerpt: it would print the binary bytes.
+  throw FormulaError(source.name(), source.position_of(bad),
+                     fmt::format("not a text file (byte 0x{:02x})", static_cast<unsigned char>(text[bad])), {});
 }
 
 bool ident_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_'; }
@@ -280,7 +249,7 @@ class Lexer {
     }
     const CodePoint u = code_point_at(text_, start);
     if (const auto kind = unicode_operator(u.value)) return spelled(*kind, u.length);
-    const std::size_t n = utf8_length(text_, start);
+    const std::size_t n = runner::text::character_length(text_, start);
     source_.fail_at(start, fmt::format("unexpected character '{}'", text_.substr(start, n == 0 ? 1 : n)));
   }
 

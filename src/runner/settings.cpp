@@ -14,7 +14,7 @@
 
 #include "gradcheck/error.hpp"
 #include "runner/setting_errors.hpp"
-#include "runner/xml.hpp"
+#include "runner/text.hpp"
 
 namespace po = boost::program_options;
 
@@ -99,17 +99,6 @@ void check_domain(const Origin& origin, const CaseSettings& s) {
   }
 }
 
-// Where `text` stops being text, or npos: at a NUL or another control
-// character but tab, CR and LF, or at a byte that is not valid UTF-8.
-std::size_t first_non_text(std::string_view text) {
-  for (std::size_t i = 0; i < text.size();) {
-    const std::size_t n = xml::character_length(text, i);
-    if (n == 0 || text[i] == '\x7f') return i;
-    i += n;
-  }
-  return std::string_view::npos;
-}
-
 // The text of fixture file `path`, refused with a one-line error unless it is
 // a readable regular file of at most 1 MiB of text with something in it: a
 // directory, a device (/dev/zero never ends), a binary or an empty file is
@@ -135,7 +124,7 @@ std::string read_fixture(const std::string& path) {
   if (text.find_first_not_of(" \t\r\n") == std::string::npos) {
     throw Error(fmt::format("fixture file '{}' is empty: expected settings such as 'trials = 20'", path));
   }
-  if (const std::size_t at = first_non_text(text); at != std::string_view::npos) {
+  if (const std::size_t at = text::first_non_text(text); at != std::string_view::npos) {
     const auto line = std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n') + 1;
     throw Error(
         fmt::format("fixture file '{}' is not a text file (byte 0x{:02x} on line {}): expected settings such as "

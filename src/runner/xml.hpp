@@ -19,12 +19,8 @@ namespace gradcheck::runner::xml {
 
 using Tree = boost::property_tree::ptree;
 
-/// Length of the valid UTF-8 sequence at text[at] if it is an XML character
-/// (not a control character other than tab, newline and carriage return), else 0.
-std::size_t character_length(std::string_view text, std::size_t at);
-
-/// `text` as valid XML character data: invalid UTF-8 and control characters
-/// other than tab, newline and carriage return become U+FFFD.
+/// `text` as valid XML character data: what is not a character of text
+/// (text::character_length) becomes U+FFFD.
 std::string valid_text(std::string_view text);
 
 /// A handle on one element of a Tree; elements keep their insertion order.
