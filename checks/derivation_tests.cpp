@@ -12,7 +12,7 @@
 #include <optional>
 
 #include "cases.hpp"
-#include "runner/report.hpp"
+#include "report/report.hpp"
 #include "runner/run_case.hpp"
 #include "runner/settings.hpp"
 

@@ -21,10 +21,11 @@
 #include "formula/help.hpp"
 #include "formula/suggest.hpp"
 #include "gradcheck/error.hpp"
-#include "runner/report.hpp"
+#include "report/report.hpp"
 #include "runner/run_case.hpp"
 #include "runner/setting_errors.hpp"
 #include "runner/settings.hpp"
+#include "runner/step_curve.hpp"
 #include "runner/text.hpp"
 
 namespace po = boost::program_options;

@@ -11,7 +11,7 @@
 #include "runner/case.hpp"
 #include "runner/diagnosis.hpp"
 #include "runner/settings.hpp"
-#include "runner/step_curve.hpp"
+#include "runner/curves.hpp"
 
 namespace gradcheck::runner {
 

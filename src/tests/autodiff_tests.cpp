@@ -18,7 +18,7 @@
 #include "gradcheck/autodiff.hpp"
 #include "gradcheck/random.hpp"
 #include "gradcheck/word2vec.hpp"
-#include "runner/report.hpp"
+#include "report/report.hpp"
 #include "runner/run_case.hpp"
 #include "runner/settings.hpp"
 

@@ -17,7 +17,7 @@
 #include "gradcheck/autodiff.hpp"
 #include "gradcheck/check.hpp"
 #include "gradcheck/error.hpp"
-#include "runner/report.hpp"
+#include "report/report.hpp"
 #include "runner/run_case.hpp"
 #include "runner/step_curve.hpp"
 #include "scratch.hpp"

@@ -18,10 +18,10 @@
 #include <vector>
 
 #include "gradcheck/error.hpp"
-#include "runner/report.hpp"
+#include "report/report.hpp"
 #include "runner/run_case.hpp"
 #include "runner/step_curve.hpp"
-#include "runner/xml.hpp"
+#include "report/xml.hpp"
 #include "scratch.hpp"
 
 using namespace gradcheck;

@@ -15,7 +15,7 @@
 
 #include "cases.hpp"
 #include "gradcheck/error.hpp"
-#include "runner/report.hpp"
+#include "report/report.hpp"
 #include "runner/run_case.hpp"
 #include "runner/settings.hpp"
 #include "scratch.hpp"

@@ -1,4 +1,4 @@
-// runner/report.hpp: the reports of a run: JSON (the full record), Markdown,
+// report/report.hpp: the reports of a run: JSON (the full record), Markdown,
 // HTML (tables and step-size plots, for people) and JUnit XML (for CI).
 #pragma once
 

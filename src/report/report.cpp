@@ -1,4 +1,4 @@
-#include "runner/report.hpp"
+#include "report/report.hpp"
 
 #include <fcntl.h>
 #include <fmt/chrono.h>

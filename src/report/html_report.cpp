@@ -16,8 +16,8 @@
 #include <optional>
 #include <set>
 
-#include "runner/report.hpp"
-#include "runner/xml.hpp"
+#include "report/report.hpp"
+#include "report/xml.hpp"
 
 namespace gradcheck::runner {
 namespace {

@@ -1,4 +1,4 @@
-// runner/xml.hpp: XML documents (the XHTML report with its SVG plots, JUnit)
+// report/xml.hpp: XML documents (the XHTML report with its SVG plots, JUnit)
 // built as Boost.PropertyTree trees and written by its XML writer.
 //
 // Why Boost.PropertyTree: it is header-only and part of the Boost gradcheck

@@ -1,4 +1,4 @@
-#include "runner/xml.hpp"
+#include "report/xml.hpp"
 
 #include <boost/property_tree/xml_parser.hpp>
 #include <sstream>

@@ -6,8 +6,8 @@
 
 #include <ctime>
 
-#include "runner/report.hpp"
-#include "runner/xml.hpp"
+#include "report/report.hpp"
+#include "report/xml.hpp"
 
 namespace gradcheck::runner {
 namespace {
