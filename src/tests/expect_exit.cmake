@@ -2,15 +2,7 @@
 #   cmake -DEXPECT_CODE=2 [-DEXPECT_STDERR=regex] [-DEXPECT_STDOUT=regex] [-DONE_LINE=ON]
 #         -P expect_exit.cmake -- COMMAND ARGS...
 # ONE_LINE=ON also requires stderr to be exactly one line.
-set(command)
-set(in_command OFF)
-foreach(i RANGE ${CMAKE_ARGC})
-  if(in_command)
-    list(APPEND command "${CMAKE_ARGV${i}}")
-  elseif("${CMAKE_ARGV${i}}" STREQUAL "--")
-    set(in_command ON)
-  endif()
-endforeach()
+include(${CMAKE_CURRENT_LIST_DIR}/command_args.cmake)
 execute_process(COMMAND ${command} RESULT_VARIABLE code OUTPUT_VARIABLE out ERROR_VARIABLE err)
 string(REPLACE ";" " " shown "${command}")
 if(NOT code STREQUAL EXPECT_CODE)

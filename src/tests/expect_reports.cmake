@@ -5,15 +5,7 @@
 # EXPECT_REPORT must match gradcheck.md, gradcheck.html and gradcheck.json (a
 # diagnosis, say); EXPECT_SUMMARY gradcheck.md and gradcheck.html (a collapsed
 # line); EXPECT_MARKDOWN gradcheck.md alone. An empty regex is not checked. A semicolon cannot pass through -D: write '.' for it.
-set(command)
-set(in_command OFF)
-foreach(i RANGE ${CMAKE_ARGC})
-  if(in_command)
-    list(APPEND command "${CMAKE_ARGV${i}}")
-  elseif("${CMAKE_ARGV${i}}" STREQUAL "--")
-    set(in_command ON)
-  endif()
-endforeach()
+include(${CMAKE_CURRENT_LIST_DIR}/command_args.cmake)
 file(REMOVE_RECURSE "${DIR}")
 execute_process(COMMAND ${command} --report-dir ${DIR} RESULT_VARIABLE code OUTPUT_VARIABLE out ERROR_VARIABLE err)
 string(REPLACE ";" " " shown "${command}")
