@@ -40,9 +40,6 @@ CheckCase leaky_relu_derivative() {
       .description = "derivative of leaky ReLU f(x) = max(alpha x, x), elementwise (a diagonal Jacobian)",
       .formula = "f'(x) = 1 for x > 0, alpha for x < 0 (undefined at 0: kink entries are judged inconclusive)",
       .convention = "x in R^n, f applied to each entry, 0 < alpha < 1",
-      .controls = {{"alpha_both_sides", "alpha everywhere (the x > 0 branch forgotten)"},
-                   {"one_both_sides", "1 everywhere (the x < 0 branch forgotten)"},
-                   {"sides_swapped", "alpha for x > 0, 1 for x < 0"}},
       .sample =
           [](Rng& rng, const CaseSettings& s, int /*trial*/) {
             // Two entries at least, one of each sign: "alpha on both sides" is right on an all-negative
@@ -81,7 +78,11 @@ CheckCase leaky_relu_derivative() {
                     x.unaryExpr([=](double v) { return v > 0.0 ? positive_slope : negative_slope; })};
               };
             };
-            p.controls = {slopes(alpha, alpha), slopes(1.0, 1.0), slopes(alpha, 1.0)};
+            p.controls = {
+                {"alpha_both_sides", "alpha everywhere (the x > 0 branch forgotten)", slopes(alpha, alpha)},
+                {"one_both_sides", "1 everywhere (the x < 0 branch forgotten)", slopes(1.0, 1.0)},
+                {"sides_swapped", "alpha for x > 0, 1 for x < 0", slopes(alpha, 1.0)},
+            };
             return p;
           },
       // Half the draws add two kink entries: the smallest point has none, the largest both.
@@ -100,9 +101,6 @@ CheckCase sigmoid_derivative() {
       .description = "derivative of the sigmoid sigma(x) = 1 / (1 + e^-x), elementwise (a diagonal Jacobian)",
       .formula = "sigma'(x) = sigma(x) (1 - sigma(x)), equivalently e^x / (e^x + 1)^2",
       .convention = "x in R^n, sigma applied to each entry; points drawn in [-8, 8] with |x_i| >= 1e-3",
-      .controls = {{"sigma_one_plus_sigma", "sigma (1 + sigma)"},
-                   {"sigma_squared", "sigma^2"},
-                   {"missing_exp_sign", "e^x / (e^x + 1) = sigma itself (the denominator's square lost)"}},
       .sample =
           [](Rng& rng, const CaseSettings& s, int /*trial*/) {
             const Index n = draw(rng, s.n);
@@ -123,9 +121,12 @@ CheckCase sigmoid_derivative() {
               };
             };
             p.controls = {
-                with_sigma([](const Eigen::ArrayXd& sigma) -> Eigen::ArrayXd { return sigma * (1.0 + sigma); }),
-                with_sigma([](const Eigen::ArrayXd& sigma) -> Eigen::ArrayXd { return sigma.square(); }),
-                with_sigma([](const Eigen::ArrayXd& sigma) -> Eigen::ArrayXd { return sigma; }),
+                {"sigma_one_plus_sigma", "sigma (1 + sigma)",
+                 with_sigma([](const Eigen::ArrayXd& sigma) -> Eigen::ArrayXd { return sigma * (1.0 + sigma); })},
+                {"sigma_squared", "sigma^2",
+                 with_sigma([](const Eigen::ArrayXd& sigma) -> Eigen::ArrayXd { return sigma.square(); })},
+                {"missing_exp_sign", "e^x / (e^x + 1) = sigma itself (the denominator's square lost)",
+                 with_sigma([](const Eigen::ArrayXd& sigma) -> Eigen::ArrayXd { return sigma; })},
             };
             return p;
           },

@@ -19,8 +19,6 @@ CheckCase xent_onehot_identity() {
       .description = "cross-entropy with a one-hot y equals -log yhat_o",
       .formula = "-sum_w y_w log yhat_w = -log yhat_o",
       .convention = "s in R^V, yhat = softmax(s), y = onehot(o)",
-      .controls = {{"forgot_y", "-sum_w log yhat_w (y dropped from the sum)"},
-                   {"sign_dropped", "log yhat_o (minus sign lost)"}},
       .sample =
           [](Rng& rng, const CaseSettings& s, int /*trial*/) {
             const Index V = draw(rng, s.V);
@@ -37,8 +35,10 @@ CheckCase xent_onehot_identity() {
             };
             p.claim = [=](const VectorXd& logits) { return std::vector<MatrixXd>{scalar(-log_yhat(logits)(o))}; };
             p.controls = {
-                [=](const VectorXd& logits) { return std::vector<MatrixXd>{scalar(-log_yhat(logits).sum())}; },
-                [=](const VectorXd& logits) { return std::vector<MatrixXd>{scalar(log_yhat(logits)(o))}; },
+                {"forgot_y", "-sum_w log yhat_w (y dropped from the sum)",
+                 [=](const VectorXd& logits) { return std::vector<MatrixXd>{scalar(-log_yhat(logits).sum())}; }},
+                {"sign_dropped", "log yhat_o (minus sign lost)",
+                 [=](const VectorXd& logits) { return std::vector<MatrixXd>{scalar(log_yhat(logits)(o))}; }},
             };
             return p;
           },
@@ -52,9 +52,6 @@ CheckCase xent_grad_logits() {
       .description = "gradient of the cross-entropy w.r.t. the scores",
       .formula = "dJ/ds = yhat - y",
       .convention = "s in R^V, J = -log softmax(s)_o",
-      .controls = {{"sign_flipped", "y - yhat"},
-                   {"forgot_y", "yhat"},
-                   {"grad_wrt_yhat", "-y / yhat (the derivative w.r.t. yhat, not s)"}},
       .sample =
           [](Rng& rng, const CaseSettings& s, int /*trial*/) {
             const Index V = draw(rng, s.V);
@@ -70,11 +67,13 @@ CheckCase xent_grad_logits() {
             };
             p.claim = grad([](const VectorXd& yhat, const VectorXd& yv) -> VectorXd { return yhat - yv; });
             p.controls = {
-                grad([](const VectorXd& yhat, const VectorXd& yv) -> VectorXd { return yv - yhat; }),
-                grad([](const VectorXd& yhat, const VectorXd&) -> VectorXd { return yhat; }),
-                grad([](const VectorXd& yhat, const VectorXd& yv) -> VectorXd {
-                  return -(yv.array() / yhat.array()).matrix();
-                }),
+                {"sign_flipped", "y - yhat",
+                 grad([](const VectorXd& yhat, const VectorXd& yv) -> VectorXd { return yv - yhat; })},
+                {"forgot_y", "yhat", grad([](const VectorXd& yhat, const VectorXd&) -> VectorXd { return yhat; })},
+                {"grad_wrt_yhat", "-y / yhat (the derivative w.r.t. yhat, not s)",
+                 grad([](const VectorXd& yhat, const VectorXd& yv) -> VectorXd {
+                   return -(yv.array() / yhat.array()).matrix();
+                 })},
             };
             return p;
           },
@@ -88,9 +87,6 @@ CheckCase naive_softmax_grad_center() {
       .description = "naive-softmax loss: gradient w.r.t. the centre vector v_c",
       .formula = "dJ/dv_c = U^T (yhat - y)   (handout's column convention: U (yhat - y))",
       .convention = row_convention,
-      .controls = {{"sign_flipped", "U^T (y - yhat)"},
-                   {"forgot_y", "U^T yhat"},
-                   {"grad_wrt_scores", "yhat - y (the gradient w.r.t. s, size V, not v_c)"}},
       .sample =
           [](Rng& rng, const CaseSettings& s, int /*trial*/) {
             const Index V = draw(rng, s.V);
@@ -113,9 +109,12 @@ CheckCase naive_softmax_grad_center() {
               return [=](const VectorXd& vc) { return std::vector<MatrixXd>{form(w2v::softmax(U * vc))}; };
             };
             p.controls = {
-                with_yhat([=](const VectorXd& yhat) -> MatrixXd { return U.transpose() * (y - yhat); }),
-                with_yhat([=](const VectorXd& yhat) -> MatrixXd { return U.transpose() * yhat; }),
-                with_yhat([=](const VectorXd& yhat) -> MatrixXd { return yhat - y; }),
+                {"sign_flipped", "U^T (y - yhat)",
+                 with_yhat([=](const VectorXd& yhat) -> MatrixXd { return U.transpose() * (y - yhat); })},
+                {"forgot_y", "U^T yhat",
+                 with_yhat([=](const VectorXd& yhat) -> MatrixXd { return U.transpose() * yhat; })},
+                {"grad_wrt_scores", "yhat - y (the gradient w.r.t. s, size V, not v_c)",
+                 with_yhat([=](const VectorXd& yhat) -> MatrixXd { return yhat - y; })},
             };
             return p;
           },
@@ -129,9 +128,6 @@ CheckCase naive_softmax_grad_outside() {
       .description = "naive-softmax loss: gradient w.r.t. every outside vector u_w (all of U)",
       .formula = "dJ/du_w = (yhat_w - y_w) v_c, i.e. dJ/dU = (yhat - y) v_c^T",
       .convention = row_convention,
-      .controls = {{"sign_flipped", "(y - yhat) v_c^T"},
-                   {"y_for_yhat", "y_w v_c: y used where yhat belongs"},
-                   {"transposed", "v_c (yhat - y)^T: column convention in a row-convention slot (d x V)"}},
       .sample =
           [](Rng& rng, const CaseSettings& s, int /*trial*/) {
             const Index V = draw(rng, s.V);
@@ -159,9 +155,12 @@ CheckCase naive_softmax_grad_outside() {
               };
             };
             p.controls = {
-                with_yhat([=](const VectorXd& yhat) -> MatrixXd { return (y - yhat) * vc.transpose(); }),
-                with_yhat([=](const VectorXd&) -> MatrixXd { return y * vc.transpose(); }),
-                with_yhat([=](const VectorXd& yhat) -> MatrixXd { return vc * (yhat - y).transpose(); }),
+                {"sign_flipped", "(y - yhat) v_c^T",
+                 with_yhat([=](const VectorXd& yhat) -> MatrixXd { return (y - yhat) * vc.transpose(); })},
+                {"y_for_yhat", "y_w v_c: y used where yhat belongs",
+                 with_yhat([=](const VectorXd&) -> MatrixXd { return y * vc.transpose(); })},
+                {"transposed", "v_c (yhat - y)^T: column convention in a row-convention slot (d x V)",
+                 with_yhat([=](const VectorXd& yhat) -> MatrixXd { return vc * (yhat - y).transpose(); })},
             };
             return p;
           },

@@ -85,7 +85,7 @@ Point draw_distinct_point(Rng& rng, const CaseSettings& s) {
 
 // x is all of U, the claim the library's ∂J/∂U (every row, not only those the
 // case is about: checking all of them is stronger), with the given controls.
-Problem outside_problem(const Point& pt, std::vector<runner::Claim> controls) {
+Problem outside_problem(const Point& pt, std::vector<runner::Control> controls) {
   Problem p;
   p.point = pt.describe();
   p.layout = {{"U", pt.V, pt.d}};
@@ -128,12 +128,6 @@ CheckCase neg_sampling_grad_center() {
       .description = "negative-sampling loss: gradient w.r.t. the centre vector v_c",
       .formula = "dJ/dv_c = -(1 - sigma(u_o^T v_c)) u_o + sum_k (1 - sigma(-u_{w_k}^T v_c)) u_{w_k}",
       .convention = std::string(row_convention) + "; K samples drawn uniformly, repeats and o allowed",
-      .controls = {{"dropped_minus",
-                    "-(1 - sigma(u_o^T v_c)) u_o - sum_k (1 - sigma(-u_{w_k}^T v_c)) u_{w_k}: "
-                    "the chain rule's minus on the u_{w_k} terms dropped"},
-                   {"sign_flipped", "(1 - sigma(u_o^T v_c)) u_o - sum_k (1 - sigma(-u_{w_k}^T v_c)) u_{w_k}"},
-                   {"sigma_for_one_minus_sigma",
-                    "-sigma(u_o^T v_c) u_o + sum_k sigma(-u_{w_k}^T v_c) u_{w_k}: sigma where 1 - sigma belongs"}},
       .sample =
           [](Rng& rng, const CaseSettings& s, int /*trial*/) {
             Point pt = draw_sizes(rng, s);
@@ -163,12 +157,18 @@ CheckCase neg_sampling_grad_center() {
               };
             };
             p.controls = {
-                weighted([](double so) { return -(1.0 - sigmoid(so)); },
-                         [](double sw) { return -(1.0 - sigmoid(-sw)); }),
-                [=](const VectorXd& vc) {
-                  return std::vector<MatrixXd>{-w2v::neg_sampling_loss_and_gradient(vc, o, U, negatives).grad_center};
-                },
-                weighted([](double so) { return -sigmoid(so); }, [](double sw) { return sigmoid(-sw); }),
+                {"dropped_minus",
+                 "-(1 - sigma(u_o^T v_c)) u_o - sum_k (1 - sigma(-u_{w_k}^T v_c)) u_{w_k}: "
+                 "the chain rule's minus on the u_{w_k} terms dropped",
+                 weighted([](double so) { return -(1.0 - sigmoid(so)); },
+                          [](double sw) { return -(1.0 - sigmoid(-sw)); })},
+                {"sign_flipped", "(1 - sigma(u_o^T v_c)) u_o - sum_k (1 - sigma(-u_{w_k}^T v_c)) u_{w_k}",
+                 [=](const VectorXd& vc) {
+                   return std::vector<MatrixXd>{-w2v::neg_sampling_loss_and_gradient(vc, o, U, negatives).grad_center};
+                 }},
+                {"sigma_for_one_minus_sigma",
+                 "-sigma(u_o^T v_c) u_o + sum_k sigma(-u_{w_k}^T v_c) u_{w_k}: sigma where 1 - sigma belongs",
+                 weighted([](double so) { return -sigmoid(so); }, [](double sw) { return sigmoid(-sw); })},
             };
             return p;
           },
@@ -182,15 +182,16 @@ CheckCase neg_sampling_grad_outside_true() {
       .description = "negative-sampling loss: gradient w.r.t. the true outside vector u_o (all of U checked)",
       .formula = "dJ/du_o = -(1 - sigma(u_o^T v_c)) v_c; each sample row (1 - sigma(-u_w^T v_c)) v_c; other rows 0",
       .convention = std::string(row_convention) + "; K distinct samples, o not among them",
-      .controls = {{"sign_flipped", "row o: (1 - sigma(u_o^T v_c)) v_c; other rows correct"},
-                   {"sigma_for_one_minus_sigma", "row o: -sigma(u_o^T v_c) v_c; other rows correct"}},
       .sample =
           [](Rng& rng, const CaseSettings& s, int /*trial*/) {
             const Point pt = draw_distinct_point(rng, s);
-            return outside_problem(pt, {
-                                           with_rows(pt, {pt.o}, [](double so) { return 1.0 - sigmoid(so); }),
-                                           with_rows(pt, {pt.o}, [](double so) { return -sigmoid(so); }),
-                                       });
+            return outside_problem(pt,
+                                   {
+                                       {"sign_flipped", "row o: (1 - sigma(u_o^T v_c)) v_c; other rows correct",
+                                        with_rows(pt, {pt.o}, [](double so) { return 1.0 - sigmoid(so); })},
+                                       {"sigma_for_one_minus_sigma", "row o: -sigma(u_o^T v_c) v_c; other rows correct",
+                                        with_rows(pt, {pt.o}, [](double so) { return -sigmoid(so); })},
+                                   });
           },
   };
 }
@@ -202,15 +203,16 @@ CheckCase neg_sampling_grad_outside_negatives() {
       .description = "negative-sampling loss: gradient w.r.t. the sampled vectors u_{w_s} (all of U checked)",
       .formula = "dJ/du_{w_s} = (1 - sigma(-u_{w_s}^T v_c)) v_c for each distinct sample w_s != o",
       .convention = std::string(row_convention) + "; K distinct samples, o not among them",
-      .controls = {{"dropped_minus", "sample rows: -(1 - sigma(-u_w^T v_c)) v_c; other rows correct"},
-                   {"missing_one_minus", "sample rows: sigma(-u_w^T v_c) v_c; other rows correct"}},
       .sample =
           [](Rng& rng, const CaseSettings& s, int /*trial*/) {
             const Point pt = draw_distinct_point(rng, s);
-            return outside_problem(pt, {
-                                           with_rows(pt, pt.negatives, [](double sw) { return -(1.0 - sigmoid(-sw)); }),
-                                           with_rows(pt, pt.negatives, [](double sw) { return sigmoid(-sw); }),
-                                       });
+            return outside_problem(
+                pt, {
+                        {"dropped_minus", "sample rows: -(1 - sigma(-u_w^T v_c)) v_c; other rows correct",
+                         with_rows(pt, pt.negatives, [](double sw) { return -(1.0 - sigmoid(-sw)); })},
+                        {"missing_one_minus", "sample rows: sigma(-u_w^T v_c) v_c; other rows correct",
+                         with_rows(pt, pt.negatives, [](double sw) { return sigmoid(-sw); })},
+                    });
           },
   };
 }
@@ -231,9 +233,6 @@ CheckCase neg_sampling_repeated_negatives() {
       .convention =
           std::string(row_convention) +
           "; K >= 2 samples with a word w != o drawn at least twice; o among the samples in trials 0, 3, 6, ...",
-      .controls = {{"assigned_not_accumulated",
-                    "row w_k = (1 - sigma(-u_w^T v_c)) v_c assigned per draw (also over row o): one term, not n_w"},
-                   {"dropped_minus", "sample terms accumulated as -(1 - sigma(-u_w^T v_c)) v_c"}},
       .sample =
           [](Rng& rng, const CaseSettings& s, int trial) {
             const bool o_sampled = trial % 3 == 0;
@@ -271,10 +270,14 @@ CheckCase neg_sampling_repeated_negatives() {
                 return std::vector<MatrixXd>{grad};
               };
             };
-            return outside_problem(pt, {
-                                           rows(false, [](double sk) { return 1.0 - sigmoid(-sk); }),
-                                           rows(true, [](double sk) { return -(1.0 - sigmoid(-sk)); }),
-                                       });
+            return outside_problem(
+                pt, {
+                        {"assigned_not_accumulated",
+                         "row w_k = (1 - sigma(-u_w^T v_c)) v_c assigned per draw (also over row o): one term, not n_w",
+                         rows(false, [](double sk) { return 1.0 - sigmoid(-sk); })},
+                        {"dropped_minus", "sample terms accumulated as -(1 - sigma(-u_w^T v_c)) v_c",
+                         rows(true, [](double sk) { return -(1.0 - sigmoid(-sk)); })},
+                    });
           },
   };
 }

@@ -92,8 +92,6 @@ CheckCase skipgram_grad_outside() {
       .description = "skip-gram loss (naive softmax and negative sampling): gradient w.r.t. all outside vectors U",
       .formula = "dJ_sg/dU = sum_{-m<=j<=m, j!=0} dJ(v_c, w_{t+j}, U)/dU",
       .convention = window_convention,
-      .controls = {{"averaged_not_summed", "(1/2m) sum_j dJ(v_c, w_{t+j}, U)/dU"},
-                   {"last_word_only", "dJ(v_c, w_{t+m}, U)/dU: each word's gradient assigned, not accumulated"}},
       .sample =
           [](Rng& rng, const CaseSettings& s, int trial) {
             const Window w = draw_window(rng, s, trial);
@@ -112,13 +110,15 @@ CheckCase skipgram_grad_outside() {
             const VectorXd vc = w.center_vectors.row(w.c).transpose();
             const auto window_size = static_cast<double>(w.outside.size());
             p.controls = {
-                [=](const VectorXd& x) {
-                  return std::vector<MatrixXd>{w.loss(w.center_vectors, unpack(x, layout, 0)).grad_outside_vectors /
-                                               window_size};
-                },
-                [=](const VectorXd& x) {
-                  return std::vector<MatrixXd>{w.last_word(vc, unpack(x, layout, 0)).grad_outside};
-                },
+                {"averaged_not_summed", "(1/2m) sum_j dJ(v_c, w_{t+j}, U)/dU",
+                 [=](const VectorXd& x) {
+                   return std::vector<MatrixXd>{w.loss(w.center_vectors, unpack(x, layout, 0)).grad_outside_vectors /
+                                                window_size};
+                 }},
+                {"last_word_only", "dJ(v_c, w_{t+m}, U)/dU: each word's gradient assigned, not accumulated",
+                 [=](const VectorXd& x) {
+                   return std::vector<MatrixXd>{w.last_word(vc, unpack(x, layout, 0)).grad_outside};
+                 }},
             };
             return p;
           },
@@ -132,8 +132,6 @@ CheckCase skipgram_grad_center() {
       .description = "skip-gram loss (naive softmax and negative sampling): gradient w.r.t. the centre vector v_c",
       .formula = "dJ_sg/dv_c = sum_{-m<=j<=m, j!=0} dJ(v_c, w_{t+j}, U)/dv_c",
       .convention = window_convention,
-      .controls = {{"averaged_not_summed", "(1/2m) sum_j dJ(v_c, w_{t+j}, U)/dv_c"},
-                   {"last_word_only", "dJ(v_c, w_{t+m}, U)/dv_c: each word's gradient assigned, not accumulated"}},
       .sample =
           [](Rng& rng, const CaseSettings& s, int trial) {
             const Window w = draw_window(rng, s, trial);
@@ -159,10 +157,12 @@ CheckCase skipgram_grad_center() {
             p.claim = [=](const VectorXd& vc) { return std::vector<MatrixXd>{grad_vc(vc)}; };
             const auto window_size = static_cast<double>(w.outside.size());
             p.controls = {
-                [=](const VectorXd& vc) { return std::vector<MatrixXd>{grad_vc(vc) / window_size}; },
-                [=](const VectorXd& vc) {
-                  return std::vector<MatrixXd>{w.last_word(vc, w.outside_vectors).grad_center};
-                },
+                {"averaged_not_summed", "(1/2m) sum_j dJ(v_c, w_{t+j}, U)/dv_c",
+                 [=](const VectorXd& vc) { return std::vector<MatrixXd>{grad_vc(vc) / window_size}; }},
+                {"last_word_only", "dJ(v_c, w_{t+m}, U)/dv_c: each word's gradient assigned, not accumulated",
+                 [=](const VectorXd& vc) {
+                   return std::vector<MatrixXd>{w.last_word(vc, w.outside_vectors).grad_center};
+                 }},
             };
             return p;
           },
@@ -176,8 +176,6 @@ CheckCase skipgram_grad_other_centers_zero() {
       .description = "skip-gram loss: gradient w.r.t. every centre vector; zero for each word w != c",
       .formula = "dJ_sg/dv_w = 0 for w != c (row c: sum_j dJ(v_c, w_{t+j}, U)/dv_c)",
       .convention = window_convention,
-      .controls = {{"nonzero_other_centers", "every row of dJ_sg/d(center_vectors) set to row c's gradient"},
-                   {"averaged_not_summed", "(1/2m) of the correct gradient"}},
       .sample =
           [](Rng& rng, const CaseSettings& s, int trial) {
             const Window w = draw_window(rng, s, trial);
@@ -196,11 +194,13 @@ CheckCase skipgram_grad_other_centers_zero() {
             p.claim = [=](const VectorXd& x) { return std::vector<MatrixXd>{grad(x)}; };
             const auto window_size = static_cast<double>(w.outside.size());
             p.controls = {
-                [=](const VectorXd& x) {
-                  // V ≥ 2, so at least one other row receives row c's (non-zero) gradient.
-                  return std::vector<MatrixXd>{grad(x).row(w.c).replicate(w.V, 1)};
-                },
-                [=](const VectorXd& x) { return std::vector<MatrixXd>{grad(x) / window_size}; },
+                {"nonzero_other_centers", "every row of dJ_sg/d(center_vectors) set to row c's gradient",
+                 [=](const VectorXd& x) {
+                   // V ≥ 2, so at least one other row receives row c's (non-zero) gradient.
+                   return std::vector<MatrixXd>{grad(x).row(w.c).replicate(w.V, 1)};
+                 }},
+                {"averaged_not_summed", "(1/2m) of the correct gradient",
+                 [=](const VectorXd& x) { return std::vector<MatrixXd>{grad(x) / window_size}; }},
             };
             return p;
           },

@@ -113,8 +113,7 @@ runner::Problem sample(const std::shared_ptr<const Program>& program, Rng& rng, 
     }
     return exprs;
   };
-  std::vector<std::vector<int>> controls;
-  for (const ControlDecl& c : program->controls) controls.push_back(claims_of(c.claims));
+
   const int function = program->function;
 
   // A value claim differentiates nothing: f is the reference value, the claim
@@ -146,7 +145,9 @@ runner::Problem sample(const std::shared_ptr<const Program>& program, Rng& rng, 
     return [evaluation, exprs](const VectorXd& x) { return evaluation(x, exprs); };
   };
   problem.claim = claim(claims_of({}));
-  for (const auto& c : controls) problem.controls.push_back(claim(c));
+  for (const ControlDecl& k : program->controls) {
+    problem.controls.push_back({k.id, k.description, claim(claims_of(k.claims))});
+  }
   return problem;
 }
 

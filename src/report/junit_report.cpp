@@ -55,7 +55,7 @@ void formula_case(Node suite, const CaseReport& r, int& failures) {
 // no trial was conclusive.
 void control_case(Node suite, const CaseReport& r, std::size_t k, int& failures, int& skipped) {
   const CheckCase& c = *r.check_case;
-  const Control& control = c.controls[k];
+  const ControlName& control = c.controls[k];
   Node test = suite.add("testcase");
   test.attr("name", c.id + "/" + control.id).attr("classname", "gradcheck." + c.id).attr("time", seconds(0.0));
   const int conclusive = r.formula_passes() + r.formula_failures();

@@ -34,6 +34,20 @@ Eigen::Index layout_size(const std::vector<Block>& layout);
 /// block's shape: for a gradient, ∂J/∂U is V × d when U is V × d.
 using Claim = std::function<std::vector<Eigen::MatrixXd>(const Eigen::VectorXd& x)>;
 
+/// A negative control's name, as the reports list it.
+struct ControlName {
+  std::string id;           ///< e.g. "sign_flipped"
+  std::string description;  ///< e.g. "Uᵀ(y − ŷ): sign flipped"
+};
+
+/// A negative control: a known-wrong formula at the trial's point, which the
+/// check must reject. Declared once, where the point is drawn.
+struct Control {
+  std::string id;
+  std::string description;
+  Claim claim;
+};
+
 enum class ProblemKind {
   gradient,     ///< f(x) returns the scalar loss (size 1); claims are its gradient by block
   elementwise,  ///< f applies a scalar function to each entry; a claim is f′(x), one block
@@ -51,8 +65,9 @@ struct Problem {
   std::function<Eigen::VectorXd(const Eigen::VectorXd& x)> f;
   /// The derivation's closed form.
   Claim claim;
-  /// The negative controls, in the order of CheckCase::controls.
-  std::vector<Claim> controls;
+  /// The negative controls; every point of a case has the same ids, in the
+  /// same order.
+  std::vector<Control> controls;
   /// Optional second opinion: the exact derivative of f at x by forward-mode
   /// automatic differentiation of a scalar-templated f, packed like a claim
   /// (gradient: n × 1; elementwise: the n diagonal entries as n × 1). Empty
@@ -67,18 +82,15 @@ struct Problem {
 /// Which end of a case's size ranges (CheckCase::bound_layout).
 enum class Bound { smallest, largest };
 
-struct Control {
-  std::string id;           ///< e.g. "sign_flipped"
-  std::string description;  ///< e.g. "Uᵀ(y − ŷ): sign flipped"
-};
-
 struct CheckCase {
   std::string id;           ///< ctest / CLI name, e.g. "naive_softmax_grad_center"
   std::string notes;        ///< section of the notes, e.g. "(b)"
   std::string description;  ///< one line for `gradcheck list`
   std::string formula;      ///< the closed form being checked
   std::string convention;   ///< shapes and layout the formula uses
-  std::vector<Control> controls;
+  /// The ids and descriptions of the controls `sample` attaches to a point,
+  /// in its order (filled by name_controls, or from a formula file).
+  std::vector<ControlName> controls{};
   /// Draws trial `trial`'s point from `rng` within `settings`' size ranges.
   std::function<Problem(Rng& rng, const CaseSettings& settings, int trial)> sample;
   /// The layout of the smallest or the largest point `sample` draws within
@@ -97,5 +109,9 @@ struct CheckCase {
   /// that gives every parameter): one trial unless more are asked for.
   bool one_point = false;
 };
+
+/// Fills `c.controls` from a point drawn at the default settings, so that a
+/// case declares each control once, with its claim, in `sample`.
+CheckCase name_controls(CheckCase c);
 
 }  // namespace gradcheck::runner

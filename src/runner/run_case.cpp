@@ -261,6 +261,23 @@ Judgement judge_claim(const Problem& p, const Claim& claim, const CheckOptions& 
   return {std::move(r), std::move(worst), false, std::move(diagnosis)};
 }
 
+namespace {
+
+// Every point of a case carries the controls the case lists, in its order:
+// the reports count each control's rejections across trials by position.
+void check_control_ids(const CheckCase& c, const Problem& p) {
+  const auto ids = [](const auto& controls) {
+    std::string out;
+    for (const auto& k : controls) out += (out.empty() ? "" : ", ") + k.id;
+    return out;
+  };
+  if (ids(p.controls) != ids(c.controls)) {
+    throw Error(fmt::format("the point has the controls [{}], the case lists [{}]", ids(p.controls), ids(c.controls)));
+  }
+}
+
+}  // namespace
+
 TrialReport run_trial(const CheckCase& c, const CaseSettings& settings, std::uint64_t seed, int t,
                       std::optional<Problem>* judged) {
   TrialReport trial{.trial = t, .points = 0, .point = {}, .formula = {}, .controls = {}};
@@ -280,9 +297,10 @@ TrialReport run_trial(const CheckCase& c, const CaseSettings& settings, std::uin
       trial.point = p.point;
       trial.layout = p.layout;
       trial.kind = p.kind;
+      check_control_ids(c, p);
       trial.formula = judge_claim(p, p.claim, options, settings.entries);
-      for (const Claim& control : p.controls) {
-        trial.controls.push_back(judge_claim(p, control, options, settings.entries));
+      for (const Control& control : p.controls) {
+        trial.controls.push_back(judge_claim(p, control.claim, options, settings.entries));
       }
       if (judged != nullptr) *judged = std::move(p);
     } catch (...) {

@@ -106,6 +106,7 @@ CheckCase hostile_case(const Expected& e, int bad_trial) {
       .description = std::string("hostile: ") + e.id,
       .formula = "dJ/dx = x",
       .convention = "x in R^n",
+      // Listed by hand: name_controls cannot draw from a sampler that throws.
       .controls = {{"doubled", "2x"}, {"negated", "-x"}},
       .sample =
           [what, bad_trial](Rng& rng, const CaseSettings& s, int trial) {
@@ -155,14 +156,15 @@ CheckCase hostile_case(const Expected& e, int bad_trial) {
                   return {x};
               }
             };
-            p.controls = {[what, bad](const VectorXd& x) -> std::vector<MatrixXd> {
-                            if (bad && what == Misbehaviour::control_throws) {
-                              throw std::runtime_error("hostile control");
-                            }
-                            if (bad && what == Misbehaviour::control_nan) return {VectorXd::Constant(x.size(), nan)};
-                            return {2.0 * x};
-                          },
-                          [](const VectorXd& x) { return std::vector<MatrixXd>{-x}; }};
+            p.controls = {{"doubled", "2x",
+                           [what, bad](const VectorXd& x) -> std::vector<MatrixXd> {
+                             if (bad && what == Misbehaviour::control_throws) {
+                               throw std::runtime_error("hostile control");
+                             }
+                             if (bad && what == Misbehaviour::control_nan) return {VectorXd::Constant(x.size(), nan)};
+                             return {2.0 * x};
+                           }},
+                          {"negated", "-x", [](const VectorXd& x) { return std::vector<MatrixXd>{-x}; }}};
             return p;
           },
   };

@@ -19,9 +19,9 @@
 
 #include "gradcheck/error.hpp"
 #include "report/report.hpp"
+#include "report/xml.hpp"
 #include "runner/run_case.hpp"
 #include "runner/step_curve.hpp"
-#include "report/xml.hpp"
 #include "scratch.hpp"
 
 using namespace gradcheck;
@@ -37,13 +37,12 @@ namespace {
 // derivative, so its central difference has a truncation error to plot.
 // Control 0 doubles the gradient; control 1 has the wrong shape.
 CheckCase sine_case(bool formula_right = true) {
-  return {
+  return name_controls({
       .id = "sine",
       .notes = "(s)",
       .description = "sum of sines <&> \"quoted\"",
       .formula = "dJ/dx = cos x",
       .convention = "x in R^n",
-      .controls = {{"doubled", "2 cos x"}, {"row", "cos x as a row"}},
       .sample =
           [formula_right](Rng& rng, const CaseSettings& s, int) {
             const Eigen::Index n = random_index(rng, s.n.lo, s.n.hi);
@@ -57,12 +56,16 @@ CheckCase sine_case(bool formula_right = true) {
                                                          : MatrixXd(x.array().sin().matrix())};
             };
             p.controls = {
-                [](const VectorXd& x) { return std::vector<MatrixXd>{MatrixXd(2.0 * x.array().cos().matrix())}; },
-                [](const VectorXd& x) { return std::vector<MatrixXd>{MatrixXd(x.array().cos().matrix().transpose())}; },
+                {"doubled", "2 cos x",
+                 [](const VectorXd& x) { return std::vector<MatrixXd>{MatrixXd(2.0 * x.array().cos().matrix())}; }},
+                {"row", "cos x as a row",
+                 [](const VectorXd& x) {
+                   return std::vector<MatrixXd>{MatrixXd(x.array().cos().matrix().transpose())};
+                 }},
             };
             return p;
           },
-  };
+  });
 }
 
 CaseSettings small_settings(int trials) {

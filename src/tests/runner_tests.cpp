@@ -31,13 +31,12 @@ namespace {
 // A toy case: J(x) = ½‖x‖², gradient x; control 0 is wrong (2x), control 1
 // is wrong only if `second_control_wrong`.
 CheckCase toy_case(bool second_control_wrong = true) {
-  return {
+  return name_controls({
       .id = "toy",
       .notes = "(t)",
       .description = "toy",
       .formula = "dJ/dx = x",
       .convention = "x in R^n",
-      .controls = {{"doubled", "2x"}, {"maybe", "x or -x"}},
       .sample =
           [second_control_wrong](Rng& rng, const CaseSettings& s, int) {
             const Eigen::Index n = random_index(rng, s.n.lo, s.n.hi);
@@ -47,13 +46,16 @@ CheckCase toy_case(bool second_control_wrong = true) {
             p.x = random_normal(rng, n);
             p.f = [](const VectorXd& x) { return VectorXd::Constant(1, 0.5 * x.squaredNorm()); };
             p.claim = [](const VectorXd& x) { return std::vector<MatrixXd>{x}; };
-            p.controls = {[](const VectorXd& x) { return std::vector<MatrixXd>{2.0 * x}; },
-                          [second_control_wrong](const VectorXd& x) {
-                            return std::vector<MatrixXd>{second_control_wrong ? MatrixXd(-x) : MatrixXd(x)};
-                          }};
+            p.controls = {
+                {"doubled", "2x", [](const VectorXd& x) { return std::vector<MatrixXd>{2.0 * x}; }},
+                {"maybe", "x or -x",
+                 [second_control_wrong](const VectorXd& x) {
+                   return std::vector<MatrixXd>{second_control_wrong ? MatrixXd(-x) : MatrixXd(x)};
+                 }},
+            };
             return p;
           },
-  };
+  });
 }
 
 // −s_o + logsumexp(s) with its gradient ŷ − y (xent_grad_logits in small).
@@ -69,6 +71,7 @@ CheckCase below_resolution_case() {
       .description = "cross-entropy gradient, first at a point below resolution",
       .formula = "dJ/ds = yhat - y",
       .convention = "s in R^11, o = 4",
+      // Listed by hand: name_controls would draw a point and advance `draws`.
       .controls = {{"sign_flipped", "y - yhat"}, {"forgot_y", "yhat"}},
       .sample =
           [draws](Rng& rng, const CaseSettings&, int trial) {
@@ -94,12 +97,16 @@ CheckCase below_resolution_case() {
               return VectorXd::Constant(1, top + std::log((s.array() - top).exp().sum()) - s(o));
             };
             p.claim = [gradient](const VectorXd& s) { return std::vector<MatrixXd>{gradient(s)}; };
-            p.controls = {[gradient](const VectorXd& s) { return std::vector<MatrixXd>{-gradient(s)}; },
-                          [gradient](const VectorXd& s) {
-                            VectorXd g = gradient(s);
-                            g(o) += 1.0;
-                            return std::vector<MatrixXd>{g};
-                          }};
+            p.controls = {
+                {"sign_flipped", "y - yhat",
+                 [gradient](const VectorXd& s) { return std::vector<MatrixXd>{-gradient(s)}; }},
+                {"forgot_y", "yhat",
+                 [gradient](const VectorXd& s) {
+                   VectorXd g = gradient(s);
+                   g(o) += 1.0;
+                   return std::vector<MatrixXd>{g};
+                 }},
+            };
             return p;
           },
   };
@@ -121,16 +128,12 @@ Judgement judged(Verdict verdict, bool indistinguishable = false) {
 // "kink" claims the right slope 1 for x_0 (INCONCLUSIVE there); in trial 1,
 // at x_0 = 0.6, all three are 3 times the formula, as "wrong" always is.
 CheckCase accounting_case() {
-  return {
+  return name_controls({
       .id = "accounting",
       .notes = "(t)",
       .description = "controls rejected, accepted, indistinguishable, inconclusive",
       .formula = "dJ/dx = x + sgn(x_0) e_0",
       .convention = "x in R^3",
-      .controls = {{"equal", "the formula at x_0 = 0"},
-                   {"near", "1.105 times it"},
-                   {"kink", "slope 1 at the kink"},
-                   {"wrong", "3 times it"}},
       .sample =
           [](Rng&, const CaseSettings&, int trial) {
             const auto gradient = [](const VectorXd& x) -> MatrixXd {
@@ -153,11 +156,16 @@ CheckCase accounting_case() {
             p.x = (VectorXd(3) << (at_kink ? 0.0 : 0.6), 0.5, -0.8).finished();
             p.f = [](const VectorXd& x) { return VectorXd::Constant(1, 0.5 * x.squaredNorm() + std::abs(x(0))); };
             p.claim = [gradient](const VectorXd& x) { return std::vector<MatrixXd>{gradient(x)}; };
-            p.controls = {control(1.0), control(1.105), control(1.0, 1.0),
-                          [gradient](const VectorXd& x) { return std::vector<MatrixXd>{3.0 * gradient(x)}; }};
+            p.controls = {
+                {"equal", "the formula at x_0 = 0", control(1.0)},
+                {"near", "1.105 times it", control(1.105)},
+                {"kink", "slope 1 at the kink", control(1.0, 1.0)},
+                {"wrong", "3 times it",
+                 [gradient](const VectorXd& x) { return std::vector<MatrixXd>{3.0 * gradient(x)}; }},
+            };
             return p;
           },
-  };
+  });
 }
 
 }  // namespace
@@ -213,6 +221,33 @@ BOOST_AUTO_TEST_CASE(case_passes_only_if_every_control_is_rejected) {
   const CaseReport w = run_case(weak, s, 42);
   BOOST_TEST(w.control_rejections(1) == 0);
   BOOST_TEST(!w.passed());
+}
+
+// Each control is declared once, with its claim, where the point is drawn;
+// the case's list of names is read from a drawn point.
+BOOST_AUTO_TEST_CASE(controls_are_named_from_a_drawn_point) {
+  const CheckCase c = toy_case();
+  BOOST_TEST_REQUIRE(c.controls.size() == 2U);
+  BOOST_TEST(c.controls[0].id == "doubled");
+  BOOST_TEST(c.controls[1].description == "x or -x");
+}
+
+// Control: a case whose list of names is not what its points carry fails
+// every trial, naming both lists, rather than counting rejections under the
+// wrong names.
+BOOST_AUTO_TEST_CASE(a_point_whose_controls_differ_from_the_case_fails_its_trial) {
+  CheckCase c = toy_case();
+  c.controls.pop_back();
+  CaseSettings s;
+  s.trials = 2;
+  const CaseReport r = run_case(c, s, 42);
+  BOOST_TEST(!r.passed());
+  for (const TrialReport& t : r.trials) {
+    BOOST_TEST((t.formula.result.failure == Failure::exception));
+    BOOST_TEST(t.formula.result.message.find("the point has the controls [doubled, maybe], the case lists [doubled]") !=
+                   std::string::npos,
+               t.formula.result.message);
+  }
 }
 
 // A control at a point where the whole gradient is below resolution is not
@@ -271,7 +306,7 @@ BOOST_AUTO_TEST_CASE(ridders_biased_by_a_bend_within_its_ladder_is_not_a_failure
   const Judgement right = judge_claim(p, p.claim, o);
   BOOST_TEST(right.result.verdict == Verdict::pass, right.result.message);
   for (std::size_t k = 0; k < p.controls.size(); ++k) {
-    const Judgement control = judge_claim(p, p.controls[k], o);
+    const Judgement control = judge_claim(p, p.controls[k].claim, o);
     BOOST_TEST(control.result.verdict == Verdict::fail, c->controls[k].id << ": " << control.result.message);
   }
   // A relative error in the entry concerned: 1e-5 is below what small steps
@@ -285,7 +320,8 @@ BOOST_AUTO_TEST_CASE(ridders_biased_by_a_bend_within_its_ladder_is_not_a_failure
     };
   };
   BOOST_TEST(judge_claim(p, one_entry(1e-5), o).result.verdict != Verdict::pass);
-  BOOST_TEST(judge_claim(p, one_entry(1e-2), o).result.verdict == Verdict::fail, judge_claim(p, one_entry(1e-2), o).result.message);
+  BOOST_TEST(judge_claim(p, one_entry(1e-2), o).result.verdict == Verdict::fail,
+             judge_claim(p, one_entry(1e-2), o).result.message);
   const Claim all = [&p](const VectorXd& x) { return std::vector<MatrixXd>{(1.0 + 1e-4) * p.claim(x)[0]}; };
   BOOST_TEST(judge_claim(p, all, o).result.verdict == Verdict::fail);
 }
