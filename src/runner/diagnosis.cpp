@@ -216,8 +216,8 @@ struct KinkReading {
 // Sides whose slopes differ by less than this share of the larger are not
 // told apart (a measured slope in part, a kink barely showing).
 constexpr double kink_contrast = 0.1;
-// A slope matches another to 2 allowances and this share of the slopes (the
-// slopes beyond x ± h lie up to 2h from x: a curved f's differ from f' at x).
+// A slope matches another to this share of the slopes (those beyond x ± h
+// are taken up to 2h from x: a curved f's differ there from f' at x).
 constexpr double kink_match = 1e-2;
 
 std::optional<KinkReading> read_kink(const Entry& e) {
