@@ -186,7 +186,8 @@ int thread_count(const CheckOptions& options, Eigen::Index columns) {
 struct Table {
   Eigen::MatrixXd numeric, allowance, estimate;
   std::vector<std::uint8_t> verdicts;  // Verdict values
-  std::mutex mutex;                    // guards first_inconclusive
+  std::mutex mutex;                    // guards first_inconclusive and kinks
+  std::vector<KinkSlopes> kinks;       // in the order recorded: sorted at the end
   std::size_t first_inconclusive_at = std::numeric_limits<std::size_t>::max();
   EntryJudgement first_inconclusive;
 
@@ -208,6 +209,10 @@ struct Table {
       const auto at = static_cast<std::size_t>(c * m + i);
       const EntryJudgement& e = judged[static_cast<std::size_t>(i)];
       verdicts[at] = static_cast<std::uint8_t>(e.verdict);
+      if (e.kink) {
+        const std::lock_guard<std::mutex> lock(mutex);
+        kinks.push_back({i, c, e.slopes.backward, e.slopes.forward, e.slopes.backward2, e.slopes.forward2});
+      }
       if (e.verdict == Verdict::inconclusive) {
         const std::lock_guard<std::mutex> lock(mutex);
         if (at < first_inconclusive_at) {
@@ -474,6 +479,10 @@ CheckResult check_impl(const VectorFunction& f, const MatrixFunction& claim, con
   r.numeric = std::move(table->numeric);
   r.allowance = std::move(table->allowance);
   r.estimate = std::move(table->estimate);
+  r.kinks = std::move(table->kinks);  // by column, then output: whichever worker recorded them
+  std::sort(r.kinks.begin(), r.kinks.end(), [](const KinkSlopes& p, const KinkSlopes& q) {
+    return p.column != q.column ? p.column < q.column : p.output < q.output;
+  });
 
   // The verdict: FAIL beats INCONCLUSIVE beats PASS.
   bool any_fail = false;

@@ -23,6 +23,10 @@ struct EntryJudgement {
   Verdict verdict = Verdict::pass;
   Failure why = Failure::none;
   std::string detail;  ///< for inconclusive entries
+  /// Whether the kink test found a kink within the first step, and the
+  /// one-sided slopes it measured (CheckResult::kinks); set last, after the verdict.
+  bool kink = false;
+  Slopes slopes{};
 };
 
 /// Where judge_axis writes: column `column` of the result's matrices, and the
@@ -95,14 +99,6 @@ bool straddles_kink(double f0, double fp, double fm, double fp2, double fm2, dou
 /// the worker's fp, fm, fp2, fm2.
 double ladder_top(Worker& worker, const Axis& axis, double h, double top, const Eigen::VectorXd& fx,
                   const Eigen::VectorXd& rounding, const CheckOptions& options);
-
-/// The one-sided slopes of f at x, at step h and at 2h.
-struct Slopes {
-  double forward = 0.0, backward = 0.0, forward2 = 0.0, backward2 = 0.0;
-  double spread() const {
-    return std::max({forward, backward, forward2, backward2}) - std::min({forward, backward, forward2, backward2});
-  }
-};
 
 /// A claim outside both one-sided slopes of a kink by more than `widen` is
 /// wrong on either side of it: entry i of `out` FAILs (its numeric the nearer

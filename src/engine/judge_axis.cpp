@@ -133,6 +133,7 @@ class AxisJudge {
     worker_.at(axis_, -2.0 * h_, worker_.fm2);
     worker_.kinked.clear();
     worker_.kink_sides.clear();
+    worker_.kink_slopes.clear();
     for (Eigen::Index i = 0; i < fx_.size(); ++i) {
       const double noise = noise_of(i);
       if (judged(i).verdict != Verdict::pass || decided_by_first(i, noise)) continue;
@@ -179,9 +180,14 @@ class AxisJudge {
     // smaller steps (its message written only if none decides it).
     const double widen = out_.allowance(i, c_) + std::abs(s.forward2 - s.forward) + std::abs(s.backward2 - s.backward);
     const double spread = along_coordinate_ ? 4.0 * s.spread() : 0.0;
-    if (outside_slopes(s.forward, s.backward, claimed_(i), widen + spread, out_, i)) return true;
+    if (outside_slopes(s.forward, s.backward, claimed_(i), widen + spread, out_, i)) {
+      judged(i).kink = true;
+      judged(i).slopes = s;
+      return true;
+    }
     judged(i) = {Verdict::inconclusive, Failure::kink, {}};
     worker_.kinked.push_back(i);
+    worker_.kink_slopes.push_back(s);  // its judgement is rewritten past the kink: restored after (past_kinks)
     worker_.kink_sides.push_back(
         along_coordinate_ ? kink_side(f0, w.fp(i), w.fm(i), w.fp2(i), w.fm2(i), h_, noise, options_) : 0);
     return true;
@@ -323,11 +329,14 @@ class AxisJudge {
       judge_one_side(worker_, axis_, h_, options_.ladder_step * axis_.scale, claimed_, row_scale_, fx_, rounding_,
                      options_, out_);
     }
-    for (const Eigen::Index i : worker_.kinked) {
+    for (std::size_t k = 0; k < worker_.kinked.size(); ++k) {
+      const Eigen::Index i = worker_.kinked[k];
       if (judged(i).why == Failure::kink) {
         judged(i).detail = fmt::format("kink within the step at {}: one-sided slopes {:.6g} and {:.6g}", label(i),
                                        (fx_(i) - worker_.fm(i)) / h_, (worker_.fp(i) - fx_(i)) / h_);
       }
+      judged(i).kink = true;
+      judged(i).slopes = worker_.kink_slopes[k];
     }
   }
 };

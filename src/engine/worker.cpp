@@ -56,6 +56,7 @@ Worker::Worker(const VectorFunction& f, const Eigen::VectorXd& x, Precision prec
   searching.reserve(static_cast<std::size_t>(outputs));
   grids.reserve(static_cast<std::size_t>(outputs));
   kink_sides.reserve(static_cast<std::size_t>(outputs));
+  kink_slopes.reserve(static_cast<std::size_t>(outputs));
 }
 
 double Worker::eps() const {

@@ -98,6 +98,14 @@ struct Grid {
   double rounding() const { return whole && changes >= 2 ? quantum : 0.0; }
 };
 
+/// The one-sided slopes of f at x, at step h and at 2h.
+struct Slopes {
+  double forward = 0.0, backward = 0.0, forward2 = 0.0, backward2 = 0.0;
+  double spread() const {
+    return std::max({forward, backward, forward2, backward2}) - std::min({forward, backward, forward2, backward2});
+  }
+};
+
 /// Evaluates f along axes, in a private working copy of x. Not thread-safe:
 /// one per thread. No allocation per evaluation (beyond what f does). With a
 /// crew, passes over x (the copy, forming a point along a direction,
@@ -126,6 +134,7 @@ class Worker {
   std::vector<Grid> grids;              // per kinked output: the grid f moves on
   std::vector<int> kink_sides;          // per kinked output: kink_side at the first step
   std::vector<Eigen::Index> one_sided;  // kinked outputs judged on one side (judge_one_side)
+  std::vector<Slopes> kink_slopes;      // per kinked output: its slopes at the first step (CheckResult::kinks)
   Eigen::MatrixXd ladder;               // Ridders' tableau: a column per cell k <= i (55), made at the first refinement
 
  private:

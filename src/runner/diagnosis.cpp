@@ -19,6 +19,7 @@ struct Entry {
   double numeric = 0.0;
   double allowance = 0.0;
   bool failed = false;
+  const KinkSlopes* kink = nullptr;  // the slopes at a kink within its first step, if the check found one
 };
 
 // Where coordinate k of x lies: its block and the row and column in it.
@@ -41,6 +42,7 @@ Place place_of(const std::vector<Block>& layout, Index k) {
 // elementwise Jacobian's diagonal only, entries with a finite numeric value.
 std::vector<Entry> judged_entries(const CheckResult& r, ProblemKind kind) {
   std::vector<Entry> entries;
+  auto kink = r.kinks.begin();  // by column, then output: as the entries are visited
   if (r.numeric.rows() != r.analytic.rows() || r.numeric.cols() != r.analytic.cols() ||
       r.allowance.rows() != r.analytic.rows() || r.allowance.cols() != r.analytic.cols()) {
     return entries;
@@ -53,7 +55,9 @@ std::vector<Entry> judged_entries(const CheckResult& r, ProblemKind kind) {
       const double allowance = r.allowance(row, col);
       if (!std::isfinite(n) || !std::isfinite(allowance)) continue;
       const double a = r.analytic(row, col);
-      entries.push_back({input, a, n, allowance, !(std::abs(a - n) <= allowance)});
+      while (kink != r.kinks.end() && (kink->column < col || (kink->column == col && kink->output < row))) ++kink;
+      const bool at_kink = kink != r.kinks.end() && kink->column == col && kink->output == row;
+      entries.push_back({input, a, n, allowance, !(std::abs(a - n) <= allowance), at_kink ? &*kink : nullptr});
     }
   }
   return entries;
@@ -200,6 +204,99 @@ std::optional<std::vector<std::string>> transposed_blocks(const std::vector<Entr
   return names;
 }
 
+// How a failing entry at a kink reads: the claim is the slope of the side of
+// the kink the point does not lie on (diagnosis.hpp, kink side).
+struct KinkReading {
+  double left = 0.0;        // the slopes beyond x − h and x + h
+  double right = 0.0;       // (either side of a kink within h of x)
+  bool point_left = false;  // the point lies left of the kink (the numeric value is the left slope)
+  bool partial = false;     // the kink lies between h and 2h: its far side's slope is seen in part only
+};
+
+// Sides whose slopes differ by less than this share of the larger are not
+// told apart (a measured slope in part, a kink barely showing).
+constexpr double kink_contrast = 0.1;
+// A slope matches another to this share of the slopes (those beyond x ± h
+// are taken up to 2h from x: a curved f's differ there from f' at x).
+constexpr double kink_match = 1e-2;
+
+std::optional<KinkReading> read_kink(const Entry& e) {
+  if (!e.failed || e.kink == nullptr || e.input < 0) return std::nullopt;
+  const KinkSlopes& k = *e.kink;
+  // Beyond x ± h: one kink within h of x leaves them clean, one side each.
+  const double left = 2.0 * k.left2 - k.left;
+  const double right = 2.0 * k.right2 - k.right;
+  if (!std::isfinite(left) || !std::isfinite(right)) return std::nullopt;
+  // Slopes measured over h round like ε|f|/h, far below this.
+  const double tol = kink_match * std::max({std::abs(left), std::abs(right), std::abs(k.left), std::abs(k.right)});
+  // The point's side is clear of the kink: its slopes within and beyond the
+  // step agree. The other side's do not (the kink lies between them).
+  const bool left_clear = std::abs(k.left - left) <= tol;
+  const bool right_clear = std::abs(k.right - right) <= tol;
+  if (left_clear == right_clear) return std::nullopt;
+  const bool point_left = left_clear;
+  const double near = point_left ? left : right;
+  const double far_in = point_left ? k.right : k.left;
+  const double far_out = point_left ? right : left;
+  // The numeric value is the point's side's slope (judged clear of the kink),
+  // and the sides are told apart.
+  const double n = e.numeric;
+  if (!(std::abs(n - near) <= e.allowance + tol)) return std::nullopt;
+  if (!(std::abs(far_out - near) > std::max(tol, kink_contrast * std::max(std::abs(far_out), std::abs(near))))) {
+    return std::nullopt;
+  }
+  const double a = e.analytic;
+  KinkReading reading{left, right, point_left, false};
+  if (std::abs(a - far_out) <= tol) return reading;
+  // The kink between h and 2h (the other side's slope within the step is the
+  // point's): the slope beyond the step mixes both sides', and the other
+  // side's own lies beyond it, seen from the point's. A claim there reads as it.
+  if (std::abs(far_in - near) <= tol && (a - near) * (far_out - near) > 0.0 &&
+      std::abs(a - near) >= std::abs(far_out - near) - tol) {
+    reading.partial = true;
+    return reading;
+  }
+  return std::nullopt;
+}
+
+std::string slope_text(double slope, bool partial, bool above) {
+  return partial ? fmt::format("{} {:.4g}", above ? "\u2265" : "\u2264", slope) : fmt::format("{:.4g}", slope);
+}
+
+// "kink side: ..." when every failing entry is at a kink and claims the
+// slope of its other side; one of them named, with its slopes.
+std::optional<Diagnosis> kink_side(const std::vector<Entry>& entries, const CheckResult& r,
+                                   const std::vector<Block>& layout, const std::string& claim) {
+  const Entry* named = nullptr;
+  KinkReading shown;
+  for (const Entry& e : entries) {
+    if (!e.failed) continue;
+    const std::optional<KinkReading> reading = read_kink(e);
+    if (!reading) return std::nullopt;
+    // Named: an entry whose both slopes are measured, the worst such if it is one.
+    const auto rank = [&](const Entry& f, const KinkReading& k) {
+      return (k.partial ? 0 : 2) + (f.input == r.worst_input ? 1 : 0);
+    };
+    if (named == nullptr || rank(e, *reading) > rank(*named, shown)) {
+      named = &e;
+      shown = *reading;
+    }
+  }
+  if (named == nullptr) return std::nullopt;
+  const std::string name = entry_name(layout, named->input);
+  const bool far_above = shown.point_left ? shown.right > shown.left : shown.left > shown.right;
+  const std::string left = slope_text(shown.left, shown.partial && !shown.point_left, far_above);
+  const std::string right = slope_text(shown.right, shown.partial && shown.point_left, far_above);
+  Diagnosis d;
+  d.kind = "kink";
+  d.text = fmt::format(
+      "kink side: {} is the slope on the other side of a kink within the step at every failing entry ({} lies {} "
+      "of its kink; slope left {}, right {}): check which side of the kink the point lies on",
+      claim, name, shown.point_left ? "left" : "right", left, right);
+  d.key = "kink";
+  return d;
+}
+
 }  // namespace
 
 std::optional<Diagnosis> diagnose(const CheckResult& r, const std::vector<Block>& layout, ProblemKind kind) {
@@ -211,7 +308,22 @@ std::optional<Diagnosis> diagnose(const CheckResult& r, const std::vector<Block>
   const char* reference = kind == ProblemKind::value ? "the reference value" : "the numeric derivative";
   const std::optional<Location> where = locate(entries, layout);
 
-  if (const auto ratio = simple_ratio(entries)) {
+  const auto ratio = simple_ratio(entries);
+  // A claim at kinks that is also −1 × the numeric value everywhere (|x|'s
+  // slopes, ±1) is called a sign flip; any other ratio at a kink is the other
+  // side's slope (leaky ReLU with α = ½ is no factor 2).
+  const bool sign_flip = ratio && ratio->first == -1 && ratio->second == 1;
+  if (!sign_flip) {
+    if (auto d = kink_side(entries, r, layout, claim)) {
+      d->key += block_key;
+      if (where) {
+        d->text += "; " + where->text;
+        d->key += " " + where->kind;
+      }
+      return d;
+    }
+  }
+  if (ratio) {
     const auto [p, q] = *ratio;
     Diagnosis d;
     const std::string c = ratio_text(p, q);

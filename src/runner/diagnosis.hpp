@@ -9,9 +9,16 @@
 //              (|p|, q <= 4): c = −1 a sign flip, c = 2 or ½ a factor 2;
 //   transpose  a square block's claim equals the transpose of its numeric derivative;
 //   location   the failing entries all lie in one block (others judged and
-//              passing), or in one row, one column or one entry of a block.
+//              passing), or in one row, one column or one entry of a block;
+//   kink side  every failing entry has a kink within its first step
+//              (CheckResult::kinks), its numeric value is the slope of the
+//              point's side and its claim the other side's (to 1% of the
+//              slopes; where the kink lies between h and 2h, at or beyond the
+//              mixed slope measured there), the sides 10% apart. Checked
+//              before the ratio, except a sign flip (|x|: the other side's
+//              slope is −1 × this one's).
 //
-// A ratio and a location combine ("sign flip ...; only row 2 of U is wrong").
+// A ratio or a kink side and a location combine ("sign flip ...; only row 2 of U is wrong").
 // A random wrong claim fits none: its ratios differ and its failures are spread.
 // A claim of the wrong shape is diagnosed before any comparison (shape_diagnosis).
 #pragma once
@@ -27,8 +34,8 @@
 namespace gradcheck::runner {
 
 struct Diagnosis {
-  /// "sign", "factor", "ratio", "transpose", "shape", "block", "row", "column"
-  /// or "entry"; a ratio with a location is the ratio's kind.
+  /// "sign", "factor", "ratio", "transpose", "shape", "kink", "block", "row",
+  /// "column" or "entry"; a ratio or kink with a location is the ratio's or kink's kind.
   std::string kind;
   /// One line for people, e.g. "sign flip: the claim for x is −1 × the
   /// numeric derivative at every failing entry".

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "gradcheck/check.hpp"
 #include "runner/diagnosis.hpp"
 
 using namespace gradcheck;
@@ -138,6 +139,107 @@ BOOST_AUTO_TEST_CASE(random_wrong_claims_are_not_diagnosed) {
   CheckResult right = judged(n, n);
   right.verdict = Verdict::pass;
   BOOST_TEST(!diagnose(right, two_blocks, ProblemKind::gradient));
+}
+
+namespace {
+
+// Leaky ReLU (α = 0.1) and the one-sided slopes the engine measures at x
+// over the step h for the entry (0, column).
+double leaky(double t) { return t > 0.0 ? t : 0.1 * t; }
+double leaky_slope(double t) { return t > 0.0 ? 1.0 : 0.1; }
+KinkSlopes slopes_at(double x, double h, Index column) {
+  return {0,
+          column,
+          (leaky(x) - leaky(x - h)) / h,
+          (leaky(x + h) - leaky(x)) / h,
+          (leaky(x) - leaky(x - 2 * h)) / (2 * h),
+          (leaky(x + 2 * h) - leaky(x)) / (2 * h)};
+}
+
+// A gradient check of Σ leaky(x_j) at points within 2h of the kink, the claim
+// given per entry; the numeric value is the slope of the point's side.
+CheckResult at_kink(const std::vector<double>& x, const std::vector<double>& claim, double h = 6e-6) {
+  MatrixXd a(1, static_cast<Index>(x.size()));
+  MatrixXd n(1, static_cast<Index>(x.size()));
+  for (std::size_t j = 0; j < x.size(); ++j) {
+    a(static_cast<Index>(j)) = claim[j];
+    n(static_cast<Index>(j)) = leaky_slope(x[j]);
+  }
+  CheckResult r = judged(a, n);
+  for (std::size_t j = 0; j < x.size(); ++j) r.kinks.push_back(slopes_at(x[j], h, static_cast<Index>(j)));
+  return r;
+}
+
+const std::vector<Block> x4 = {{"x", 4, 1}};
+const std::vector<double> near_kink = {2e-6, -3e-6, 1e-6, -1.5e-6};
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(kink_side) {
+  // The sides swapped: each claim is the other side's slope.
+  const auto d = diagnose(at_kink(near_kink, {0.1, 1.0, 0.1, 1.0}), x4, ProblemKind::gradient);
+  BOOST_TEST(text_of(d) ==
+             "kink side: the claim for x is the slope on the other side of a kink within the step at every failing "
+             "entry (x[0] lies right of its kink; slope left 0.1, right 1): check which side of the kink the point "
+             "lies on");
+  BOOST_TEST(d->kind == "kink");
+  BOOST_TEST(d->key == "kink x");
+  // The kink between h and 2h of x = 8e-6: the left side's slope is seen only in
+  // part beyond x − h (0.4), the claim 0.1 beyond it.
+  const auto partial = diagnose(at_kink({8e-6, -3e-6, 0.5, -0.5}, {0.1, 1.0, 1.0, 0.1}), x4, ProblemKind::gradient);
+  BOOST_TEST(text_of(partial) ==
+             "kink side: the claim for x is the slope on the other side of a kink within the step at every failing "
+             "entry (x[1] lies left of its kink; slope left 0.1, right 1): check which side of the kink the point "
+             "lies on");
+  const auto only_partial = diagnose(at_kink({8e-6, 0.5}, {0.1, 1.0}), x4, ProblemKind::gradient);
+  BOOST_TEST(text_of(only_partial) ==
+             "kink side: the claim for x is the slope on the other side of a kink within the step at every failing "
+             "entry (x[0] lies right of its kink; slope left \u2264 0.4, right 1): check which side of the kink the "
+             "point lies on; only x[0] is wrong");
+}
+
+// Negative controls at the same kinks: a factor 2 and a sign flip keep their
+// names; a claim of neither side's slope, or a failing entry with no kink in
+// its step, is no kink side.
+BOOST_AUTO_TEST_CASE(kink_side_negative_controls) {
+  const auto twice = diagnose(at_kink(near_kink, {2.0, 0.2, 2.0, 0.2}), x4, ProblemKind::gradient);
+  BOOST_TEST(twice->kind == "factor");
+  const auto flipped = diagnose(at_kink(near_kink, {-1.0, -0.1, -1.0, -0.1}), x4, ProblemKind::gradient);
+  BOOST_TEST(flipped->kind == "sign");
+  BOOST_TEST(!diagnose(at_kink(near_kink, {0.5, 0.7, 0.5, 0.7}), x4, ProblemKind::gradient));
+  CheckResult unkinked = at_kink(near_kink, {0.1, 1.0, 0.1, 1.0});
+  unkinked.kinks.pop_back();  // x[3] fails with no kink in its step
+  BOOST_TEST(!diagnose(unkinked, x4, ProblemKind::gradient));
+  // A smooth wrong formula (no kinks) stays a factor 2.
+  const MatrixXd n = normal(4, 1, 9);
+  BOOST_TEST(diagnose(judged(2 * n, n), x4, ProblemKind::gradient)->kind == "factor");
+  // A leaky ReLU with α = ½ swapped at x > 0 is the other side, not a missing factor 2.
+  CheckResult half = at_kink({2e-6, 1e-6}, {0.5, 0.5});
+  for (KinkSlopes& k : half.kinks) {
+    k.left = 0.5 + (k.left - 0.1) * 0.5 / 0.9;  // α = ½: rescale the left side's share
+    k.left2 = 0.5 + (k.left2 - 0.1) * 0.5 / 0.9;
+  }
+  BOOST_TEST(diagnose(half, x4, ProblemKind::gradient)->kind == "kink");
+}
+
+// The engine's own record, as check_gradient makes it: the same text.
+BOOST_AUTO_TEST_CASE(kink_side_from_the_engine) {
+  const auto f = [](const Eigen::VectorXd& p) { return p.cwiseMax(0.1 * p).sum(); };
+  const auto swapped = [](const Eigen::VectorXd& p) -> Eigen::VectorXd {
+    return p.unaryExpr([](double v) { return v > 0.0 ? 0.1 : 1.0; });
+  };
+  const Eigen::Vector4d x(2e-6, -3e-6, 1e-6, -1.5e-6);
+  const CheckResult r = check_gradient(f, swapped, x);
+  BOOST_TEST(r.verdict == Verdict::fail);
+  BOOST_TEST(text_of(diagnose(r, x4, ProblemKind::gradient)) ==
+             "kink side: the claim for x is the slope on the other side of a kink within the step at every failing "
+             "entry (x[0] lies right of its kink; slope left 0.1, right 1): check which side of the kink the point "
+             "lies on");
+  // Negative control: the right derivative passes there.
+  const auto right = [](const Eigen::VectorXd& p) -> Eigen::VectorXd {
+    return p.unaryExpr([](double v) { return v > 0.0 ? 1.0 : 0.1; });
+  };
+  BOOST_TEST(check_gradient(f, right, x).verdict == Verdict::pass);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

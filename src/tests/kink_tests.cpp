@@ -134,4 +134,39 @@ BOOST_AUTO_TEST_CASE(absolute_value) { expect_kinks_handled("abs", absolute); }
 BOOST_AUTO_TEST_CASE(hinge_loss) { expect_kinks_handled("hinge", hinge); }
 BOOST_AUTO_TEST_CASE(max_pooling) { expect_kinks_handled("max pooling", max_pool); }
 
+// CheckResult::kinks: the entries whose first step straddled a kink, with the
+// one-sided slopes measured there; none for a smooth f or points clear of the kink.
+BOOST_AUTO_TEST_CASE(kinks_recorded_with_their_slopes) {
+  const auto f = [](const VectorXd& p) { return p.cwiseMax(0.1 * p).sum(); };  // leaky ReLU, α = 0.1
+  const auto swapped = [](const VectorXd& p) -> VectorXd {
+    return p.unaryExpr([](double v) { return v > 0.0 ? 0.1 : 1.0; });
+  };
+  VectorXd x(4);
+  x << 2e-6, -3e-6, 0.5, -0.7;  // two within the step h ≈ 6e-6 of the kink at 0, two far from it
+  for (const int threads : {1, 2}) {
+    CheckOptions options;
+    options.threads = threads;
+    const CheckResult r = check_gradient(f, swapped, x, options);
+    BOOST_TEST(r.verdict == Verdict::fail);
+    BOOST_TEST_REQUIRE(r.kinks.size() == 2U);
+    BOOST_TEST(r.kinks[0].column == 0);
+    BOOST_TEST(r.kinks[1].column == 1);
+    // x = 2e-6: right of the kink, which lies within h: the slope within x − h
+    // mixes both sides, beyond it (2·left2 − left) is the left side's.
+    const KinkSlopes& k = r.kinks[0];
+    BOOST_TEST(k.output == 0);
+    BOOST_TEST(k.right == 1.0, boost::test_tools::tolerance(1e-9));
+    BOOST_TEST(k.right2 == 1.0, boost::test_tools::tolerance(1e-9));
+    BOOST_TEST(2.0 * k.left2 - k.left == 0.1, boost::test_tools::tolerance(1e-9));
+    BOOST_TEST(k.left > 0.1 + 1e-3);
+    BOOST_TEST(k.left < 1.0 - 1e-3);
+  }
+  // Negative controls: a smooth f, and the kinked f at points clear of its kink.
+  const auto square = [](const VectorXd& p) { return p.squaredNorm(); };
+  const auto doubled = [](const VectorXd& p) -> VectorXd { return 4.0 * p; };
+  BOOST_TEST(check_gradient(square, doubled, x).kinks.empty());
+  const VectorXd far = x.cwiseAbs().cwiseMax(0.5);
+  BOOST_TEST(check_gradient(f, swapped, far).kinks.empty());
+}
+
 BOOST_AUTO_TEST_SUITE_END()

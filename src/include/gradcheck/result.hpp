@@ -64,6 +64,21 @@ struct BlockSummary {
   long inconclusive = 0;  ///< judged entries left INCONCLUSIVE
 };
 
+/// An entry whose kink test (check.hpp, KINKS) found a kink of f within its
+/// first step h, and the one-sided slopes of f along the entry's axis measured
+/// there. For one kink at distance δ < h from x, the slopes beyond x ± h,
+/// 2·left2 − left and 2·right2 − right, are the slopes either side of it
+/// (with δ between h and 2h, that side's shows the far slope only in part):
+/// what a diagnosis needs to say that a claim is the other side's slope.
+struct KinkSlopes {
+  Eigen::Index output = 0;  ///< the entry's row in CheckResult::analytic
+  Eigen::Index column = 0;  ///< and its column
+  double left = 0.0;        ///< (f(x) − f(x − h)) / h
+  double right = 0.0;       ///< (f(x + h) − f(x)) / h
+  double left2 = 0.0;       ///< (f(x) − f(x − 2h)) / (2h)
+  double right2 = 0.0;      ///< (f(x + 2h) − f(x)) / (2h)
+};
+
 /// Result of check_gradient / check_jacobian / compare_values. A failed check
 /// is a result, never an exception. Printed in full by operator<< below (the
 /// test-framework adapters boost_test.hpp and gtest.hpp print that on failure).
@@ -133,6 +148,10 @@ struct CheckResult {
   /// Each judged entry's verdict, column-major like `analytic` (entry (i, c)
   /// at i + c · rows); empty when no entry was compared.
   std::vector<Verdict> verdicts;
+  /// The judged entries with a kink within their first step (whatever their
+  /// verdict), by column then output; empty for most checks. Entries the
+  /// first difference decides are not tested for kinks.
+  std::vector<KinkSlopes> kinks;
 
   /// What was compared, for naming entries (entry_name).
   CheckKind kind = CheckKind::gradient;
