@@ -8,6 +8,7 @@
 #include <optional>
 #include <utility>
 
+#include "formula/builtins.hpp"
 #include "formula/lexer.hpp"
 #include "formula/shapes.hpp"
 #include "formula/suggest.hpp"
@@ -22,9 +23,6 @@ constexpr std::array<std::string_view, 11> statement_words = {"notes",      "des
 constexpr std::array<std::string_view, 16> other_words = {
     "in",     "of",     "if",    "then",    "else",     "sum",       "trial",  "scalar",
     "vector", "matrix", "index", "indices", "distinct", "excluding", "normal", "uniform"};
-constexpr std::array<std::string_view, 20> function_words = {
-    "exp", "log", "sigmoid", "tanh", "abs",   "sqrt",   "softmax", "logsumexp", "max",       "min",
-    "any", "all", "norm",    "dot",  "outer", "onehot", "zeros",   "ones",      "transpose", "relu"};
 
 bool contains(auto const& words, std::string_view w) { return std::find(words.begin(), words.end(), w) != words.end(); }
 
@@ -34,22 +32,6 @@ std::string hint(const Token& t, const auto& words) {
   return did_you_mean(t.text, std::vector<std::string>(words.begin(), words.end()));
 }
 std::string hint(const Token& t, std::initializer_list<std::string_view> words) { return hint<>(t, words); }
-
-// Collapses whitespace and backslash continuations, for claim texts.
-std::string normalise(std::string_view text) {
-  std::string out;
-  bool space = false;
-  for (const char c : text) {
-    if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\\') {
-      space = true;
-      continue;
-    }
-    if (space && !out.empty()) out += ' ';
-    space = false;
-    out += c;
-  }
-  return out;
-}
 
 class Parser {
  public:
@@ -184,7 +166,7 @@ class Parser {
     }
     expect(Tok::assign, c.target.empty() ? "after 'value'" : fmt::format("after '{} {}'", word.text, c.target));
     c.expr = expression();
-    c.text = normalise(std::string_view(source_.text()).substr(begin, last_end_ - begin));
+    c.text = source_.collapsed(begin, last_end_);
     return c;
   }
 
@@ -304,7 +286,7 @@ class Parser {
                                          "indices[k] of n{}",
                                          k, hint(kind, {"scalar", "vector", "matrix", "index", "indices"})));
     }
-    p.type_text = normalise(std::string_view(source_.text()).substr(type_begin, last_end_ - type_begin));
+    p.type_text = source_.collapsed(type_begin, last_end_);
     if (at(Tok::tilde)) {
       advance();
       Distribution d;
@@ -409,10 +391,7 @@ class Parser {
   }
 
   // A node's source text without quotes, for a fix written out in a message.
-  std::string bare(int id) const {
-    const std::string q = quoted(program_, id);
-    return q.substr(1, q.size() - 2);
-  }
+  std::string bare(int id) const { return formula::bare(program_, id); }
 
   // Two operands side by side. A transposed operand followed by '(' multiplies
   // it, as notes write U^T(y - yhat): it cannot be a call. Anywhere else the
@@ -494,7 +473,7 @@ class Parser {
         const Token& token = advance();
         Node n;
         n.op = Op::transpose;
-        n.name = source_.text().substr(token.offset, token.length);  // ', ᵀ, ^T, .T: see shapes.cpp
+        n.name = source_.text().substr(token.offset, token.length);  // ', ᵀ, ^T, .T: see Checker::transposition
         n.position = token.position;
         n.begin = program_.node(e).begin;
         n.end = last_end_;
@@ -631,7 +610,7 @@ class Parser {
 }  // namespace
 
 bool is_reserved(std::string_view word) {
-  return contains(statement_words, word) || contains(other_words, word) || contains(function_words, word);
+  return contains(statement_words, word) || contains(other_words, word) || find_builtin(word) != nullptr;
 }
 
 Program parse(std::shared_ptr<const Source> source) { return Parser(std::move(source)).run(); }
