@@ -44,7 +44,4 @@ namespace gradcheck::formula {
 /// FormulaError at the first syntax error. Names are not resolved here.
 Program parse(std::shared_ptr<const Source> source);
 
-/// Words that cannot name a dimension, parameter or definition.
-bool is_reserved(std::string_view word);
-
 }  // namespace gradcheck::formula
