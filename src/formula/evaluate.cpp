@@ -50,6 +50,7 @@ MatrixXd Evaluator::eval(int id) {
 MatrixXd Evaluator::eval_op(int id) {
   const Node& n = program_.node(id);
   if (++steps_ > max_steps_) fail(n, fmt::format("evaluation takes more than {} steps (a loop too long?)", max_steps_));
+  if (is_elementwise(n.op)) return binary(n, n.args[0], n.args[1]);
   switch (n.op) {
     case Op::number:
       return scalar(n.number);
@@ -61,19 +62,6 @@ MatrixXd Evaluator::eval_op(int id) {
       return eval(n.args[0]).transpose();
     case Op::mul:
       return product(n);
-    case Op::add:
-    case Op::sub:
-    case Op::emul:
-    case Op::ediv:
-    case Op::mod:
-    case Op::pow:
-    case Op::lt:
-    case Op::le:
-    case Op::gt:
-    case Op::ge:
-    case Op::eq:
-    case Op::ne:
-      return binary(n, n.args[0], n.args[1]);
     case Op::call:
       return call(n);
     case Op::index:
@@ -86,7 +74,7 @@ MatrixXd Evaluator::eval_op(int id) {
       if (std::isnan(c)) fail(n, "the condition of 'if' is NaN");
       return eval(c != 0.0 ? n.args[1] : n.args[2]);
     }
-    case Op::colon:
+    default:  // Op::colon, outside an index
       break;
   }
   fail(n, "':' selects a whole row or column: use it in U[i, :] or U[:, j]");
