@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 
+#include "formula/float_arithmetic.hpp"
 #include "formula/shapes.hpp"
 #include "gradcheck/word2vec.hpp"
 
@@ -23,6 +24,8 @@ bool is_vector(const MatrixXd& m) { return m.rows() == 1 || m.cols() == 1; }
 // NaN-propagating, unlike std::max.
 double maximum(double a, double b) { return std::isnan(a) || a >= b ? a : b; }
 double minimum(double a, double b) { return std::isnan(a) || a <= b ? a : b; }
+
+double floor_mod(double x, double y) { return x - y * std::floor(x / y); }
 
 }  // namespace
 
@@ -44,7 +47,7 @@ void Evaluator::fail(const Node& n, const std::string& message) const { program_
 
 MatrixXd Evaluator::eval(int id) {
   if (!single_) return eval_op(id);
-  return eval_op(id).cast<float>().cast<double>();
+  return in_float::round(eval_op(id));
 }
 
 MatrixXd Evaluator::eval_op(int id) {
@@ -128,6 +131,7 @@ MatrixXd Evaluator::product(const Node& n) {
   if (static_cast<double>(a.rows()) * static_cast<double>(b.cols()) > static_cast<double>(max_result_entries)) {
     fail(n, fmt::format("the product is {} x {}, more than {} entries", a.rows(), b.cols(), max_result_entries));
   }
+  if (single_) return in_float::product(a, b);
   return a * b;
 }
 
@@ -149,7 +153,7 @@ MatrixXd Evaluator::binary(const Node& n, int lhs, int rhs) {
       f = [](double x, double y) { return x / y; };
       break;
     case Op::mod:
-      f = [](double x, double y) { return x - y * std::floor(x / y); };
+      f = single_ ? in_float::mod : floor_mod;
       break;
     case Op::pow:
       f = [](double x, double y) { return std::pow(x, y); };
@@ -230,17 +234,12 @@ MatrixXd Evaluator::call(const Node& n) {
       return arg(0).unaryExpr([](double x) { return word2vec::sigmoid(x); });
     case Builtin::transpose:
       return arg(0).transpose();
-    case Builtin::softmax: {
-      const MatrixXd a = arg(0);
-      if (!is_vector(a))
-        fail(n, fmt::format("softmax expects a vector, but {} is {}", quoted(program_, n.args[0]), size_text(a)));
-      const Eigen::VectorXd s = word2vec::softmax(a.reshaped());
-      return s.reshaped(a.rows(), a.cols());
-    }
+    case Builtin::softmax:
     case Builtin::logsumexp:
-      return scalar(word2vec::logsumexp(arg(0).reshaped()));
     case Builtin::sum:
-      return scalar(arg(0).sum());
+    case Builtin::norm:
+    case Builtin::dot:
+      return entry_sum(n);
     case Builtin::max:
     case Builtin::min:
       if (n.args.size() == 2) return binary(n, n.args[0], n.args[1]);
@@ -249,17 +248,6 @@ MatrixXd Evaluator::call(const Node& n) {
       return scalar((arg(0).array() != 0.0).any() ? 1.0 : 0.0);
     case Builtin::all:
       return scalar((arg(0).array() != 0.0).all() ? 1.0 : 0.0);
-    case Builtin::norm:
-      return scalar(arg(0).norm());
-    case Builtin::dot: {
-      const MatrixXd a = arg(0);
-      const MatrixXd b = arg(1);
-      if (a.size() != b.size()) {
-        fail(n, fmt::format("dot needs vectors of one length, but {} is {} and {} is {}", quoted(program_, n.args[0]),
-                            size_text(a), quoted(program_, n.args[1]), size_text(b)));
-      }
-      return scalar(a.reshaped().dot(b.reshaped()));
-    }
     case Builtin::outer: {
       const MatrixXd a = arg(0);
       const MatrixXd b = arg(1);
@@ -284,6 +272,38 @@ MatrixXd Evaluator::call(const Node& n) {
       break;
   }
   fail(n, fmt::format("unknown function '{}'", n.name));
+}
+
+// The builtins that sum over entries: in double by Eigen (and word2vec), in
+// float left to right with every partial sum a float (float_arithmetic.hpp).
+MatrixXd Evaluator::entry_sum(const Node& n) {
+  const MatrixXd a = eval(n.args[0]);
+  switch (n.builtin) {
+    case Builtin::softmax: {
+      if (!is_vector(a))
+        fail(n, fmt::format("softmax expects a vector, but {} is {}", quoted(program_, n.args[0]), size_text(a)));
+      if (single_) return in_float::softmax(a);
+      const Eigen::VectorXd s = word2vec::softmax(a.reshaped());
+      return s.reshaped(a.rows(), a.cols());
+    }
+    case Builtin::logsumexp:
+      return scalar(single_ ? in_float::logsumexp(a) : word2vec::logsumexp(a.reshaped()));
+    case Builtin::sum:
+      return scalar(single_ ? in_float::sum(a) : a.sum());
+    case Builtin::norm:
+      return scalar(single_ ? in_float::norm(a) : a.norm());
+    case Builtin::dot: {
+      const MatrixXd b = eval(n.args[1]);
+      if (a.size() != b.size()) {
+        fail(n, fmt::format("dot needs vectors of one length, but {} is {} and {} is {}", quoted(program_, n.args[0]),
+                            size_text(a), quoted(program_, n.args[1]), size_text(b)));
+      }
+      return scalar(single_ ? in_float::dot(a, b) : a.reshaped().dot(b.reshaped()));
+    }
+    default:
+      break;
+  }
+  fail(n, fmt::format("'{}' is not a sum", n.name));
 }
 
 MatrixXd Evaluator::index(const Node& n) {
@@ -350,6 +370,8 @@ MatrixXd Evaluator::summation(const Node& n) {
       first = false;
     } else if (term.rows() != total.rows() || term.cols() != total.cols()) {
       fail(n, fmt::format("the terms of the sum change shape: {} then {}", size_text(total), size_text(term)));
+    } else if (single_) {
+      total = in_float::round(total + term);
     } else {
       total += term;
     }
