@@ -33,7 +33,6 @@
 #pragma once
 
 #include <memory>
-#include <string_view>
 
 #include "formula/ast.hpp"
 #include "formula/source.hpp"
