@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "formula/builtins.hpp"
 #include "formula/source.hpp"
 
 namespace gradcheck::formula {
@@ -52,6 +53,27 @@ enum class Op {
   cond,       // if c then a else b      args {c, a, b}
 };
 
+/// + - .* ./ % ^ and the comparisons: entry by entry, a scalar side broadcast.
+constexpr bool is_elementwise(Op op) {
+  switch (op) {
+    case Op::add:
+    case Op::sub:
+    case Op::emul:
+    case Op::ediv:
+    case Op::mod:
+    case Op::pow:
+    case Op::lt:
+    case Op::le:
+    case Op::gt:
+    case Op::ge:
+    case Op::eq:
+    case Op::ne:
+      return true;
+    default:
+      return false;
+  }
+}
+
 /// A size in a shape: a literal, or a declared dimension (dims[symbol]).
 struct Dim {
   int symbol = -1;  ///< index into Program::dims, or -1 for a literal
@@ -75,31 +97,6 @@ enum class Ref { none, dim, param, let, loop, trial };
 
 /// Whether an elementwise or product operand is a scalar that is broadcast.
 enum class Broadcast { none, left_scalar, right_scalar };
-
-enum class Builtin {
-  none,
-  exp,
-  log,
-  sigmoid,
-  tanh,
-  abs,
-  sqrt,
-  softmax,
-  logsumexp,
-  sum,
-  max,
-  min,
-  any,
-  all,
-  norm,
-  dot,
-  outer,
-  onehot,
-  zeros,
-  ones,
-  transpose,
-  relu,  // max(x, 0) entry by entry
-};
 
 struct Node {
   Op op = Op::number;

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 
+#include "formula/float_arithmetic.hpp"
 #include "formula/shapes.hpp"
 #include "gradcheck/word2vec.hpp"
 
@@ -23,6 +24,8 @@ bool is_vector(const MatrixXd& m) { return m.rows() == 1 || m.cols() == 1; }
 // NaN-propagating, unlike std::max.
 double maximum(double a, double b) { return std::isnan(a) || a >= b ? a : b; }
 double minimum(double a, double b) { return std::isnan(a) || a <= b ? a : b; }
+
+double floor_mod(double x, double y) { return x - y * std::floor(x / y); }
 
 }  // namespace
 
@@ -44,12 +47,13 @@ void Evaluator::fail(const Node& n, const std::string& message) const { program_
 
 MatrixXd Evaluator::eval(int id) {
   if (!single_) return eval_op(id);
-  return eval_op(id).cast<float>().cast<double>();
+  return in_float::round(eval_op(id));
 }
 
 MatrixXd Evaluator::eval_op(int id) {
   const Node& n = program_.node(id);
   if (++steps_ > max_steps_) fail(n, fmt::format("evaluation takes more than {} steps (a loop too long?)", max_steps_));
+  if (is_elementwise(n.op)) return binary(n, n.args[0], n.args[1]);
   switch (n.op) {
     case Op::number:
       return scalar(n.number);
@@ -61,19 +65,6 @@ MatrixXd Evaluator::eval_op(int id) {
       return eval(n.args[0]).transpose();
     case Op::mul:
       return product(n);
-    case Op::add:
-    case Op::sub:
-    case Op::emul:
-    case Op::ediv:
-    case Op::mod:
-    case Op::pow:
-    case Op::lt:
-    case Op::le:
-    case Op::gt:
-    case Op::ge:
-    case Op::eq:
-    case Op::ne:
-      return binary(n, n.args[0], n.args[1]);
     case Op::call:
       return call(n);
     case Op::index:
@@ -86,7 +77,7 @@ MatrixXd Evaluator::eval_op(int id) {
       if (std::isnan(c)) fail(n, "the condition of 'if' is NaN");
       return eval(c != 0.0 ? n.args[1] : n.args[2]);
     }
-    case Op::colon:
+    default:  // Op::colon, outside an index
       break;
   }
   fail(n, "':' selects a whole row or column: use it in U[i, :] or U[:, j]");
@@ -140,6 +131,7 @@ MatrixXd Evaluator::product(const Node& n) {
   if (static_cast<double>(a.rows()) * static_cast<double>(b.cols()) > static_cast<double>(max_result_entries)) {
     fail(n, fmt::format("the product is {} x {}, more than {} entries", a.rows(), b.cols(), max_result_entries));
   }
+  if (single_) return in_float::product(a, b);
   return a * b;
 }
 
@@ -161,7 +153,7 @@ MatrixXd Evaluator::binary(const Node& n, int lhs, int rhs) {
       f = [](double x, double y) { return x / y; };
       break;
     case Op::mod:
-      f = [](double x, double y) { return x - y * std::floor(x / y); };
+      f = single_ ? in_float::mod : floor_mod;
       break;
     case Op::pow:
       f = [](double x, double y) { return std::pow(x, y); };
@@ -242,17 +234,12 @@ MatrixXd Evaluator::call(const Node& n) {
       return arg(0).unaryExpr([](double x) { return word2vec::sigmoid(x); });
     case Builtin::transpose:
       return arg(0).transpose();
-    case Builtin::softmax: {
-      const MatrixXd a = arg(0);
-      if (!is_vector(a))
-        fail(n, fmt::format("softmax expects a vector, but {} is {}", quoted(program_, n.args[0]), size_text(a)));
-      const Eigen::VectorXd s = word2vec::softmax(a.reshaped());
-      return s.reshaped(a.rows(), a.cols());
-    }
+    case Builtin::softmax:
     case Builtin::logsumexp:
-      return scalar(word2vec::logsumexp(arg(0).reshaped()));
     case Builtin::sum:
-      return scalar(arg(0).sum());
+    case Builtin::norm:
+    case Builtin::dot:
+      return entry_sum(n);
     case Builtin::max:
     case Builtin::min:
       if (n.args.size() == 2) return binary(n, n.args[0], n.args[1]);
@@ -261,17 +248,6 @@ MatrixXd Evaluator::call(const Node& n) {
       return scalar((arg(0).array() != 0.0).any() ? 1.0 : 0.0);
     case Builtin::all:
       return scalar((arg(0).array() != 0.0).all() ? 1.0 : 0.0);
-    case Builtin::norm:
-      return scalar(arg(0).norm());
-    case Builtin::dot: {
-      const MatrixXd a = arg(0);
-      const MatrixXd b = arg(1);
-      if (a.size() != b.size()) {
-        fail(n, fmt::format("dot needs vectors of one length, but {} is {} and {} is {}", quoted(program_, n.args[0]),
-                            size_text(a), quoted(program_, n.args[1]), size_text(b)));
-      }
-      return scalar(a.reshaped().dot(b.reshaped()));
-    }
     case Builtin::outer: {
       const MatrixXd a = arg(0);
       const MatrixXd b = arg(1);
@@ -296,6 +272,38 @@ MatrixXd Evaluator::call(const Node& n) {
       break;
   }
   fail(n, fmt::format("unknown function '{}'", n.name));
+}
+
+// The builtins that sum over entries: in double by Eigen (and word2vec), in
+// float left to right with every partial sum a float (float_arithmetic.hpp).
+MatrixXd Evaluator::entry_sum(const Node& n) {
+  const MatrixXd a = eval(n.args[0]);
+  switch (n.builtin) {
+    case Builtin::softmax: {
+      if (!is_vector(a))
+        fail(n, fmt::format("softmax expects a vector, but {} is {}", quoted(program_, n.args[0]), size_text(a)));
+      if (single_) return in_float::softmax(a);
+      const Eigen::VectorXd s = word2vec::softmax(a.reshaped());
+      return s.reshaped(a.rows(), a.cols());
+    }
+    case Builtin::logsumexp:
+      return scalar(single_ ? in_float::logsumexp(a) : word2vec::logsumexp(a.reshaped()));
+    case Builtin::sum:
+      return scalar(single_ ? in_float::sum(a) : a.sum());
+    case Builtin::norm:
+      return scalar(single_ ? in_float::norm(a) : a.norm());
+    case Builtin::dot: {
+      const MatrixXd b = eval(n.args[1]);
+      if (a.size() != b.size()) {
+        fail(n, fmt::format("dot needs vectors of one length, but {} is {} and {} is {}", quoted(program_, n.args[0]),
+                            size_text(a), quoted(program_, n.args[1]), size_text(b)));
+      }
+      return scalar(single_ ? in_float::dot(a, b) : a.reshaped().dot(b.reshaped()));
+    }
+    default:
+      break;
+  }
+  fail(n, fmt::format("'{}' is not a sum", n.name));
 }
 
 MatrixXd Evaluator::index(const Node& n) {
@@ -362,6 +370,8 @@ MatrixXd Evaluator::summation(const Node& n) {
       first = false;
     } else if (term.rows() != total.rows() || term.cols() != total.cols()) {
       fail(n, fmt::format("the terms of the sum change shape: {} then {}", size_text(total), size_text(term)));
+    } else if (single_) {
+      total = in_float::round(total + term);
     } else {
       total += term;
     }

@@ -35,10 +35,11 @@ class Evaluator {
   /// `value` must outlive the evaluator.
   void override_param(int param, const Eigen::MatrixXd& value);
 
-  /// Single precision (gradcheck formula --float32): every node's value is
-  /// rounded to float as it is computed (parameters and numbers included),
-  /// so each operation's result is the float one; a reduction (sum, a matrix
-  /// product, logsumexp) accumulates in double before its result is rounded.
+  /// Float arithmetic (gradcheck formula --float32): every node's value is
+  /// rounded to float as it is computed (parameters and numbers included), and
+  /// what takes many steps (a matrix product, sum, dot, norm, logsumexp,
+  /// softmax, a summation, %) rounds each step: each partial sum is a float,
+  /// added left to right (float_arithmetic.hpp).
   void round_to_float() { single_ = true; }
 
   /// The value of node `node`. Throws FormulaError.
@@ -53,6 +54,7 @@ class Evaluator {
   Eigen::MatrixXd product(const Node& n);
   Eigen::MatrixXd binary(const Node& n, int lhs, int rhs);
   Eigen::MatrixXd call(const Node& n);
+  Eigen::MatrixXd entry_sum(const Node& n);
   Eigen::MatrixXd index(const Node& n);
   Eigen::MatrixXd summation(const Node& n);
   [[noreturn]] void fail(const Node& n, const std::string& message) const;

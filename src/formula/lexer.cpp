@@ -225,7 +225,7 @@ class Lexer {
       case '%':
         return one(Tok::percent);
       case '^':
-        return lone_t() ? two(Tok::apostrophe) : one(Tok::caret);  // U^T is U'; see shapes.cpp
+        return lone_t() ? two(Tok::apostrophe) : one(Tok::caret);  // U^T is U'; see Checker::transposition
       case '\'':
         return one(Tok::apostrophe);
       case '.':

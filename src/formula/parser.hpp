@@ -33,7 +33,6 @@
 #pragma once
 
 #include <memory>
-#include <string_view>
 
 #include "formula/ast.hpp"
 #include "formula/source.hpp"
@@ -43,8 +42,5 @@ namespace gradcheck::formula {
 /// Parses `source` (after the text and size checks of tokenize). Throws
 /// FormulaError at the first syntax error. Names are not resolved here.
 Program parse(std::shared_ptr<const Source> source);
-
-/// Words that cannot name a dimension, parameter or definition.
-bool is_reserved(std::string_view word);
 
 }  // namespace gradcheck::formula

@@ -32,6 +32,68 @@ bool draw_distinct(Rng& rng, MatrixXd& out, Index bound, Index excluded) {
   return true;
 }
 
+// A real parameter: from its distribution, whose arguments may use the
+// parameters drawn before it, or else standard normal.
+MatrixXd draw_real(const Program& program, const ParamDecl& p, Rng& rng, const Point& point, Index rows, Index cols,
+                   long max_steps) {
+  if (!p.distribution) return random_normal(rng, rows, cols);
+  Evaluator e(program, point, max_steps);
+  const double a = e.evaluate(p.distribution->a)(0, 0);
+  const double b = e.evaluate(p.distribution->b)(0, 0);
+  if (p.distribution->family == Distribution::Family::normal) {
+    if (!std::isfinite(a) || !std::isfinite(b) || b < 0.0) {
+      program.source->fail(p.distribution->position,
+                           fmt::format("normal({}, {}) needs a finite mean and standard deviation >= 0", a, b));
+    }
+    return ((random_normal(rng, rows, cols) * b).array() + a).matrix();
+  }
+  if (!std::isfinite(a) || !std::isfinite(b) || !(a < b)) {
+    program.source->fail(p.distribution->position, fmt::format("uniform({}, {}) needs finite low < high", a, b));
+  }
+  MatrixXd value(rows, cols);
+  for (Index k = 0; k < value.size(); ++k) value.data()[k] = random_uniform(rng, a, b);
+  return value;
+}
+
+// An index or a list of indices of [0, bound), distinct or avoiding another
+// index parameter if the declaration says so; false (and why) if it cannot be.
+bool draw_indices(const ParamDecl& p, Rng& rng, const Point& point, MatrixXd& value, std::string& why) {
+  const Index bound = resolve(p.bound.dim, point.dims);
+  const Index excluded =
+      p.excluding_param < 0 ? -1 : static_cast<Index>(point.params[static_cast<std::size_t>(p.excluding_param)](0, 0));
+  if (p.distinct) {
+    if (draw_distinct(rng, value, bound, excluded)) return true;
+    why = fmt::format("{} needs {} distinct indices of {}", p.name, value.size(), bound - (excluded < 0 ? 0 : 1));
+    return false;
+  }
+  if (excluded < 0 || excluded >= bound) {  // nothing in range to avoid
+    for (Index k = 0; k < value.size(); ++k) value.data()[k] = static_cast<double>(random_index(rng, 0, bound - 1));
+    return true;
+  }
+  if (bound == 1) {
+    why = fmt::format("{} must avoid its only index", p.name);
+    return false;
+  }
+  for (Index k = 0; k < value.size(); ++k) {
+    Index w = random_index(rng, 0, bound - 2);  // then skip the excluded one
+    if (w >= excluded) ++w;
+    value.data()[k] = static_cast<double>(w);
+  }
+  return true;
+}
+
+bool assumptions_hold(const Program& program, const Point& point, long max_steps, std::string& why) {
+  for (const AssumeDecl& a : program.assumes) {
+    Evaluator e(program, point, max_steps);
+    const double holds = e.evaluate(a.expr)(0, 0);
+    if (!(holds != 0.0) || std::isnan(holds)) {
+      why = fmt::format("the assumption at {}:{}", a.position.line, a.position.column);
+      return false;
+    }
+  }
+  return true;
+}
+
 // One attempt; false if it must be redrawn, with `why` the reason.
 bool attempt(const Program& program, Rng& rng, Point& point, long max_steps, std::string& why,
              const FixedPoint* fixed) {
@@ -49,71 +111,14 @@ bool attempt(const Program& program, Rng& rng, Point& point, long max_steps, std
     MatrixXd& value = point.params[i];
     if (fixed != nullptr && fixed->params[i].has_value()) {
       value = *fixed->params[i];
-      continue;
-    }
-    if (p.kind == ParamKind::real) {
-      if (!p.distribution) {
-        value = random_normal(rng, rows, cols);
-        continue;
-      }
-      // Earlier parameters are drawn already, so the arguments may use them.
-      Evaluator e(program, point, max_steps);
-      const double a = e.evaluate(p.distribution->a)(0, 0);
-      const double b = e.evaluate(p.distribution->b)(0, 0);
-      if (p.distribution->family == Distribution::Family::normal) {
-        if (!std::isfinite(a) || !std::isfinite(b) || b < 0.0) {
-          program.source->fail(p.distribution->position,
-                               fmt::format("normal({}, {}) needs a finite mean and standard deviation >= 0", a, b));
-        }
-        value = (random_normal(rng, rows, cols) * b).array() + a;
-      } else {
-        if (!std::isfinite(a) || !std::isfinite(b) || !(a < b)) {
-          program.source->fail(p.distribution->position, fmt::format("uniform({}, {}) needs finite low < high", a, b));
-        }
-        value.resize(rows, cols);
-        for (Index k = 0; k < value.size(); ++k) value.data()[k] = random_uniform(rng, a, b);
-      }
-      continue;
-    }
-    const Index bound = resolve(p.bound.dim, point.dims);
-    value.resize(rows, cols);
-    if (p.distinct || p.excluding_param >= 0) {
-      const Index excluded = p.excluding_param < 0
-                                 ? -1
-                                 : static_cast<Index>(point.params[static_cast<std::size_t>(p.excluding_param)](0, 0));
-      if (p.distinct) {
-        if (!draw_distinct(rng, value, bound, excluded)) {
-          why = fmt::format("{} needs {} distinct indices of {}", p.name, value.size(), bound - (excluded < 0 ? 0 : 1));
-          return false;
-        }
-        continue;
-      }
-      if (excluded < 0 || excluded >= bound) {  // nothing in range to avoid
-        for (Index k = 0; k < value.size(); ++k) value.data()[k] = static_cast<double>(random_index(rng, 0, bound - 1));
-        continue;
-      }
-      if (bound == 1) {
-        why = fmt::format("{} must avoid its only index", p.name);
-        return false;
-      }
-      for (Index k = 0; k < value.size(); ++k) {
-        Index w = random_index(rng, 0, bound - 2);  // then skip the excluded one
-        if (w >= excluded) ++w;
-        value.data()[k] = static_cast<double>(w);
-      }
-      continue;
-    }
-    for (Index k = 0; k < value.size(); ++k) value.data()[k] = static_cast<double>(random_index(rng, 0, bound - 1));
-  }
-  for (const AssumeDecl& a : program.assumes) {
-    Evaluator e(program, point, max_steps);
-    const double holds = e.evaluate(a.expr)(0, 0);
-    if (!(holds != 0.0) || std::isnan(holds)) {
-      why = fmt::format("the assumption at {}:{}", a.position.line, a.position.column);
-      return false;
+    } else if (p.kind == ParamKind::real) {
+      value = draw_real(program, p, rng, point, rows, cols, max_steps);
+    } else {
+      value.resize(rows, cols);
+      if (!draw_indices(p, rng, point, value, why)) return false;
     }
   }
-  return true;
+  return assumptions_hold(program, point, max_steps, why);
 }
 
 }  // namespace

@@ -89,6 +89,22 @@ std::string_view Source::line_text(int line) const {
   return std::string_view(text_).substr(start, end - start);
 }
 
+std::string Source::collapsed(std::size_t begin, std::size_t end) const {
+  std::string out;
+  bool space = false;
+  for (std::size_t i = begin; i < end && i < text_.size(); ++i) {
+    const char c = text_[i];
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\\') {
+      space = true;
+      continue;
+    }
+    if (space && !out.empty()) out += ' ';
+    space = false;
+    out += c;
+  }
+  return out;
+}
+
 void Source::fail(Position position, const std::string& message) const {
   throw FormulaError(name_, position, message, std::string(line_text(position.line)));
 }

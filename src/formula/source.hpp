@@ -58,6 +58,10 @@ class Source {
   Position position_of(std::size_t offset) const;
   /// Line `line` (1-based) without its line break.
   std::string_view line_text(int line) const;
+  /// Bytes [begin, end) of the text (clipped to it) on one line: each run of
+  /// whitespace and backslash continuations one space, none at either end. The
+  /// text of a claim or a type, and of an expression quoted in a message.
+  std::string collapsed(std::size_t begin, std::size_t end) const;
   /// Throws a FormulaError at `position`.
   [[noreturn]] void fail(Position position, const std::string& message) const;
   [[noreturn]] void fail_at(std::size_t offset, const std::string& message) const {

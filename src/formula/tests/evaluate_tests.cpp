@@ -273,4 +273,34 @@ BOOST_AUTO_TEST_CASE(round_to_float_rounds_every_node) {
   BOOST_TEST(twice.evaluate(f.program->lets[0].expr)(0, 0) != 0.0);
 }
 
+// --float32 adds in float: each partial sum of a reduction, a matrix product or
+// a summation is a float, left to right. Floats near 1e8 are 8 apart, so
+// 1e8 + 1 is 1e8 and adding sixteen 1s one at a time leaves 1e8; adding them
+// in double and rounding the result (as --float32 once did) gives 100000016.
+BOOST_AUTO_TEST_CASE(float32_adds_in_float) {
+  const Fixture f = fixture(
+      "big = 1e8 * onehot(0, 17) + ones(17)\n"  // (1e8 + 1, 1, ..., 1): (1e8, 1, ..., 1) in float
+      "a = sum(big)\nb = big' * ones(17)\nc = dot(big, ones(17))\nq = sum k in 0..16: big[k]\n"
+      "e = norm(1e4 * onehot(0, 65) + (ones(65) - onehot(0, 65)))\n"  // sqrt(1e8 + 64 * 1)
+      "s = 20 * onehot(0, 1001) - 20 * ones(1001)\n"                  // (0, -20, ..., -20)
+      "g = logsumexp(s)\nh = softmax(s)[0]\n"                         // 1 + 1000 e^-20 is 1 in float
+      "m = (1e7 + 1) % 3.3");                                         // x - y floor(x / y), each step in float
+  const auto value = [&](formula::Evaluator& e, std::size_t let) {
+    return e.evaluate(f.program->lets[let].expr)(0, 0);
+  };
+  formula::Evaluator single(*f.program, f.point);
+  single.round_to_float();
+  for (std::size_t let = 1; let <= 4; ++let) BOOST_TEST(value(single, let) == 1e8);
+  BOOST_TEST(value(single, 5) == 1e4);
+  BOOST_TEST(value(single, 7) == 0.0);
+  BOOST_TEST(value(single, 8) == 1.0);
+  BOOST_TEST(value(single, 9) == 1.0);
+  // In double the same sums keep every 1 (and a float sum's roundings are not a double's).
+  formula::Evaluator twice(*f.program, f.point);
+  for (std::size_t let = 1; let <= 4; ++let) BOOST_TEST(value(twice, let) == 100000017.0);
+  BOOST_TEST(value(twice, 5) == std::sqrt(1e8 + 64.0));
+  BOOST_TEST(value(twice, 7) > 2e-6);
+  BOOST_TEST(value(twice, 8) < 1.0);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
