@@ -53,38 +53,38 @@ CheckResult planned_result(Eigen::Index n, const CheckOptions& options, ClaimKin
 // "gradient" or "Jacobian", for messages.
 const char* claim_name(ClaimKind kind) { return kind == ClaimKind::gradient ? "gradient" : "Jacobian"; }
 
-// f at x into in.fx; the verdict if f throws there or is not finite.
-std::optional<CheckResult> evaluate_at_x(CheckInputs& in, CheckResult& r) {
+// f at x into inputs.fx; the verdict if f throws there or is not finite.
+std::optional<CheckResult> evaluate_at_x(CheckInputs& inputs, CheckResult& r) {
   try {
     ++r.evaluations;
-    in.f(in.x, in.fx);
+    inputs.f(inputs.x, inputs.fx);
   } catch (...) {
     return conclude(r, Verdict::fail, Failure::exception, "f threw at x: " + current_exception_text());
   }
-  for (Eigen::Index i = 0; i < in.fx.size(); ++i) {
-    if (!std::isfinite(in.fx(i))) {
+  for (Eigen::Index i = 0; i < inputs.fx.size(); ++i) {
+    if (!std::isfinite(inputs.fx(i))) {
       return conclude(r, Verdict::inconclusive, Failure::non_finite,
-                      fmt::format("f(x) output {} is not finite ({}): no derivative to compare with", i, in.fx(i)));
+                      fmt::format("f(x) output {} is not finite ({}): no derivative to compare with", i, inputs.fx(i)));
     }
   }
   return std::nullopt;
 }
 
-// The claim at x into in.claimed; the verdict if it throws, has the wrong
+// The claim at x into inputs.claimed; the verdict if it throws, has the wrong
 // shape or an entry that is not finite.
-std::optional<CheckResult> evaluate_claim(CheckInputs& in, const MatrixFunction& claim, CheckResult& r) {
-  const char* what = claim_name(in.kind);
-  const Eigen::Index n = in.x.size();
-  const Eigen::Index m = in.fx.size();
+std::optional<CheckResult> evaluate_claim(CheckInputs& inputs, const MatrixFunction& claim, CheckResult& r) {
+  const char* what = claim_name(inputs.kind);
+  const Eigen::Index n = inputs.x.size();
+  const Eigen::Index m = inputs.fx.size();
   Eigen::Index rows = 0;
   Eigen::Index cols = 0;
   try {
-    in.claimed = claim(in.x, rows, cols);
+    inputs.claimed = claim(inputs.x, rows, cols);
   } catch (...) {
     return conclude(r, Verdict::fail, Failure::exception,
                     fmt::format("the claimed {} threw: {}", what, current_exception_text()));
   }
-  if (in.kind == ClaimKind::gradient) {
+  if (inputs.kind == ClaimKind::gradient) {
     if (rows != n || cols != 1) {
       return conclude(
           r, Verdict::fail, Failure::wrong_shape,
@@ -94,7 +94,7 @@ std::optional<CheckResult> evaluate_claim(CheckInputs& in, const MatrixFunction&
     return conclude(r, Verdict::fail, Failure::wrong_shape,
                     fmt::format("Jacobian has shape {}x{}, expected {}x{} (outputs x inputs)", rows, cols, m, n));
   }
-  const auto a = in.claim();
+  const auto a = inputs.claim();
   for (Eigen::Index j = 0; j < n; ++j) {
     for (Eigen::Index i = 0; i < m; ++i) {
       if (!std::isfinite(a(i, j))) {
@@ -110,33 +110,33 @@ std::optional<CheckResult> evaluate_claim(CheckInputs& in, const MatrixFunction&
 // alternating direction, then every entry judged. The probe's worker, and the
 // pool that shares its passes over a large x, is freed before a full or
 // sampled check's workers make their copies of x.
-void judge_entries(CheckInputs& in, CheckResult& r, std::optional<JudgedEntries>& judged) {
-  const Eigen::Index n = in.x.size();
+void judge_entries(CheckInputs& inputs, CheckResult& r, std::optional<JudgedEntries>& judged) {
+  const Eigen::Index n = inputs.x.size();
   const bool directional = r.options.mode == Mode::directional;
   Directions directions;
-  directions.threads = thread_count(in.options, n);
+  directions.threads = thread_count(inputs.options, n);
   std::optional<PassPool> pool(std::in_place, n >= PassPool::min_split_length ? directions.threads : 1);
-  std::optional<Worker> probe(std::in_place, in.f, in.x, in.precision, in.fx.size(), &*pool);
+  std::optional<Worker> probe(std::in_place, inputs.f, inputs.x, inputs.precision, inputs.fx.size(), &*pool);
   Axis along;
   along.hi = n;
   along.label = directional ? "direction 0" : "the noise probe's direction";
   if (directional) {
     along.direction = &directions.v;
-    directions.projected =
-        draw_direction(in.options.seed, 0, in.claim(), in.x, directions.threads, directions.v, &directions.spread);
+    directions.projected = draw_direction(inputs.options.seed, 0, inputs.claim(), inputs.x, directions.threads,
+                                          directions.v, &directions.spread);
   } else {
     along.alternating = true;
   }
-  const Eigen::VectorXd rounding = measured_noise(*probe, along, in.fx);
+  const Eigen::VectorXd rounding = measured_noise(*probe, along, inputs.fx);
   r.evaluations += probe->evaluations;
   probe->evaluations = 0;
   if (directional) {
-    judge_directions(in, *probe, along, directions, rounding, r, judged);
+    judge_directions(inputs, *probe, along, directions, rounding, r, judged);
     return;
   }
   probe.reset();
   pool.reset();
-  judge_coordinates(in, rounding, r, judged);
+  judge_coordinates(inputs, rounding, r, judged);
 }
 
 // Whether an entry (failed or not, of the coordinate `input` or −1 for a
@@ -224,12 +224,12 @@ CheckResult check_impl(const VectorFunction& f, const MatrixFunction& claim, con
                        const CheckOptions& options, ClaimKind kind, Precision precision) {
   validate_options(options);
   CheckResult r = planned_result(x.size(), options, kind);
-  CheckInputs in{f, x, options, kind, precision, {}, {}};
-  if (auto decided = evaluate_at_x(in, r)) return std::move(*decided);
-  if (auto decided = evaluate_claim(in, claim, r)) return std::move(*decided);
+  CheckInputs inputs{f, x, options, kind, precision, {}, {}};
+  if (auto decided = evaluate_at_x(inputs, r)) return std::move(*decided);
+  if (auto decided = evaluate_claim(inputs, claim, r)) return std::move(*decided);
   std::optional<JudgedEntries> judged;
   try {
-    judge_entries(in, r, judged);
+    judge_entries(inputs, r, judged);
   } catch (const FunctionThrew& e) {
     r.analytic = Eigen::MatrixXd();
     r.inputs.clear();

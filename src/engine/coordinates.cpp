@@ -26,10 +26,11 @@ constexpr Eigen::Index units_per_worker = 64;
 // takes it, so the result does not depend on the count. If f throws, the
 // error of the lowest coordinate at which it threw is rethrown, as a single
 // worker would.
-void judge_on_threads(const CheckInputs& in, const std::vector<Eigen::Index>& columns, const Eigen::MatrixXd& analytic,
-                      const Eigen::VectorXd& rounding, JudgedEntries& judged, long& evaluations) {
-  const Eigen::Index count = columns.empty() ? in.x.size() : static_cast<Eigen::Index>(columns.size());
-  const int threads = thread_count(in.options, count);
+void judge_on_threads(const CheckInputs& inputs, const std::vector<Eigen::Index>& columns,
+                      const Eigen::MatrixXd& analytic, const Eigen::VectorXd& rounding, JudgedEntries& judged,
+                      long& evaluations) {
+  const Eigen::Index count = columns.empty() ? inputs.x.size() : static_cast<Eigen::Index>(columns.size());
+  const int threads = thread_count(inputs.options, count);
   const Eigen::Index unit = std::max(min_unit_columns, count / (threads * units_per_worker));
   std::atomic<Eigen::Index> next{0};
   std::atomic<Eigen::Index> threw_at{std::numeric_limits<Eigen::Index>::max()};
@@ -40,7 +41,7 @@ void judge_on_threads(const CheckInputs& in, const std::vector<Eigen::Index>& co
   // then does not depend on how far other workers had got.
   std::vector<std::uint8_t> column_evaluations(static_cast<std::size_t>(count), 0);
   const auto work = [&]() {
-    Worker worker(in.f, in.x, in.precision, in.fx.size());
+    Worker worker(inputs.f, inputs.x, inputs.precision, inputs.fx.size());
     std::vector<EntryJudgement> scratch;
     Axis axis;
     for (;;) {
@@ -50,11 +51,11 @@ void judge_on_threads(const CheckInputs& in, const std::vector<Eigen::Index>& co
         if (c > threw_at.load(std::memory_order_relaxed)) break;  // f threw below: the rest is not counted
         const Eigen::Index j = columns.empty() ? c : columns[static_cast<std::size_t>(c)];
         axis.coordinate = j;
-        axis.scale = coordinate_scale(in.x(j));
+        axis.scale = coordinate_scale(inputs.x(j));
         const long before = worker.evaluations;
         auto& spent = column_evaluations[static_cast<std::size_t>(c)];
         try {
-          judge_axis(worker, axis, analytic.col(c), row_scale, in.fx, rounding, in.options, in.kind,
+          judge_axis(worker, axis, analytic.col(c), row_scale, inputs.fx, rounding, inputs.options, inputs.kind,
                      judged.column(c, scratch));
           judged.record(c, scratch);
           spent = static_cast<std::uint8_t>(worker.evaluations - before);
@@ -85,20 +86,20 @@ int thread_count(const CheckOptions& options, Eigen::Index columns) {
   return static_cast<int>(std::max(1L, std::min(wanted, units)));
 }
 
-void judge_coordinates(CheckInputs& in, const Eigen::VectorXd& rounding, CheckResult& r,
+void judge_coordinates(CheckInputs& inputs, const Eigen::VectorXd& rounding, CheckResult& r,
                        std::optional<JudgedEntries>& judged) {
-  const auto claim = in.claim();
+  const auto claim = inputs.claim();
   if (r.options.mode == Mode::sampled) {
-    r.inputs = sampled_coordinates(in.x.size(), in.options);
+    r.inputs = sampled_coordinates(inputs.x.size(), inputs.options);
     r.analytic.resize(claim.rows(), static_cast<Eigen::Index>(r.inputs.size()));
     for (std::size_t c = 0; c < r.inputs.size(); ++c)
       r.analytic.col(static_cast<Eigen::Index>(c)) = claim.col(r.inputs[c]);
   } else {
     r.analytic = claim;
   }
-  in.claimed = Eigen::VectorXd();  // copied: the workers' copies of x may need its memory
+  inputs.claimed = Eigen::VectorXd();  // copied: the workers' copies of x may need its memory
   judged.emplace(r.analytic.rows(), r.analytic.cols());
-  judge_on_threads(in, r.inputs, r.analytic, rounding, *judged, r.evaluations);
+  judge_on_threads(inputs, r.inputs, r.analytic, rounding, *judged, r.evaluations);
 }
 
 }  // namespace gradcheck::detail

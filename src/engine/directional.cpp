@@ -18,12 +18,12 @@ namespace {
 // noise. Two evaluations per halving (log2 n of them). Returns the single
 // coordinate reached, or −1 if the discrepancy stops being resolved (an error
 // spread over many coordinates).
-Eigen::Index bisect_to_coordinate(Worker& worker, const Axis& along, const CheckInputs& in, Eigen::Index output,
+Eigen::Index bisect_to_coordinate(Worker& worker, const Axis& along, const CheckInputs& inputs, Eigen::Index output,
                                   double noise, double discrepancy) {
   const Eigen::VectorXf& v = *along.direction;
-  const auto a = in.claim();
+  const auto a = inputs.claim();
   Axis half = along;  // its label is the direction's; move() names the coordinates
-  const double h = in.options.step;
+  const double h = inputs.options.step;
   Eigen::Index lo = 0;
   Eigen::Index hi = v.size();
   double d_whole = discrepancy;
@@ -34,9 +34,10 @@ Eigen::Index bisect_to_coordinate(Worker& worker, const Axis& along, const Check
     worker.at(half, h, worker.fp);
     worker.at(half, -h, worker.fm);
     const double numeric = (worker.fp(output) - worker.fm(output)) / (2.0 * h);
-    const double d_left = a.row(output).segment(lo, mid - lo).dot(scaled_direction(v, in.x, lo, mid - lo)) - numeric;
+    const double d_left =
+        a.row(output).segment(lo, mid - lo).dot(scaled_direction(v, inputs.x, lo, mid - lo)) - numeric;
     const double d_right = d_whole - d_left;
-    if (std::max(std::abs(d_left), std::abs(d_right)) <= in.options.noise_factor * noise) return -1;
+    if (std::max(std::abs(d_left), std::abs(d_right)) <= inputs.options.noise_factor * noise) return -1;
     if (std::abs(d_left) >= std::abs(d_right)) {
       hi = mid;
       d_whole = d_left;
@@ -50,50 +51,51 @@ Eigen::Index bisect_to_coordinate(Worker& worker, const Axis& along, const Check
 
 // Bisects failing direction d along the output that fails it by the widest
 // margin.
-Eigen::Index bisect_failing_direction(Worker& worker, const Axis& along, const CheckInputs& in,
+Eigen::Index bisect_failing_direction(Worker& worker, const Axis& along, const CheckInputs& inputs,
                                       const Eigen::VectorXd& rounding, const CheckResult& r,
                                       const JudgedEntries& judged, Eigen::Index d) {
   Eigen::Index output = 0;
   ((r.analytic.col(d) - judged.numeric.col(d)).cwiseAbs().array() / judged.allowance.col(d).array()).maxCoeff(&output);
   const double noise =
-      std::max(worker.eps() * std::max(std::abs(in.fx(output)), 1.0), rounding(output)) / in.options.step;
-  return bisect_to_coordinate(worker, along, in, output, noise, r.analytic(output, d) - judged.numeric(output, d));
+      std::max(worker.eps() * std::max(std::abs(inputs.fx(output)), 1.0), rounding(output)) / inputs.options.step;
+  return bisect_to_coordinate(worker, along, inputs, output, noise, r.analytic(output, d) - judged.numeric(output, d));
 }
 
 }  // namespace
 
-void judge_directions(const CheckInputs& in, Worker& worker, Axis& along, Directions& directions,
+void judge_directions(const CheckInputs& inputs, Worker& worker, Axis& along, Directions& directions,
                       const Eigen::VectorXd& rounding, CheckResult& r, std::optional<JudgedEntries>& judged) {
   const long k = r.options.samples;
-  const Eigen::Index m = in.fx.size();
-  const auto a = in.claim();
+  const Eigen::Index m = inputs.fx.size();
+  const auto a = inputs.claim();
   std::vector<EntryJudgement> scratch;  // along one direction or coordinate
   judged.emplace(m, k + 1);
   r.analytic.resize(m, k + 1);
   Eigen::Index guilty = -1;
   bool bisected = false;
   for (long d = 0; d < k; ++d) {
-    if (d > 0) directions.projected = draw_direction(in.options.seed, d, a, in.x, directions.threads, directions.v);
+    if (d > 0)
+      directions.projected = draw_direction(inputs.options.seed, d, a, inputs.x, directions.threads, directions.v);
     along.label = fmt::format("direction {}", d);
     r.analytic.col(d) = directions.projected;
     r.inputs.push_back(-1);
-    judge_axis(worker, along, r.analytic.col(d), directions.spread, in.fx, rounding, in.options, in.kind,
+    judge_axis(worker, along, r.analytic.col(d), directions.spread, inputs.fx, rounding, inputs.options, inputs.kind,
                judged->column(d, scratch));
     judged->record(d, scratch);
     if (!bisected && judged->fails(d)) {
       bisected = true;
-      guilty = bisect_failing_direction(worker, along, in, rounding, r, *judged, d);
+      guilty = bisect_failing_direction(worker, along, inputs, rounding, r, *judged, d);
     }
   }
   if (guilty >= 0) {
     // Judge the guilty coordinate as a full check would: the named entry.
     Axis coordinate;
     coordinate.coordinate = guilty;
-    coordinate.scale = coordinate_scale(in.x(guilty));
+    coordinate.scale = coordinate_scale(inputs.x(guilty));
     r.analytic.col(k) = a.col(guilty);
     r.inputs.push_back(guilty);
     const Eigen::VectorXd row_scale = a.cwiseAbs().rowwise().maxCoeff();
-    judge_axis(worker, coordinate, r.analytic.col(k), row_scale, in.fx, rounding, in.options, in.kind,
+    judge_axis(worker, coordinate, r.analytic.col(k), row_scale, inputs.fx, rounding, inputs.options, inputs.kind,
                judged->column(k, scratch));
     judged->record(k, scratch);
   } else {

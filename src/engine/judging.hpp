@@ -58,8 +58,8 @@ int thread_count(const CheckOptions& options, Eigen::Index columns);
 
 /// A full or sampled check: the coordinates it judges into r.inputs (sampled)
 /// and their claimed entries into r.analytic, then each judged, on threads,
-/// into `judged`. Frees in.claimed. Throws FunctionThrew if f throws.
-void judge_coordinates(CheckInputs& in, const Eigen::VectorXd& rounding, CheckResult& r,
+/// into `judged`. Frees inputs.claimed. Throws FunctionThrew if f throws.
+void judge_coordinates(CheckInputs& inputs, const Eigen::VectorXd& rounding, CheckResult& r,
                        std::optional<JudgedEntries>& judged);
 
 /// The directions of a directional check: the current one (its draws `v`)
@@ -76,7 +76,7 @@ struct Directions {
 /// it) and the planned others judged along `along` on `worker`; the first
 /// failing direction bisected down to a coordinate, judged as in a full check.
 /// Throws FunctionThrew if f throws.
-void judge_directions(const CheckInputs& in, Worker& worker, Axis& along, Directions& directions,
+void judge_directions(const CheckInputs& inputs, Worker& worker, Axis& along, Directions& directions,
                       const Eigen::VectorXd& rounding, CheckResult& r, std::optional<JudgedEntries>& judged);
 
 }  // namespace gradcheck::detail
