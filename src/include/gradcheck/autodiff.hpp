@@ -134,22 +134,32 @@ inline CheckOptions float_claim_options() {
 
 namespace detail {
 
-// check_gradient of f<double> against `claim` at x, with the exact gradient of
-// f<AutoDiff> in the judged columns.
-template <class F, class C>
-CheckResult templated_gradient_check(F& f, C&& claim, const Eigen::VectorXd& x, const CheckOptions& options) {
-  CheckResult r =
-      check_gradient([&f](const Eigen::VectorXd& p) { return static_cast<double>(f(p)); }, claim, x, options);
-  attach_exact_columns(r, [&] { return Eigen::MatrixXd(forward_mode_gradient(f, x).transpose()); });
-  return r;
+// check_gradient or check_jacobian of f<double> against `claim` at x, with the
+// exact derivative of f<AutoDiff> in the judged columns.
+template <ClaimKind kind, class F, class C>
+CheckResult templated_check(F& f, C&& claim, const Eigen::VectorXd& x, const CheckOptions& options) {
+  if constexpr (kind == ClaimKind::gradient) {
+    CheckResult r =
+        check_gradient([&f](const Eigen::VectorXd& p) { return static_cast<double>(f(p)); }, claim, x, options);
+    attach_exact_columns(r, [&] { return Eigen::MatrixXd(forward_mode_gradient(f, x).transpose()); });
+    return r;
+  } else {
+    CheckResult r =
+        check_jacobian([&f](const Eigen::VectorXd& p) -> Eigen::VectorXd { return f(p); }, claim, x, options);
+    attach_exact_columns(r, [&] { return forward_mode_jacobian(f, x); });
+    return r;
+  }
 }
 
-// The same for a Jacobian.
-template <class F, class C>
-CheckResult templated_jacobian_check(F& f, C&& claim, const Eigen::VectorXd& x, const CheckOptions& options) {
-  CheckResult r = check_jacobian([&f](const Eigen::VectorXd& p) -> Eigen::VectorXd { return f(p); }, claim, x, options);
-  attach_exact_columns(r, [&] { return forward_mode_jacobian(f, x); });
-  return r;
+// The same for a float claim, evaluated once at the float point x and judged
+// at x in double, its own rounding covered in atol (FloatClaim).
+template <ClaimKind kind, class F, class C>
+CheckResult templated_float_check(F& f, C& claim, const Eigen::VectorXf& x, const CheckOptions& options) {
+  require_coordinates(x.size());  // before the claim is evaluated
+  const FloatClaim float_claim(claim, x, options);
+  const Eigen::VectorXd xd = x.cast<double>();
+  return templated_check<kind>(
+      f, [&float_claim](const Eigen::VectorXd&) { return float_claim(); }, xd, float_claim.applied);
 }
 
 }  // namespace detail
@@ -172,18 +182,14 @@ CheckResult templated_jacobian_check(F& f, C&& claim, const Eigen::VectorXd& x, 
 template <class F, class G>
 CheckResult check_gradient_templated(F&& f, G&& grad, const Eigen::VectorXf& x,
                                      const CheckOptions& options = float_claim_options()) {
-  detail::require_coordinates(x.size());  // before the claim is evaluated
-  const detail::FloatClaim claim(grad, x, options);
-  const Eigen::VectorXd xd = x.cast<double>();
-  return detail::templated_gradient_check(
-      f, [&claim](const Eigen::VectorXd&) { return claim(); }, xd, claim.applied);
+  return detail::templated_float_check<detail::ClaimKind::gradient>(f, grad, x, options);
 }
 
 /// The same for a double claim: check_gradient(f<double>, grad, x, options)
 /// with the exact gradient of f<AutoDiff> in the exact column.
 template <class F, class G>
 CheckResult check_gradient_templated(F&& f, G&& grad, const Eigen::VectorXd& x, const CheckOptions& options = {}) {
-  return detail::templated_gradient_check(
+  return detail::templated_check<detail::ClaimKind::gradient>(
       f, [&grad](const Eigen::VectorXd& p) -> Eigen::VectorXd { return grad(p); }, x, options);
 }
 
@@ -197,18 +203,14 @@ CheckResult check_gradient_templated(F&& f, G&& grad, const Eigen::VectorXd& x, 
 template <class F, class J>
 CheckResult check_jacobian_templated(F&& f, J&& jac, const Eigen::VectorXf& x,
                                      const CheckOptions& options = float_claim_options()) {
-  detail::require_coordinates(x.size());  // before the claim is evaluated
-  const detail::FloatClaim claim(jac, x, options);
-  const Eigen::VectorXd xd = x.cast<double>();
-  return detail::templated_jacobian_check(
-      f, [&claim](const Eigen::VectorXd&) { return claim(); }, xd, claim.applied);
+  return detail::templated_float_check<detail::ClaimKind::jacobian>(f, jac, x, options);
 }
 
 /// The same for a double claim: check_jacobian(f<double>, jac, x, options)
 /// with the exact Jacobian of f<AutoDiff> in the exact columns.
 template <class F, class J>
 CheckResult check_jacobian_templated(F&& f, J&& jac, const Eigen::VectorXd& x, const CheckOptions& options = {}) {
-  return detail::templated_jacobian_check(
+  return detail::templated_check<detail::ClaimKind::jacobian>(
       f, [&jac](const Eigen::VectorXd& p) -> Eigen::MatrixXd { return jac(p); }, x, options);
 }
 
