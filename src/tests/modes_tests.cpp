@@ -13,9 +13,9 @@
 #include <thread>
 #include <vector>
 
+#include "engine/differences.hpp"
 #include "gradcheck/check.hpp"
 #include "gradcheck/random.hpp"
-#include "engine/differences.hpp"
 #include "runner/case.hpp"
 
 using namespace gradcheck;
