@@ -24,8 +24,8 @@ struct CheckInputs {
   ClaimKind kind;
   Precision precision;
   Eigen::VectorXd fx;       // f(x): m outputs
-  Eigen::VectorXd claimed;  // the claim's m × n entries, column-major; freed once a full check has copied them
-  /// A gradient's n × 1 column, seen as the 1 × n row of a Jacobian.
+  Eigen::VectorXd claimed;  // the claim's m × n entries, column-major; freed once copied for a full or sampled check
+  /// The claim as an m × n matrix: a gradient's n × 1 column is the 1 × n row of a Jacobian.
   Eigen::Map<const Eigen::MatrixXd> claim() const { return {claimed.data(), fx.size(), x.size()}; }
 };
 
