@@ -39,7 +39,6 @@
 
 #include "gradcheck/check.hpp"
 #include "gradcheck/random.hpp"
-#include "engine/differences.hpp"
 
 namespace {
 
@@ -56,16 +55,27 @@ double median(std::vector<double> v) {
   return v.size() % 2 == 1 ? v[mid] : (v[mid - 1] + v[mid]) / 2.0;
 }
 
-// Rounds of timing: the check, then each bare loop, in alternation. On this VM
-// one run of a 0.03 s check varies by a quarter, and whole stretches of runs of
-// a 0.3 s check by half; alternating shares such a stretch between the check
-// and its floor, and the median of the rounds' own ratios is what is reported.
-// At least five rounds and 2 s of them (three when a round takes over 3 s), at
-// most fifteen.
+// Rounds of timing: the check, then each bare loop, in alternation, so that a
+// slow stretch of the machine falls on both (bench/README.md); the median of
+// the rounds' own ratios is reported. At least five rounds and 2 s of them
+// (three when a round takes over 3 s), at most fifteen.
 bool another_round(std::size_t rounds, double elapsed) {
   if (rounds >= 15) return false;
   if (rounds < 3) return true;
   return rounds < 5 ? elapsed / static_cast<double>(rounds) <= 3.0 : elapsed < 2.0;
+}
+
+// Runs work() on `workers` new threads and waits for them, or on the calling
+// thread if there is one worker: as a check runs its workers.
+template <class Work>
+void run_workers(int workers, const Work& work) {
+  if (workers <= 1) {
+    work();
+    return;
+  }
+  std::vector<std::jthread> threads;  // joined when they go out of scope
+  threads.reserve(static_cast<std::size_t>(workers));
+  for (int t = 0; t < workers; ++t) threads.emplace_back(work);
 }
 
 long status_kib(const char* key) {
@@ -138,16 +148,23 @@ int measure(int argc, char** argv) {
   std::uint64_t seed = 1;
   Index wrong = -1;
   po::options_description flags("gradcheck_bench");
-  flags.add_options()("loss", po::value(&loss_name)->required(), "naive_softmax or neg_sampling")(
-      "V", po::value(&V)->required(), "vocabulary size")("d", po::value(&d)->required(), "embedding size")(
-      "mode", po::value(&mode_name)->default_value("full"), "full, sampled, directional or auto")(
-      "threads", po::value(&options.threads)->default_value(0), "worker threads (0: all cores)")(
-      "samples", po::value(&options.samples)->default_value(options.samples), "coordinates per block or directions")(
-      "seed", po::value(&seed)->default_value(1), "seed of the point")(
-      "wrong-entry", po::value(&wrong)->default_value(-1), "plant an error in this gradient entry");
+  auto flag = flags.add_options();
+  flag("help", "print these options and exit");
+  flag("loss", po::value(&loss_name)->required(), "naive_softmax or neg_sampling");
+  flag("V", po::value(&V)->required(), "vocabulary size");
+  flag("d", po::value(&d)->required(), "embedding size");
+  flag("mode", po::value(&mode_name)->default_value("full"), "full, sampled, directional or auto");
+  flag("threads", po::value(&options.threads)->default_value(0), "worker threads (0: all cores)");
+  flag("samples", po::value(&options.samples)->default_value(options.samples), "coordinates per block or directions");
+  flag("seed", po::value(&seed)->default_value(1), "seed of the point");
+  flag("wrong-entry", po::value(&wrong)->default_value(-1), "plant an error in this gradient entry");
   try {
     po::variables_map vm;
     po::store(po::parse_command_line(argc, argv, flags), vm);
+    if (vm.count("help") > 0) {
+      std::cout << flags;
+      return 0;
+    }
     po::notify(vm);
     const auto mode = gradcheck::parse_mode(mode_name);
     if (!mode || (loss_name != "naive_softmax" && loss_name != "neg_sampling") || V < 2 || d < 1) {
@@ -223,9 +240,9 @@ int measure(int argc, char** argv) {
       return seconds_since(t1);
     };
   } else {
-    // As the check spreads its coordinates (on the engine's run_on_threads):
-    // one worker per 32 of them (rounded up), units taken from a shared
-    // counter, each worker with its own copy of x.
+    // As the check spreads its coordinates (src/engine/coordinates.cpp): one
+    // worker per 32 of them (rounded up), units taken from a shared counter,
+    // each worker with its own copy of x.
     const Index cols = r.analytic.cols();
     const int workers = static_cast<int>(std::min<Index>(threads, std::max<Index>(1, (cols + 31) / 32)));
     const Index unit = std::max<Index>(32, cols / (Index{workers} * 64));
@@ -239,7 +256,7 @@ int measure(int argc, char** argv) {
       std::atomic<Index> next{0};
       std::atomic<std::size_t> slots{0};
       std::vector<double> sums(static_cast<std::size_t>(workers), 0.0);
-      gradcheck::detail::run_on_threads(workers, [&] {
+      run_workers(workers, [&] {
         const std::size_t slot = slots++;
         // cppcheck-suppress constVariable ; the points loop writes copy(j)
         VectorXd& copy = copies[slot];
@@ -251,7 +268,7 @@ int measure(int argc, char** argv) {
               acc += loss(copy);
               continue;
             }
-            const double h = 1e-6 * gradcheck::detail::coordinate_scale(x(j));
+            const double h = 1e-6 * std::max(1.0, std::abs(x(j)));  // h_j = h · max(1, |x_j|), as check.hpp
             copy(j) = x(j) + h;
             acc += loss(copy);
             copy(j) = x(j) - h;

@@ -29,8 +29,8 @@ struct DrawScratch {
 // Box–Muller over blocks of pairs:
 // one 64-bit draw gives a pair's two uniforms (24 bits each; the radius's is
 // in (0, 1], so the normals reach 5.8 standard deviations), and Eigen's
-// vectorised log, sin and cos turn a block of them into normals, several
-// times faster than a scalar ziggurat where drawing dominated the check.
+// vectorised log, sin and cos turn a block of them into normals (a scalar
+// ziggurat made drawing dominate a large directional check).
 // Pair q's draw is output q of SplitMix64 seeded with the direction's key (a
 // counter-based generator, far cheaper than a mt19937_64 per span), so any span
 // can be drawn on any thread; each block's a·v is taken while the block is

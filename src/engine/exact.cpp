@@ -14,7 +14,7 @@ namespace {
 
 constexpr double nan = std::numeric_limits<double>::quiet_NaN();
 
-void append(std::string& message, std::string_view note) {
+void append_note(std::string& message, std::string_view note) {
   if (!message.empty()) message += "; ";
   message += note;
 }
@@ -32,15 +32,15 @@ void attach_exact(CheckResult& r, const Eigen::MatrixXd& exact) {
   r.exact_vs_numeric = nan;
   r.exact_vs_analytic = nan;
   if (exact.rows() != r.analytic.rows() || exact.cols() != r.analytic.cols()) {
-    append(r.message, fmt::format("exact (AD) derivative has shape {}x{}, expected {}x{}: not compared", exact.rows(),
-                                  exact.cols(), r.analytic.rows(), r.analytic.cols()));
+    append_note(r.message, fmt::format("exact (AD) derivative has shape {}x{}, expected {}x{}: not compared",
+                                       exact.rows(), exact.cols(), r.analytic.rows(), r.analytic.cols()));
     return;
   }
   for (Eigen::Index j = 0; j < exact.cols(); ++j) {
     for (Eigen::Index i = 0; i < exact.rows(); ++i) {
       if (!std::isfinite(exact(i, j))) {
-        append(r.message, fmt::format("exact (AD) derivative entry {} is not finite ({}): not compared",
-                                      entry_text(exact, i, j), exact(i, j)));
+        append_note(r.message, fmt::format("exact (AD) derivative entry {} is not finite ({}): not compared",
+                                           entry_text(exact, i, j), exact(i, j)));
         return;
       }
     }
@@ -72,7 +72,7 @@ void note_exact_unavailable(CheckResult& r, std::string_view why) {
   r.exact.resize(0, 0);
   r.exact_vs_numeric = nan;
   r.exact_vs_analytic = nan;
-  append(r.message, fmt::format("exact (AD) derivative unavailable: {}", why));
+  append_note(r.message, fmt::format("exact (AD) derivative unavailable: {}", why));
 }
 
 }  // namespace gradcheck::detail

@@ -10,6 +10,8 @@
 #include <vector>
 
 #include "gradcheck/result.hpp"
+#include "names.hpp"
+#include "verdicts.hpp"
 
 namespace gradcheck {
 namespace {
@@ -24,7 +26,7 @@ std::pair<int, double> rank(const CheckResult& r, Eigen::Index k) {
   const Verdict v = r.verdicts[static_cast<std::size_t>(k)];
   const double err = std::abs(r.analytic(k) - r.numeric(k));
   const double allowance = r.allowance(k);
-  const double ratio = allowance > 0.0 ? err / allowance : (err > 0.0 ? HUGE_VAL : 0.0);
+  const double ratio = detail::error_ratio(err, allowance);
   const int tier = v == Verdict::fail ? 2 : v == Verdict::inconclusive ? 1 : 0;
   return {tier, std::isnan(ratio) ? HUGE_VAL : ratio};
 }
@@ -75,18 +77,6 @@ void print_worst(std::ostream& out, const CheckResult& r) {
 
 }  // namespace
 
-const char* to_string(CheckKind kind) noexcept {
-  switch (kind) {
-    case CheckKind::gradient:
-      return "gradient";
-    case CheckKind::jacobian:
-      return "jacobian";
-    case CheckKind::values:
-      return "values";
-  }
-  return "unknown";
-}
-
 std::string entry_name(const CheckResult& r, Eigen::Index output, Eigen::Index input) {
   for (const BlockSummary& b : r.blocks) {
     const Eigen::Index k = input - b.offset;
@@ -95,15 +85,7 @@ std::string entry_name(const CheckResult& r, Eigen::Index output, Eigen::Index i
     if (b.cols == 1) return fmt::format("{}[{}]", b.name, k);
     return fmt::format("{}[{},{}]", b.name, k % b.rows, k / b.rows);
   }
-  switch (r.kind) {
-    case CheckKind::gradient:
-      return fmt::format("x[{}]", input);
-    case CheckKind::values:
-      return fmt::format("[{}]", input);
-    case CheckKind::jacobian:
-      break;
-  }
-  return fmt::format("({}, {})", output, input);
+  return detail::indexed_entry_name(r.kind, output, input);
 }
 
 std::ostream& operator<<(std::ostream& out, const CheckResult& r) {

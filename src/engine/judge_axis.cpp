@@ -31,7 +31,7 @@ class AxisJudge {
         options_(options),
         kind_(kind),
         out_(out),
-        c_(out.column),
+        column_(out.column),
         eps_(worker.eps()),
         h_(worker.exact_step(axis, options.step * axis.scale)),
         ladder_max_(options.ladder_step * axis.scale),
@@ -58,7 +58,7 @@ class AxisJudge {
   const CheckOptions& options_;
   ClaimKind kind_;
   const AxisOutput& out_;
-  Eigen::Index c_;
+  Eigen::Index column_;
   double eps_;
   double h_;
   double ladder_max_;  // the ladder's largest step, lowered below a kink
@@ -78,8 +78,8 @@ class AxisJudge {
   std::string label(Eigen::Index i) const { return entry_label(kind_, axis_, i); }
 
   void step_underflow() {
-    out_.numeric.col(c_).setConstant(nan);
-    out_.allowance.col(c_).setConstant(nan);
+    out_.numeric.col(column_).setConstant(nan);
+    out_.allowance.col(column_).setConstant(nan);
     for (Eigen::Index i = 0; i < fx_.size(); ++i) {
       judged(i) = {Verdict::inconclusive, Failure::step_underflow,
                    fmt::format("{} cannot be perturbed: x + h == x", axis_label(kind_, axis_))};
@@ -93,10 +93,10 @@ class AxisJudge {
   // at all is decided too: nothing to resolve.
   bool decided_by_first(Eigen::Index i, double noise) const {
     const double ai = claimed_(i);
-    const double ni = out_.numeric(i, c_);
+    const double ni = out_.numeric(i, column_);
     if (ai == 0.0 && worker_.fp(i) == worker_.fm(i)) return true;
     const double resolved = std::max({std::abs(ai), std::abs(ni), row_scale_(i)});
-    return std::abs(ai - ni) <= out_.allowance(i, c_) &&
+    return std::abs(ai - ni) <= out_.allowance(i, column_) &&
            options_.noise_factor * noise <= options_.atol + options_.rtol * resolved;
   }
 
@@ -112,10 +112,10 @@ class AxisJudge {
     bool refine = false;
     for (Eigen::Index i = 0; i < m; ++i) {
       const double ni = (worker_.fp(i) - worker_.fm(i)) / (2.0 * h_);
-      out_.numeric(i, c_) = ni;
-      out_.estimate(i, c_) = 0.0;
+      out_.numeric(i, column_) = ni;
+      out_.estimate(i, column_) = 0.0;
       const double noise = noise_of(i);
-      out_.allowance(i, c_) = relative_to(claimed_(i), ni) + options_.noise_factor * noise;
+      out_.allowance(i, column_) = relative_to(claimed_(i), ni) + options_.noise_factor * noise;
       judged(i) = {};
       if (!std::isfinite(ni)) {
         judged(i) = {Verdict::inconclusive, Failure::non_finite,
@@ -152,7 +152,7 @@ class AxisJudge {
     if (!(std::abs(claimed_(i)) * h_ >
           std::max(hidden_floor(options_, f0, eps_), options_.noise_factor * rounding_(i))))
       return false;
-    out_.numeric(i, c_) = 0.0;
+    out_.numeric(i, column_) = 0.0;
     judged(i) = {Verdict::fail, Failure::wrong_value, {}};
     return true;
   }
@@ -178,7 +178,8 @@ class AxisJudge {
     // ReLU network: slopes -0.047 to -0.019 where the derivative is 0.033):
     // along a coordinate a claim within four spreads of them is decided at
     // smaller steps (its message written only if none decides it).
-    const double widen = out_.allowance(i, c_) + std::abs(s.forward2 - s.forward) + std::abs(s.backward2 - s.backward);
+    const double widen =
+        out_.allowance(i, column_) + std::abs(s.forward2 - s.forward) + std::abs(s.backward2 - s.backward);
     const double spread = along_coordinate_ ? 4.0 * s.spread() : 0.0;
     if (outside_slopes(s.forward, s.backward, claimed_(i), widen + spread, out_, i)) {
       judged(i).kink = true;
@@ -212,11 +213,11 @@ class AxisJudge {
     // is below rtol at h ≈ ε^(1/3)); an extrapolation that leaves that band
     // has met truncation the ladder's larger steps cannot handle (a saturated
     // softmax bends within them): the numerics disagree with themselves.
-    const double first = out_.numeric(i, c_);
+    const double first = out_.numeric(i, column_);
     const double consistent = options_.noise_factor * noise + options_.estimate_factor * error +
                               options_.rtol * std::max(std::abs(first), std::abs(best));
-    out_.numeric(i, c_) = best;
-    out_.estimate(i, c_) = error;
+    out_.numeric(i, column_) = best;
+    out_.estimate(i, column_) = error;
     if (std::abs(first - best) > consistent) {
       judged(i) = {Verdict::inconclusive, Failure::unresolved,
                    fmt::format("{}: the first difference {:.6g} and the extrapolation {:.6g} disagree by more than "
@@ -240,7 +241,7 @@ class AxisJudge {
     const double relative = relative_to(ai, best);
     const double noise_term = noise * std::min(1.0, h_ / ladder_min());
     const double estimate_term = options_.estimate_factor * error;
-    out_.allowance(i, c_) = relative + noise_term + estimate_term;
+    out_.allowance(i, column_) = relative + noise_term + estimate_term;
     const double gap_ai = std::abs(ai - best);
     if (gap_ai <= relative) {
       judged(i) = {};
@@ -315,7 +316,7 @@ class AxisJudge {
       judged(i) = {Verdict::inconclusive, Failure::unresolved,
                    fmt::format("{}: the claimed {:.10g} and the numeric {:.10g} differ by {:.2e}, beyond the allowance "
                                "{:.2e} but within {:g} times the numerics' noise and estimate",
-                               label(i), ai, best, gap_ai, out_.allowance(i, c_), options_.noise_factor)};
+                               label(i), ai, best, gap_ai, out_.allowance(i, column_), options_.noise_factor)};
     } else {
       judged(i) = {Verdict::fail, Failure::wrong_value, {}};
     }

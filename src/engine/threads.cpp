@@ -1,4 +1,4 @@
-// Threads of a check: the crew that shares passes over x, and buffer advice.
+// Threads of a check: the pool that shares passes over x, and buffer advice.
 #include "threads.hpp"
 
 #ifdef __linux__
@@ -33,7 +33,7 @@ void populate_buffer(void* data, std::size_t bytes) {
 #endif
 }
 
-Crew::Crew(int threads) {
+PassPool::PassPool(int threads) {
   helpers_.reserve(static_cast<std::size_t>(std::max(0, threads - 1)));
   for (int k = 1; k < threads; ++k) {
     try {
@@ -47,9 +47,9 @@ Crew::Crew(int threads) {
   }
 }
 
-Crew::~Crew() { stop(); }  // helpers_ joined here, before the mutex and conditions go
+PassPool::~PassPool() { stop(); }  // helpers_ joined here, before the mutex and conditions go
 
-void Crew::stop() noexcept {
+void PassPool::stop() noexcept {
   {
     const std::lock_guard<std::mutex> lock(mutex_);
     stop_ = true;
@@ -57,7 +57,7 @@ void Crew::stop() noexcept {
   start_.notify_all();
 }
 
-void Crew::dispatch(Call call, const void* part) noexcept {
+void PassPool::dispatch(Call call, const void* part) noexcept {
   const int parts = size();
   {
     const std::lock_guard<std::mutex> lock(mutex_);
@@ -73,7 +73,7 @@ void Crew::dispatch(Call call, const void* part) noexcept {
   done_.wait(lock, [this] { return busy_ == 0; });
 }
 
-void Crew::serve(int k) {
+void PassPool::serve(int k) {
   long seen = 0;
   std::unique_lock<std::mutex> lock(mutex_);
   for (;;) {

@@ -1,5 +1,5 @@
 // engine/threads.hpp (internal): the threads a check runs on: a pool that
-// shares passes over x (Crew), and advice to the kernel on large buffers.
+// shares passes over x (PassPool), and advice to the kernel on large buffers.
 #pragma once
 
 #include <Eigen/Core>
@@ -64,15 +64,15 @@ void run_on_threads(int threads, Work&& work) {
 /// direction or the noise probe's, restoring x): the calling thread and
 /// threads − 1 helpers, started once and waiting between passes, so that a
 /// pass allocates nothing. Used from one thread at a time.
-class Crew {
+class PassPool {
  public:
   /// threads − 1 helpers, or as many as can be started.
-  explicit Crew(int threads);
-  ~Crew();
-  Crew(const Crew&) = delete;
-  Crew& operator=(const Crew&) = delete;
-  Crew(Crew&&) = delete;
-  Crew& operator=(Crew&&) = delete;
+  explicit PassPool(int threads);
+  ~PassPool();
+  PassPool(const PassPool&) = delete;
+  PassPool& operator=(const PassPool&) = delete;
+  PassPool(PassPool&&) = delete;
+  PassPool& operator=(PassPool&&) = delete;
 
   /// The calling thread and the helpers.
   int size() const { return 1 + static_cast<int>(helpers_.size()); }
@@ -90,12 +90,12 @@ class Crew {
   }
 
   /// Runs pass(lo′, len′) over [lo, lo + len) in consecutive parts of at
-  /// least crew_pass / 2 entries, one per thread of the crew at most (below
+  /// least min_split_length / 2 entries, one per thread of the pool at most (below
   /// that, a helper's wake-up costs more than it saves); a shorter range all
   /// on the calling thread. pass must not throw.
   template <class Pass>
   void split(Eigen::Index lo, Eigen::Index len, const Pass& pass) noexcept {
-    const Eigen::Index parts = std::min<Eigen::Index>(size(), len / (crew_pass / 2));
+    const Eigen::Index parts = std::min<Eigen::Index>(size(), len / (min_split_length / 2));
     if (parts < 2) {
       pass(lo, len);
       return;
@@ -110,7 +110,7 @@ class Crew {
 
   /// Passes shorter than this stay on the calling thread: a helper's wake-up
   /// would cost more than it saves (bench/README.md, microbenchmarks).
-  static constexpr Eigen::Index crew_pass = Eigen::Index{1} << 18;
+  static constexpr Eigen::Index min_split_length = Eigen::Index{1} << 18;
 
  private:
   using Call = void (*)(const void*, int, int);

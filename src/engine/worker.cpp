@@ -6,21 +6,14 @@
 #include <limits>
 
 #include "gradcheck/error.hpp"
+#include "names.hpp"
 
 namespace gradcheck::detail {
 
 std::string entry_label(ClaimKind kind, const Axis& axis, Eigen::Index i) {
   if (axis.coordinate < 0)
     return kind == ClaimKind::jacobian ? fmt::format("output {} along {}", i, axis.label) : axis.label;
-  switch (kind) {
-    case ClaimKind::gradient:
-      return fmt::format("x[{}]", axis.coordinate);
-    case ClaimKind::value:
-      return fmt::format("[{}]", axis.coordinate);
-    case ClaimKind::jacobian:
-      break;
-  }
-  return fmt::format("({}, {})", i, axis.coordinate);
+  return indexed_entry_name(check_kind(kind), i, axis.coordinate);
 }
 
 // The axis itself in messages: a direction's label, or a coordinate named as
@@ -29,7 +22,8 @@ std::string axis_label(ClaimKind kind, const Axis& axis) {
   return axis.coordinate < 0 ? axis.label : entry_label(kind, axis, 0);
 }
 
-Worker::Worker(const VectorFunction& f, const Eigen::VectorXd& x, Precision precision, Eigen::Index outputs, Crew* crew)
+Worker::Worker(const VectorFunction& f, const Eigen::VectorXd& x, Precision precision, Eigen::Index outputs,
+               PassPool* pool)
     : fp(outputs),
       fm(outputs),
       fp2(outputs),
@@ -46,10 +40,10 @@ Worker::Worker(const VectorFunction& f, const Eigen::VectorXd& x, Precision prec
       x_(x),
       w_(x.size()),
       precision_(precision),
-      crew_(crew),
+      pool_(pool),
       dirty_hi_(x.size()) {  // all of w_ to be put back: the copy
   // Advised before the copy first touches it, so not a member initializer;
-  // the copy is x put back over all of w_ (shared with the crew, if any).
+  // the copy is x put back over all of w_ (shared with the pool, if any).
   populate_buffer(w_.data(), static_cast<std::size_t>(w_.size()) * sizeof(double));
   restore();
   kinked.reserve(static_cast<std::size_t>(outputs));
@@ -76,8 +70,8 @@ double Worker::exact_step(const Axis& axis, double h) const {
 }
 
 void Worker::restore() {
-  over(dirty_lo_, dirty_hi_ - dirty_lo_,
-       [this](Eigen::Index lo, Eigen::Index len) { w_.segment(lo, len) = x_.segment(lo, len); });
+  split_pass(dirty_lo_, dirty_hi_ - dirty_lo_,
+             [this](Eigen::Index lo, Eigen::Index len) { w_.segment(lo, len) = x_.segment(lo, len); });
   dirty_lo_ = dirty_hi_ = 0;
 }
 
@@ -107,14 +101,14 @@ void Worker::at(const Axis& axis, double offset, Eigen::VectorXd& out) {
   if (axis.alternating) {
     // x_j + (±offset)·max(1, |x_j|): the same value as from a stored ±1
     // direction, fused into one multiply-add or not, with no data-dependent branch.
-    over(axis.lo, axis.hi - axis.lo, [this, offset](Eigen::Index lo, Eigen::Index len) {
+    split_pass(axis.lo, axis.hi - axis.lo, [this, offset](Eigen::Index lo, Eigen::Index len) {
       for (Eigen::Index j = lo; j < lo + len; ++j) {
         const double signed_offset = (j & 1) == 0 ? offset : -offset;
         w_(j) = x_(j) + signed_offset * coordinate_scale(x_(j));
       }
     });
   } else {
-    over(axis.lo, axis.hi - axis.lo, [this, &axis, offset](Eigen::Index lo, Eigen::Index len) {
+    split_pass(axis.lo, axis.hi - axis.lo, [this, &axis, offset](Eigen::Index lo, Eigen::Index len) {
       w_.segment(lo, len) = x_.segment(lo, len) + offset * scaled_direction(*axis.direction, x_, lo, len);
     });
   }

@@ -108,12 +108,12 @@ struct Slopes {
 
 /// Evaluates f along axes, in a private working copy of x. Not thread-safe:
 /// one per thread. No allocation per evaluation (beyond what f does). With a
-/// crew, passes over x (the copy, forming a point along a direction,
-/// restoring) are shared with the crew's helpers; f is called on this thread.
+/// pool, passes over x (the copy, forming a point along a direction,
+/// restoring) are shared with the pool's helpers; f is called on this thread.
 class Worker {
  public:
   Worker(const VectorFunction& f, const Eigen::VectorXd& x, Precision precision, Eigen::Index outputs,
-         Crew* crew = nullptr);
+         PassPool* pool = nullptr);
 
   /// Unit roundoff of f's precision.
   double eps() const;
@@ -142,7 +142,7 @@ class Worker {
   const Eigen::VectorXd& x_;
   Eigen::VectorXd w_;
   Precision precision_;
-  Crew* crew_;
+  PassPool* pool_;
   // w_ may differ from x_ on [dirty_lo_, dirty_hi_) only: a direction's
   // evaluation leaves its segment perturbed, since the next one along a
   // direction overwrites it anyway (one pass over n entries saved a call);
@@ -151,11 +151,11 @@ class Worker {
   Eigen::Index dirty_hi_ = 0;
   // Copies x back over [dirty_lo_, dirty_hi_), which is then empty.
   void restore();
-  // pass(lo′, len′) over [lo, lo + len), shared with the crew if there is one.
+  // pass(lo′, len′) over [lo, lo + len), shared with the pool if there is one.
   template <class Pass>
-  void over(Eigen::Index lo, Eigen::Index len, const Pass& pass) {
-    if (crew_ != nullptr) {
-      crew_->split(lo, len, pass);
+  void split_pass(Eigen::Index lo, Eigen::Index len, const Pass& pass) {
+    if (pool_ != nullptr) {
+      pool_->split(lo, len, pass);
     } else {
       pass(lo, len);
     }

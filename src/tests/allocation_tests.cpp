@@ -174,7 +174,7 @@ BOOST_AUTO_TEST_CASE(directional_check_allocates_nothing_per_coordinate) {
 BOOST_AUTO_TEST_CASE(directional_check_on_two_threads_allocates_nothing_per_coordinate) {
   // Its directions are drawn on two threads in spans of 65,536 entries (5 and
   // 31 spans), and its points formed on two (both sizes are above
-  // Crew::crew_pass: each check starts its crew's helper once).
+  // PassPool::min_split_length: each check starts its pool's helper once).
   (void)directional_counts("directional, 2 threads", gradient<double>, 300000, 2000000, 2);
 }
 

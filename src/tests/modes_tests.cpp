@@ -119,10 +119,10 @@ BOOST_AUTO_TEST_CASE(full_is_identical_on_one_and_two_threads) {
 
 // Directional checks call f on one thread but draw their directions (and
 // ∇f·v) and form their points on `threads`: over several spans of draws and
-// above Crew::crew_pass, the same result on 1 and 2 threads, passing and
+// above PassPool::min_split_length, the same result on 1 and 2 threads, passing and
 // narrowed down to a wrong entry.
 BOOST_AUTO_TEST_CASE(directional_is_identical_on_one_and_two_threads) {
-  const NaiveSoftmax loss{3000, 100, 11};  // n = 300,100: five spans of draws, points formed by a crew
+  const NaiveSoftmax loss{3000, 100, 11};  // n = 300,100: five spans of draws, points formed by a pass pool
   const VectorXd x = loss.point(2);
   const Index guilty = loss.d + 60 * loss.V + 1234;  // U[1234,60]
   const auto grad = [&](const VectorXd& p) { return loss.gradient(p); };
@@ -322,11 +322,11 @@ BOOST_AUTO_TEST_CASE(run_on_threads_rethrows_a_helpers_exception_after_all_finis
 }
 
 // A large check's passes over x (the working copy, each point formed along a
-// direction or the probe's, x put back) are shared with a Crew: each part runs
+// direction or the probe's, x put back) are shared with a PassPool: each part runs
 // once per pass, and the points are those one thread forms, bit for bit.
 BOOST_AUTO_TEST_CASE(a_crew_forms_the_points_one_thread_forms) {
-  using gradcheck::detail::Crew;
-  Crew three(3);
+  using gradcheck::detail::PassPool;
+  PassPool three(3);
   BOOST_TEST_REQUIRE(three.size() == 3);
   std::array<std::atomic<int>, 3> runs{};
   for (int round = 0; round < 100; ++round) {
@@ -336,7 +336,7 @@ BOOST_AUTO_TEST_CASE(a_crew_forms_the_points_one_thread_forms) {
   }
   for (const auto& r : runs) BOOST_TEST(r.load() == 100);
 
-  const Index n = Crew::crew_pass + 1001;  // above the size a pass is split from, odd
+  const Index n = PassPool::min_split_length + 1001;  // above the size a pass is split from, odd
   gradcheck::Rng rng = gradcheck::trial_rng(1, "crew", 0);
   const VectorXd x = 3.0 * gradcheck::random_normal(rng, n);
   const Eigen::VectorXf direction = gradcheck::random_normal(rng, n).cast<float>();
@@ -356,7 +356,7 @@ BOOST_AUTO_TEST_CASE(a_crew_forms_the_points_one_thread_forms) {
   probe.hi = n;
   gradcheck::detail::Axis coordinate;  // after a direction: x put back first
   coordinate.coordinate = n / 2;
-  Crew two(2);
+  PassPool two(2);
   gradcheck::detail::Worker alone(f, x, gradcheck::detail::Precision::double_precision, 1);
   gradcheck::detail::Worker shared(f, x, gradcheck::detail::Precision::double_precision, 1, &two);
   for (const gradcheck::detail::Axis* axis : {&whole, &probe, &part, &whole, &coordinate}) {

@@ -132,6 +132,38 @@ inline CheckOptions float_claim_options() {
   return o;
 }
 
+namespace detail {
+
+// check_gradient or check_jacobian of f<double> against `claim` at x, with the
+// exact derivative of f<AutoDiff> in the judged columns.
+template <ClaimKind kind, class F, class C>
+CheckResult templated_check(F& f, C&& claim, const Eigen::VectorXd& x, const CheckOptions& options) {
+  if constexpr (kind == ClaimKind::gradient) {
+    CheckResult r =
+        check_gradient([&f](const Eigen::VectorXd& p) { return static_cast<double>(f(p)); }, claim, x, options);
+    attach_exact_columns(r, [&] { return Eigen::MatrixXd(forward_mode_gradient(f, x).transpose()); });
+    return r;
+  } else {
+    CheckResult r =
+        check_jacobian([&f](const Eigen::VectorXd& p) -> Eigen::VectorXd { return f(p); }, claim, x, options);
+    attach_exact_columns(r, [&] { return forward_mode_jacobian(f, x); });
+    return r;
+  }
+}
+
+// The same for a float claim, evaluated once at the float point x and judged
+// at x in double, its own rounding covered in atol (FloatClaim).
+template <ClaimKind kind, class F, class C>
+CheckResult templated_float_check(F& f, C& claim, const Eigen::VectorXf& x, const CheckOptions& options) {
+  require_coordinates(x.size());  // before the claim is evaluated
+  const FloatClaim float_claim(claim, x, options);
+  const Eigen::VectorXd xd = x.cast<double>();
+  return templated_check<kind>(
+      f, [&float_claim](const Eigen::VectorXd&) { return float_claim(); }, xd, float_claim.applied);
+}
+
+}  // namespace detail
+
 /// Checks a float gradient against a reference computed in double, where f is
 /// templated on its scalar type: `grad(x)` (x an Eigen::VectorXf, returning
 /// Eigen::VectorXf) is judged against central differences of f<double> at
@@ -142,34 +174,23 @@ inline CheckOptions float_claim_options() {
 /// that of check_gradient with `options`, where a float claim's own rounding,
 /// relative to the largest terms it sums rather than to each entry, is
 /// covered by adding rtol · max_j |grad_j| to atol (the finite difference in
-/// double no longer supplies float's noise term). Measured on the float32
-/// naive-softmax, sigmoid and negative-sampling forms, 2000 points each:
-/// without that term 22, 76 and 10 correct claims failed (entries far below
-/// the largest); with it none did, and every control, including a 1e-3
-/// relative perturbation, was still rejected at every point. r.options holds
+/// double no longer supplies float's noise term; without it correct claims
+/// of entries far below the largest fail: bench/README.md). r.options holds
 /// the options applied. `f` is a generic lambda (or a callable object with a
 /// templated call operator): it is called with Eigen::VectorXd (returning
 /// double) and with AutoDiffVector.
 template <class F, class G>
 CheckResult check_gradient_templated(F&& f, G&& grad, const Eigen::VectorXf& x,
                                      const CheckOptions& options = float_claim_options()) {
-  detail::require_coordinates(x.size());  // before the claim is evaluated
-  const Eigen::VectorXd xd = x.cast<double>();
-  const detail::FloatClaim claim(grad, x, options);
-  CheckResult r = check_gradient([&f](const Eigen::VectorXd& p) { return static_cast<double>(f(p)); },
-                                 [&claim](const Eigen::VectorXd&) { return claim(); }, xd, claim.applied);
-  detail::attach_exact_columns(r, [&] { return Eigen::MatrixXd(forward_mode_gradient(f, xd).transpose()); });
-  return r;
+  return detail::templated_float_check<detail::ClaimKind::gradient>(f, grad, x, options);
 }
 
 /// The same for a double claim: check_gradient(f<double>, grad, x, options)
 /// with the exact gradient of f<AutoDiff> in the exact column.
 template <class F, class G>
 CheckResult check_gradient_templated(F&& f, G&& grad, const Eigen::VectorXd& x, const CheckOptions& options = {}) {
-  CheckResult r = check_gradient([&f](const Eigen::VectorXd& p) { return static_cast<double>(f(p)); },
-                                 [&grad](const Eigen::VectorXd& p) -> Eigen::VectorXd { return grad(p); }, x, options);
-  detail::attach_exact_columns(r, [&] { return Eigen::MatrixXd(forward_mode_gradient(f, x).transpose()); });
-  return r;
+  return detail::templated_check<detail::ClaimKind::gradient>(
+      f, [&grad](const Eigen::VectorXd& p) -> Eigen::VectorXd { return grad(p); }, x, options);
 }
 
 /// check_gradient_templated for f : R^n → R^m templated on its scalar type
@@ -182,23 +203,15 @@ CheckResult check_gradient_templated(F&& f, G&& grad, const Eigen::VectorXd& x, 
 template <class F, class J>
 CheckResult check_jacobian_templated(F&& f, J&& jac, const Eigen::VectorXf& x,
                                      const CheckOptions& options = float_claim_options()) {
-  detail::require_coordinates(x.size());  // before the claim is evaluated
-  const Eigen::VectorXd xd = x.cast<double>();
-  const detail::FloatClaim claim(jac, x, options);
-  CheckResult r = check_jacobian([&f](const Eigen::VectorXd& p) -> Eigen::VectorXd { return f(p); },
-                                 [&claim](const Eigen::VectorXd&) { return claim(); }, xd, claim.applied);
-  detail::attach_exact_columns(r, [&] { return forward_mode_jacobian(f, xd); });
-  return r;
+  return detail::templated_float_check<detail::ClaimKind::jacobian>(f, jac, x, options);
 }
 
 /// The same for a double claim: check_jacobian(f<double>, jac, x, options)
 /// with the exact Jacobian of f<AutoDiff> in the exact columns.
 template <class F, class J>
 CheckResult check_jacobian_templated(F&& f, J&& jac, const Eigen::VectorXd& x, const CheckOptions& options = {}) {
-  CheckResult r = check_jacobian([&f](const Eigen::VectorXd& p) -> Eigen::VectorXd { return f(p); },
-                                 [&jac](const Eigen::VectorXd& p) -> Eigen::MatrixXd { return jac(p); }, x, options);
-  detail::attach_exact_columns(r, [&] { return forward_mode_jacobian(f, x); });
-  return r;
+  return detail::templated_check<detail::ClaimKind::jacobian>(
+      f, [&jac](const Eigen::VectorXd& p) -> Eigen::MatrixXd { return jac(p); }, x, options);
 }
 
 }  // namespace gradcheck

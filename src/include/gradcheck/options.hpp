@@ -44,14 +44,9 @@ struct CheckOptions {
   /// Relative part of the allowance, applied to max(|analytic|, |numeric|).
   /// Sets the sensitivity: a relative error well above rtol is rejected
   /// wherever the rounding noise allows (the noise term covers the rest).
-  /// 1e-8: a gradient error g·δ + δ‖g‖e can nearly cancel in a 2-coordinate
-  /// gradient (|ĝ + e| ≈ 0.02 in 1 trial of 100), so a 1e-6 sensitivity in
-  /// every trial needs the numerics resolved to ~1e-8 of the gradient's
-  /// largest entry; central differences at h ≈ ε^(1/3) reach ~1e-10. Small
-  /// entries are resolved relative to their row's largest, and a miss within
-  /// noise_factor times the numerics' noise and estimate terms is
-  /// INCONCLUSIVE (check.hpp); docs/calibration.md measures false failures
-  /// and sensitivity at this value.
+  /// 1e-8: a relative gradient error of 1e-6 can nearly cancel in a small
+  /// gradient, and must still be rejected in every trial; central differences
+  /// at h ≈ ε^(1/3) resolve far finer (docs/calibration.md).
   double rtol = 1e-8;
   /// Absolute part of the allowance. 0 by default: entries whose true value is
   /// ~0 are covered by the measured noise term, and an absolute floor would
@@ -71,10 +66,10 @@ struct CheckOptions {
   Mode mode = Mode::automatic;
   /// sampled: coordinates drawn per block; directional: directions drawn.
   long samples = 8;
-  /// auto: the most evaluations of f the check may plan for. 2500: a default
-  /// check of a loss taking ~1 ms stays within a few seconds, and a full one
-  /// fits up to n = 1246, above the fixture's largest cases (n = 1000 at
-  /// V = 50, d = 20: 2007 evaluations), so they stay full.
+  /// auto: the most evaluations of f the check may plan for. 2500 keeps a
+  /// default check of a cheap loss within seconds and every check up to
+  /// n = 1246 full (7 + 2n evaluations), the fixture's cases included
+  /// (docs/modes-and-scale.md).
   long budget = 2500;
   /// Worker threads for full and sampled checks, each perturbing its own copy
   /// of x. 1 by default: parallel checking is opt-in, since f must then be

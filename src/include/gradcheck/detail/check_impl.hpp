@@ -99,6 +99,59 @@ CheckResult with_double_point(const Eigen::MatrixBase<Derived>& x, Run&& run) {
     return run(Eigen::VectorXd(x));
   }
 }
+
+/// f of double as check_impl calls it: a scalar f's value (a gradient's
+/// claim) or a vector f's values into `out`.
+template <ClaimKind kind, class F>
+auto double_function(F& f) {
+  if constexpr (kind == ClaimKind::gradient) {
+    return [&f](const Eigen::VectorXd& p, Eigen::VectorXd& out) {
+      out.resize(1);
+      out(0) = static_cast<double>(f(p));
+    };
+  } else {
+    return [&f](const Eigen::VectorXd& p, Eigen::VectorXd& out) { out = f(p); };
+  }
+}
+
+/// A claim at a double point as check_impl reads it: its entries column-major,
+/// its shape in rows × cols.
+template <ClaimKind kind, class C>
+auto double_claim(C& claim) {
+  if constexpr (kind == ClaimKind::gradient) {
+    return [&claim](const Eigen::VectorXd& p, Eigen::Index& rows, Eigen::Index& cols) -> Eigen::VectorXd {
+      decltype(auto) g = claim(p);
+      rows = g.rows();
+      cols = g.cols();
+      if constexpr (std::is_same_v<std::remove_cvref_t<decltype(g)>, Eigen::VectorXd>) {
+        return g;  // moved, not copied, when the claim returns by value
+      } else {
+        return Eigen::MatrixXd(g).reshaped();
+      }
+    };
+  } else {
+    return [&claim](const Eigen::VectorXd& p, Eigen::Index& rows, Eigen::Index& cols) -> Eigen::VectorXd {
+      const Eigen::MatrixXd j = claim(p);
+      rows = j.rows();
+      cols = j.cols();
+      return j.reshaped();
+    };
+  }
+}
+
+/// check_gradient and check_jacobian: in float for a float x, else in double.
+template <ClaimKind kind, class F, class C, class Derived>
+CheckResult check_claim(F& f, C& claim, const Eigen::MatrixBase<Derived>& x, const CheckOptions& options) {
+  if constexpr (std::is_same_v<typename Derived::Scalar, float>) {
+    return check_in_float(f, claim, Eigen::VectorXf(x), options, kind);
+  } else {
+    const auto f_out = double_function<kind>(f);
+    const auto claim_out = double_claim<kind>(claim);
+    return with_double_point(x, [&](const Eigen::VectorXd& xd) {
+      return check_impl(f_out, claim_out, xd, options, kind, Precision::double_precision);
+    });
+  }
+}
 }  // namespace detail
 
 }  // namespace gradcheck
