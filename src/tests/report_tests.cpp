@@ -18,13 +18,18 @@
 #include <vector>
 
 #include "gradcheck/error.hpp"
+#include "report/atomic_write.hpp"
+#include "report/queries.hpp"
 #include "report/report.hpp"
+#include "report/summary.hpp"
+#include "report/xml.hpp"
+#include "runner/record.hpp"
 #include "runner/run_case.hpp"
 #include "runner/step_curve.hpp"
-#include "report/xml.hpp"
 #include "scratch.hpp"
 
 using namespace gradcheck;
+using namespace gradcheck::report;
 using namespace gradcheck::runner;
 using Eigen::MatrixXd;
 using Eigen::VectorXd;

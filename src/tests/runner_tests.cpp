@@ -15,12 +15,15 @@
 
 #include "cases.hpp"
 #include "gradcheck/error.hpp"
+#include "report/atomic_write.hpp"
+#include "report/queries.hpp"
 #include "report/report.hpp"
 #include "runner/run_case.hpp"
 #include "runner/settings.hpp"
 #include "scratch.hpp"
 
 using namespace gradcheck;
+using namespace gradcheck::report;
 using namespace gradcheck::runner;
 using Eigen::MatrixXd;
 using Eigen::VectorXd;
@@ -285,7 +288,8 @@ BOOST_AUTO_TEST_CASE(ridders_biased_by_a_bend_within_its_ladder_is_not_a_failure
     };
   };
   BOOST_TEST(judge_claim(p, one_entry(1e-5), o).result.verdict != Verdict::pass);
-  BOOST_TEST(judge_claim(p, one_entry(1e-2), o).result.verdict == Verdict::fail, judge_claim(p, one_entry(1e-2), o).result.message);
+  BOOST_TEST(judge_claim(p, one_entry(1e-2), o).result.verdict == Verdict::fail,
+             judge_claim(p, one_entry(1e-2), o).result.message);
   const Claim all = [&p](const VectorXd& x) { return std::vector<MatrixXd>{(1.0 + 1e-4) * p.claim(x)[0]}; };
   BOOST_TEST(judge_claim(p, all, o).result.verdict == Verdict::fail);
 }
