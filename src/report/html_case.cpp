@@ -110,67 +110,62 @@ void trial_item(Node list, const CaseReport& r, const TrialReport& u, const std:
   li.add("code", r.reproduce(u.trial)).attr("class", "cmd");
 }
 
-// A heading and a list under it, made when the first item comes.
-class LazyList {
- public:
-  LazyList(Node sec, const char* heading) : sec_(sec), heading_(heading) {}
-  Node get() {
-    if (!list_) {
-      sec_.add("h3", heading_);
-      list_ = sec_.add("ul");
-      list_->attr("class", "failures");
-    }
-    return *list_;
-  }
-
- private:
-  Node sec_;
-  const char* heading_;
-  std::optional<Node> list_;
-};
+// A heading and the list under it.
+Node titled_list(Node sec, const char* heading) {
+  sec.add("h3", heading);
+  Node list = sec.add("ul");
+  list.attr("class", "failures");
+  return list;
+}
 
 // One line per distinct failure (failure_groups), diagnosed where a pattern fits.
 void failures_list(Node sec, const CaseReport& r) {
-  LazyList list(sec, "Failures");
-  for (const FailureGroup& g : failure_groups(r)) {
+  const std::vector<FailureGroup> groups = failure_groups(r);
+  if (groups.empty()) return;
+  Node list = titled_list(sec, "Failures");
+  for (const FailureGroup& g : groups) {
     const TrialReport& u = r.trials[g.first];
     const std::string more = more_text(g);
-    trial_item(list.get(), r, u,
+    trial_item(list, r, u,
                fmt::format(" trial {} ({}): {}{} ", u.trial, u.point, failure_text(u.formula),
                            more.empty() ? "" : "; " + more));
   }
 }
 
-// The trials left inconclusive, under their own heading.
-void inconclusive_list(Node sec, const CaseReport& r) {
-  LazyList list(sec, "Inconclusive trials");
-  std::size_t listed = 0;
-  for (const TrialReport& u : r.trials) {
-    if (u.formula.result.verdict != Verdict::inconclusive) continue;
-    if (++listed > listed_trials) {
-      more_item(list.get(), static_cast<std::size_t>(r.inconclusive_trials()) - listed_trials);
+// Under `heading`, a line per trial of `trials` (listed_trials at most, then
+// how many more): `text(trial)` and its reproduce line. Nothing without trials.
+template <class Text>
+void trials_list(Node sec, const char* heading, const CaseReport& r, const std::vector<const TrialReport*>& trials,
+                 Text text) {
+  if (trials.empty()) return;
+  Node list = titled_list(sec, heading);
+  for (std::size_t n = 0; n < trials.size(); ++n) {
+    if (n == listed_trials) {
+      more_item(list, trials.size() - listed_trials);
       break;
     }
-    trial_item(list.get(), r, u, fmt::format(" trial {} ({}): {} ", u.trial, u.point, u.formula.result.message));
+    trial_item(list, r, *trials[n], text(*trials[n]));
   }
+}
+
+// The trials left inconclusive, under their own heading.
+void inconclusive_list(Node sec, const CaseReport& r) {
+  std::vector<const TrialReport*> trials;
+  for (const TrialReport& u : r.trials) {
+    if (u.formula.result.verdict == Verdict::inconclusive) trials.push_back(&u);
+  }
+  trials_list(sec, "Inconclusive trials", r, trials, [](const TrialReport& u) {
+    return fmt::format(" trial {} ({}): {} ", u.trial, u.point, u.formula.result.message);
+  });
 }
 
 // Trials whose exact derivative and finite difference disagree (the verdict stands).
 void disagreements_list(Node sec, const CaseReport& r) {
-  const std::optional<ExactSummary> exact = exact_summary(r);
-  if (!exact) return;
-  LazyList list(sec, "Trials where the exact derivative disagrees with the finite difference");
-  std::size_t listed = 0;
-  for (const std::size_t k : exact->disagreements) {
-    if (++listed > listed_trials) {
-      more_item(list.get(), exact->disagreements.size() - listed_trials);
-      break;
-    }
-    const TrialReport& u = r.trials[k];
-    trial_item(list.get(), r, u,
-               fmt::format(" trial {} ({}): {} (the verdict is the finite difference's) ", u.trial, u.point,
-                           exact_disagreement_text(u.formula, u.layout, u.kind)));
-  }
+  trials_list(sec, "Trials where the exact derivative disagrees with the finite difference", r, disagreeing_trials(r),
+              [](const TrialReport& u) {
+                return fmt::format(" trial {} ({}): {} (the verdict is the finite difference's) ", u.trial, u.point,
+                                   exact_disagreement_text(u.formula, u.layout, u.kind));
+              });
 }
 
 }  // namespace

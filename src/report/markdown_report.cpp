@@ -30,13 +30,10 @@ std::string table_row(const CaseReport& r) {
 // Trials whose exact derivative and finite difference disagree (the verdict stands).
 std::string disagreement_lines(const CaseReport& r) {
   std::string lines;
-  const std::optional<ExactSummary> exact = exact_summary(r);
-  if (!exact) return lines;
-  for (const std::size_t k : exact->disagreements) {
-    const TrialReport& t = r.trials[k];
-    lines += fmt::format("- `{}` trial {} ({}), verdict {}: {}\n  reproduce: `{}`\n", r.check_case->id, t.trial,
-                         t.point, headline(t.formula.result.verdict),
-                         exact_disagreement_text(t.formula, t.layout, t.kind), r.reproduce(t.trial));
+  for (const TrialReport* t : disagreeing_trials(r)) {
+    lines += fmt::format("- `{}` trial {} ({}), verdict {}: {}\n  reproduce: `{}`\n", r.check_case->id, t->trial,
+                         t->point, headline(t->formula.result.verdict),
+                         exact_disagreement_text(t->formula, t->layout, t->kind), r.reproduce(t->trial));
   }
   return lines;
 }

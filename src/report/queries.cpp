@@ -47,6 +47,14 @@ std::optional<ExactSummary> exact_summary(const CaseReport& report) {
   return s;
 }
 
+std::vector<const TrialReport*> disagreeing_trials(const CaseReport& report) {
+  std::vector<const TrialReport*> trials;
+  if (const std::optional<ExactSummary> exact = exact_summary(report)) {
+    for (const std::size_t k : exact->disagreements) trials.push_back(&report.trials[k]);
+  }
+  return trials;
+}
+
 std::optional<EntryRow> exact_worst_entry(const Judgement& j, const std::vector<Block>& layout, ProblemKind kind) {
   const CheckResult& r = j.result;
   const Eigen::MatrixXd& e = r.exact;

@@ -45,6 +45,8 @@ struct ExactSummary {
 };
 /// Empty when no trial of the formula had an exact derivative.
 std::optional<ExactSummary> exact_summary(const runner::CaseReport& report);
+/// The trials of ExactSummary::disagreements (none without an exact derivative).
+std::vector<const runner::TrialReport*> disagreeing_trials(const runner::CaseReport& report);
 
 /// The entry of `j` where the exact derivative is farthest from the finite
 /// difference: `error` is |exact − numeric| and `ratio` error / allowance

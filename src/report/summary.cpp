@@ -85,12 +85,9 @@ std::string trial_lines(const CaseReport& r) {
 // stands (it is the finite difference's), but say so.
 std::string disagreement_lines(const CaseReport& r) {
   std::string lines;
-  const std::optional<ExactSummary> exact = exact_summary(r);
-  if (!exact) return lines;
-  for (const std::size_t k : exact->disagreements) {
-    const TrialReport& t = r.trials[k];
+  for (const TrialReport* t : disagreeing_trials(r)) {
     lines += fmt::format("      trial {} ({}): the exact (AD) derivative disagrees with the finite difference: {}\n",
-                         t.trial, t.point, exact_disagreement_text(t.formula, t.layout, t.kind));
+                         t->trial, t->point, exact_disagreement_text(t->formula, t->layout, t->kind));
   }
   return lines;
 }

@@ -12,13 +12,9 @@ namespace gradcheck::report {
 
 /// How many cases passed, failed or stayed inconclusive (CaseReport::verdict),
 /// and how many of their negative controls were caught.
+/// An inconclusive case (no trial judged) is counted apart from the failed ones.
 struct Totals {
-  int cases = 0;
-  int passed = 0;
-  int failed = 0;
-  int inconclusive = 0;  ///< inconclusive in every trial (counted apart from failed)
-  int controls = 0;
-  int caught = 0;
+  int cases = 0, passed = 0, failed = 0, inconclusive = 0, controls = 0, caught = 0;
 };
 Totals totals(const std::vector<runner::CaseReport>& cases);
 
