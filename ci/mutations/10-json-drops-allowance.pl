@@ -1,3 +1,3 @@
 # The JSON report drops the allowance of each trial's worst entry.
-# file: src/report/report.cpp
+# file: src/report/json_report.cpp
 s#\Q  out["allowance"] = r.worst_allowance;\E\n##

@@ -2,7 +2,6 @@
 //
 // Exit codes: 0 every selected case passed; 1 a check failed (a formula was
 // rejected or a negative control accepted); 2 usage or input error.
-#include <fmt/color.h>
 #include <fmt/format.h>
 #include <fnmatch.h>
 #include <unistd.h>
@@ -21,11 +20,13 @@
 #include "formula/help.hpp"
 #include "formula/suggest.hpp"
 #include "gradcheck/error.hpp"
+#include "report/atomic_write.hpp"
 #include "report/report.hpp"
+#include "report/summary.hpp"
+#include "runner/record.hpp"
 #include "runner/run_case.hpp"
 #include "runner/setting_errors.hpp"
 #include "runner/settings.hpp"
-#include "runner/step_curve.hpp"
 #include "runner/text.hpp"
 
 namespace po = boost::program_options;
@@ -139,86 +140,6 @@ std::vector<const runner::CheckCase*> select(const std::vector<std::string>& pat
 }
 
 bool use_colour() { return ::isatty(STDOUT_FILENO) != 0 && std::getenv("NO_COLOR") == nullptr; }
-
-std::string verdict_text(Verdict verdict, bool colour) {
-  // Padded before colouring, so that the columns line up with and without it.
-  std::string word = fmt::format("{:<5}", headline(verdict));
-  if (!colour) return word;
-  const auto colour_of = verdict == Verdict::pass   ? fmt::terminal_color::green
-                         : verdict == Verdict::fail ? fmt::terminal_color::red
-                                                    : fmt::terminal_color::yellow;
-  return fmt::format(fmt::fg(colour_of) | fmt::emphasis::bold, "{}", word);
-}
-
-void print_case(const runner::CaseReport& r, bool colour) {
-  const auto& c = *r.check_case;
-  const int rejected = r.controls_caught();
-  // The second opinion, where the case has one: max |exact − numeric| / allowance over the trials.
-  const std::optional<runner::ExactSummary> exact = runner::exact_summary(r);
-  fmt::print("{:<5} {:<36} {:<8} trials {}/{}  inconclusive points {}", verdict_text(r.verdict(), colour), c.id,
-             c.notes, r.formula_passes(), r.trials.size(), r.inconclusive_points());
-  // No relative error where no entry was compared (claims of the wrong shape, throwing).
-  if (const std::optional<double> worst = runner::measured_rel_error(r)) fmt::print("  max rel err {:.1e}", *worst);
-  if (exact) fmt::print("  exact_vs_numeric {:.1e}", exact->exact_vs_numeric);
-  fmt::print("  controls rejected {}/{}  seed {}\n", rejected, c.controls.size(), r.seed);
-  if (r.verdict() == Verdict::inconclusive) {
-    fmt::print(
-        "      every trial was inconclusive: the numerics could not judge this formula at the points drawn ({})\n",
-        r.trials.front().formula.result.message);
-  }
-  // One line per distinct failure: its first trial, diagnosed where a pattern
-  // fits, and how many more trials failed the same way.
-  for (const runner::FailureGroup& g : runner::failure_groups(r)) {
-    const auto& t = r.trials[g.first];
-    const std::string more = runner::more_text(g);
-    fmt::print("      trial {}{}: {}{}; reproduce: {}\n", t.trial, t.point.empty() ? "" : " (" + t.point + ")",
-               runner::failure_text(t.formula), more.empty() ? "" : "; " + more, r.reproduce(t.trial));
-  }
-  // A trial left inconclusive after its redraws (f not finite, a kink at
-  // every point drawn, ...) is no failure, but say the first one and why.
-  int inconclusive_trials = 0;
-  for (const auto& t : r.trials) {
-    if (t.formula.result.verdict == Verdict::inconclusive) {
-      if (r.verdict() != Verdict::inconclusive && inconclusive_trials++ == 0) {
-        const std::string where = t.points == 1 ? "its one point" : fmt::format("all {} points drawn", t.points);
-        fmt::print("      trial {} ({}) inconclusive at {}: {}\n      reproduce: {}\n", t.trial, t.point, where,
-                   t.formula.result.message, r.reproduce(t.trial));
-      }
-      continue;
-    }
-    for (std::size_t k = 0; k < c.controls.size(); ++k) {
-      if (t.controls[k].result.verdict != Verdict::fail && !t.controls[k].indistinguishable) {
-        fmt::print("      negative control {} ({}) {} in trial {} ({})\n      reproduce: {}\n", c.controls[k].id,
-                   c.controls[k].description,
-                   t.controls[k].result.verdict == Verdict::pass ? "ACCEPTED" : "not rejected (inconclusive)", t.trial,
-                   t.point, r.reproduce(t.trial));
-      }
-    }
-  }
-  if (inconclusive_trials > 1) {
-    fmt::print("      ({} more trials inconclusive: see the reports)\n", inconclusive_trials - 1);
-  }
-  // The exact derivative and the finite difference disagree: the verdict
-  // stands (it is the finite difference's), but say so.
-  if (exact) {
-    for (const std::size_t k : exact->disagreements) {
-      const auto& t = r.trials[k];
-      fmt::print("      trial {} ({}): the exact (AD) derivative disagrees with the finite difference: {}\n", t.trial,
-                 t.point, runner::exact_disagreement_text(t.formula, t.layout, t.kind));
-    }
-  }
-  // A control never rejected, yet equal to the formula within its allowance
-  // wherever judged: no trial above names it, so say it here.
-  const int w = runner::worst_trial(r);
-  for (std::size_t k = 0; k < c.controls.size() && w >= 0 && r.formula_passes() + r.formula_failures() > 0; ++k) {
-    if (r.control_caught(k) || !runner::accepted_trials(r, k).empty()) continue;
-    const auto& t = r.trials[static_cast<std::size_t>(w)];
-    fmt::print(
-        "      negative control {} ({}) never rejected: within the formula's allowance at every point ({})\n"
-        "      reproduce: {}\n",
-        c.controls[k].id, c.controls[k].description, runner::worst_entry_text(t.controls[k]), r.reproduce(t.trial));
-  }
-}
 
 // Progress of a long run on stderr, when stderr is a terminal: one line
 // rewritten in place, "[3/13 cases done] skipgram_grad_center trial 120/2000, 4.2 s",
@@ -342,53 +263,47 @@ int run(const Cli& cli, const std::string& command_line, const std::vector<const
     if (*trial < 0) throw Error(fmt::format("trial {} is invalid: expected a trial number >= 0", *trial));
   }
   const std::filesystem::path dir = cli.vm["report-dir"].as<std::string>();
-  runner::prepare_report_dir(dir);                   // fail before the work, not after it
+  report::prepare_report_dir(dir);                   // fail before the work, not after it
   for (std::size_t i = 0; i < chosen.size(); ++i) {  // mode auto: what it will do, up front
     if (const std::string plan = runner::plan_text(*chosen[i], settings[i]); !plan.empty()) fmt::print("{}\n", plan);
   }
 
   const bool colour = use_colour();
   std::vector<runner::CaseReport> reports;
-  int passed = 0;
-  int inconclusive = 0;
   const std::string flags = setting_flags_given(cli.vm);
   Progress progress(chosen.size());
   for (std::size_t i = 0; i < chosen.size(); ++i) {
     const runner::CheckCase& c = *chosen[i];
     const int trials = trial ? 1 : settings[i].trials;
-    const auto started = Progress::Clock::now();
-    reports.push_back(
-        runner::run_case(c, settings[i], seed, trial, [&](int done) { progress.update(i, c.id, done, trials); }));
-    runner::CaseReport& r = reports.back();
-    r.reproduce_flags = flags;
-    if (!formula_files.empty()) r.reproduce_target = "formula " + formula_files[i];
-    // The plot of the HTML report: the trial shown in detail, drawn again.
-    if (const int w = runner::worst_trial(r); w >= 0) {
-      r.curves = runner::step_curves(c, settings[i], seed, r.trials[static_cast<std::size_t>(w)].trial);
-    }
-    r.seconds = std::chrono::duration<double>(Progress::Clock::now() - started).count();
+    const runner::RecordOptions how{
+        .only_trial = trial,
+        .reproduce_flags = flags,
+        .reproduce_target = formula_files.empty() ? std::string() : "formula " + formula_files[i],
+        .progress = [&](int done) { progress.update(i, c.id, done, trials); }};
+    reports.push_back(runner::record_case(c, settings[i], seed, how));
     progress.clear();
-    print_case(r, colour);
-    passed += r.passed() ? 1 : 0;
-    inconclusive += r.verdict() == Verdict::inconclusive ? 1 : 0;
+    fmt::print("{}", report::case_summary(reports.back(), colour));
   }
   progress.clear();
-  const runner::RunInfo info{
+  const report::RunInfo info{
       .seed = seed, .fixture = fixture, .command_line = command_line, .seconds = progress.elapsed()};
   // All four are written to temporaries first, then renamed into place.
   const std::vector<std::pair<std::filesystem::path, std::string>> files = {
-      {dir / "gradcheck.json", runner::to_json(reports, info).dump(2) + "\n"},
-      {dir / "gradcheck.md", runner::to_markdown(reports, info)},
-      {dir / "gradcheck.html", runner::to_html(reports, info)},
-      {dir / "junit.xml", runner::to_junit(reports, info)},
+      {dir / "gradcheck.json", report::to_json(reports, info).dump(2) + "\n"},
+      {dir / "gradcheck.md", report::to_markdown(reports, info)},
+      {dir / "gradcheck.html", report::to_html(reports, info)},
+      {dir / "junit.xml", report::to_junit(reports, info)},
   };
-  runner::write_atomically(files);
-  const int failed = static_cast<int>(reports.size()) - passed;
+  report::write_atomically(files);
+  const report::Totals totals = report::totals(reports);
+  const int failed = totals.cases - totals.passed;
   std::string written;
   for (const auto& [path, text] : files) written += (written.empty() ? "" : ", ") + path.string();
   fmt::print("\nreports: {}\n", written);
-  if (inconclusive > 0) fmt::print("{} of the failed cases were inconclusive in every trial\n", inconclusive);
-  fmt::print("{} passed, {} failed\n", passed, failed);
+  if (totals.inconclusive > 0) {
+    fmt::print("{} of the failed cases were inconclusive in every trial\n", totals.inconclusive);
+  }
+  fmt::print("{} passed, {} failed\n", totals.passed, failed);
   return failed == 0 ? exit_passed : exit_failed;
 }
 

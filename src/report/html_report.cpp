@@ -1,28 +1,32 @@
 // The HTML report: one self-contained page, written as XHTML (well-formed
 // XML, so xmllint checks it) that browsers read as HTML5. Inline CSS and
-// inline SVG, no script, nothing fetched.
-#include <fmt/chrono.h>
+// inline SVG, no script, nothing fetched. The page, its summary, controls and
+// settings sections are here; each case's section is html_case.cpp, its plot
+// svg_plot.cpp.
 #include <fmt/format.h>
 
 #include <Eigen/Core>
 #include <algorithm>
 #include <boost/version.hpp>
-#include <cmath>
-#include <ctime>
-#include <initializer_list>
-#include <iterator>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
+#include <utility>
 
+#include "report/html_case.hpp"
+#include "report/html_parts.hpp"
+#include "report/queries.hpp"
 #include "report/report.hpp"
-#include "report/xml.hpp"
+#include "report/summary.hpp"
 
-namespace gradcheck::runner {
+namespace gradcheck::report {
+
+using namespace runner;
+using namespace html;
+
 namespace {
 
-using xml::Node;
 using xml::Tree;
 
 // No quotes, '<', '>' or '&' below: the XML writer would escape them, and a
@@ -72,258 +76,19 @@ figcaption { font-size: 12px; color: #57606a; max-width: 660px; }
 }
 )";
 
-// The element id of a case's section; `prefix` "#" makes it a link target.
-std::string slug(const std::string& id, const char* prefix = "") {
-  std::string s = prefix;
-  s += "case-";
-  for (const char ch : id) {
-    const bool plain = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '_' ||
-                       ch == '-' || ch == '.';
-    s += plain ? ch : '-';
+// The worst entry of the trial shown, its error and allowance; dashes without one.
+void worst_entry_cells(Node tr, const CaseReport& r) {
+  const int w = worst_trial(r);
+  const Judgement* j = w >= 0 ? &r.trials[static_cast<std::size_t>(w)].formula : nullptr;
+  if (j != nullptr && !j->worst_entry.empty()) {
+    code_cell(tr, j->worst_entry);
+    cell(tr, sci(j->result.worst_error), "num");
+    cell(tr, sci(j->result.worst_allowance), "num");
+  } else {
+    cell(tr, "\u2014");
+    cell(tr, "\u2014");
+    cell(tr, "\u2014");
   }
-  return s;
-}
-
-std::string sci(double v) { return v == 0.0 ? std::string("0") : fmt::format("{:.2e}", v); }
-std::string value(double v) { return fmt::format("{:.10g}", v); }
-// An exact (AD) value, or a dash where there is none (NaN).
-std::string exact_text(double v) { return std::isnan(v) ? std::string("\u2014") : value(v); }
-double worst_exact_value(const CheckResult& r) {
-  if (r.worst_input < 0 || r.worst_output < 0 || r.worst_output >= r.exact.rows() || r.worst_input >= r.exact.cols()) {
-    return std::nan("");
-  }
-  return r.exact(r.worst_output, r.worst_input);
-}
-const char* css_class(Verdict v) { return gradcheck::to_string(v); }  // pass, fail, inconclusive
-
-Node badge(Node parent, Verdict v) {
-  Node b = parent.add("span", headline(v));
-  b.attr("class", fmt::format("badge {}", css_class(v)));
-  return b;
-}
-
-Node cell(Node row, std::string_view text, const char* cls = nullptr) {
-  Node td = row.add("td", text);
-  if (cls != nullptr) td.attr("class", cls);
-  return td;
-}
-
-Node code_cell(Node row, std::string_view text) {
-  Node td = row.add("td");
-  td.add("code", text);
-  return td;
-}
-
-void header_row(Node table, std::initializer_list<const char*> names) {
-  Node tr = table.add("thead").add("tr");
-  for (const char* n : names) tr.add("th", n);
-}
-
-void fact(Node table, const char* name, std::string_view text) {
-  Node tr = table.add("tr");
-  tr.add("th", name);
-  tr.add("td", text);
-}
-
-Node fact_code(Node table, const char* name, std::string_view text) {
-  Node tr = table.add("tr");
-  tr.add("th", name);
-  Node td = tr.add("td");
-  td.add("code", text);
-  return td;
-}
-
-// ---- The step-size plot --------------------------------------------------
-
-const char* const formula_colour = "#0550ae";
-const char* const control_colours[] = {"#cf222e", "#bc4c00", "#8250df", "#bf3989", "#57606a"};
-
-struct Frame {
-  double left = 58, right = 420, top = 24, bottom = 290;
-  double width = 630, height = 330;
-  double lo = -17, hi = 0;  // log10 of the error axis
-  double x(double h) const { return left + (std::log10(h) + 12.0) / 11.0 * (right - left); }
-  double y(double v) const { return bottom - (std::log10(v) - lo) / (hi - lo) * (bottom - top); }
-};
-
-std::string num(double v) { return fmt::format("{:.1f}", v); }
-
-void line(Node svg, double x1, double y1, double x2, double y2, const char* stroke, double width,
-          const char* dash = nullptr) {
-  Node l = svg.add("line");
-  l.attr("x1", num(x1)).attr("y1", num(y1)).attr("x2", num(x2)).attr("y2", num(y2));
-  l.attr("stroke", stroke).attr("stroke-width", fmt::format("{}", width));
-  if (dash != nullptr) l.attr("stroke-dasharray", dash);
-}
-
-Node label(Node svg, double x, double y, std::string_view text, const char* anchor = "start", double size = 11,
-           const char* colour = "#57606a") {
-  Node t = svg.add("text", text);
-  t.attr("x", num(x)).attr("y", num(y)).attr("font-size", fmt::format("{}", size)).attr("fill", colour);
-  t.attr("font-family", "sans-serif");
-  if (std::string_view(anchor) != "start") t.attr("text-anchor", anchor);
-  return t;
-}
-
-// The curve as polylines, broken where a value is missing (NaN).
-void curve(Node svg, const Frame& f, const std::vector<double>& steps, const std::vector<double>& error,
-           const char* colour, double width, const char* dash, bool markers) {
-  std::string points;
-  const auto flush = [&] {
-    if (points.find(' ') != std::string::npos) {
-      Node p = svg.add("polyline");
-      p.attr("points", points).attr("fill", "none").attr("stroke", colour);
-      p.attr("stroke-width", fmt::format("{}", width)).attr("stroke-linejoin", "round");
-      if (dash != nullptr) p.attr("stroke-dasharray", dash);
-    }
-    points.clear();
-  };
-  for (std::size_t k = 0; k < steps.size() && k < error.size(); ++k) {
-    if (!std::isfinite(error[k])) {
-      flush();
-      continue;
-    }
-    if (!points.empty()) points += ' ';
-    points += num(f.x(steps[k])) + "," + num(f.y(error[k]));
-  }
-  flush();
-  if (!markers) return;
-  for (std::size_t k = 0; k < steps.size() && k < error.size(); ++k) {
-    if (!std::isfinite(error[k])) continue;
-    Node c = svg.add("circle");
-    c.attr("cx", num(f.x(steps[k]))).attr("cy", num(f.y(error[k]))).attr("r", "2").attr("fill", colour);
-  }
-}
-
-void plot(Node figure, const CaseReport& r, const StepCurves& s) {
-  const CheckCase& c = *r.check_case;
-  Frame f;
-  double lo = HUGE_VAL;
-  double hi = -HUGE_VAL;
-  const auto extend = [&](double v) {
-    if (std::isfinite(v) && v > 0.0) {
-      lo = std::min(lo, v);
-      hi = std::max(hi, v);
-    }
-  };
-  for (const double v : s.formula.error) extend(v);
-  for (const StepCurve& k : s.controls) {
-    for (const double v : k.error) extend(v);
-  }
-  extend(s.allowance);
-  if (!(lo <= hi)) {
-    lo = 1e-17;
-    hi = 1.0;
-  }
-  // A quarter decade of headroom, so a curve is never drawn on the frame.
-  f.lo = std::max(std::floor(std::log10(lo) - 0.25), std::log10(step_curve_floor));
-  f.hi = std::max(std::ceil(std::log10(hi) + 0.25), f.lo + 3.0);
-
-  Node svg = figure.add("svg");
-  svg.attr("xmlns", "http://www.w3.org/2000/svg");
-  svg.attr("width", num(f.width)).attr("height", num(f.height));
-  svg.attr("viewBox", fmt::format("0 0 {} {}", f.width, f.height));
-  svg.attr("role", "img");
-  const std::string title = fmt::format("{}: |analytic - D(h)| against the step h at trial {}, log-log", c.id, s.trial);
-  svg.attr("aria-label", title);
-  svg.add("title", title);
-
-  Node frame = svg.add("rect");
-  frame.attr("x", num(f.left)).attr("y", num(f.top)).attr("width", num(f.right - f.left));
-  frame.attr("height", num(f.bottom - f.top)).attr("fill", "#ffffff").attr("stroke", "#8c959f");
-
-  // Grid and tick labels: a line per decade, labels every one or two.
-  const int span = static_cast<int>(f.hi - f.lo);
-  const int every = span > 10 ? 2 : 1;
-  for (int e = static_cast<int>(f.lo); e <= static_cast<int>(f.hi); ++e) {
-    const double y = f.y(std::pow(10.0, e));
-    if (e != static_cast<int>(f.lo) && e != static_cast<int>(f.hi)) line(svg, f.left, y, f.right, y, "#eaeef2", 1);
-    if ((e - static_cast<int>(f.lo)) % every == 0) label(svg, f.left - 6, y + 4, fmt::format("1e{}", e), "end", 10);
-  }
-  for (int e = -12; e <= -1; ++e) {
-    const double x = f.x(std::pow(10.0, e));
-    if (e != -12 && e != -1) line(svg, x, f.top, x, f.bottom, "#eaeef2", 1);
-    if (e % 2 == 0) label(svg, x, f.bottom + 14, fmt::format("1e{}", e), "middle", 10);
-  }
-  label(svg, (f.left + f.right) / 2, f.bottom + 32, "relative step h", "middle", 11, "#1f2328");
-  Node ylabel = label(svg, 14, (f.top + f.bottom) / 2, "|analytic \u2212 D(h)|", "middle", 11, "#1f2328");
-  ylabel.attr("transform", fmt::format("rotate(-90 14 {})", num((f.top + f.bottom) / 2)));
-
-  // The run's step and the formula's allowance at its worst entry.
-  if (s.configured_step >= 1e-12 && s.configured_step <= 1e-1) {
-    const double x = f.x(s.configured_step);
-    line(svg, x, f.top, x, f.bottom, "#6e7781", 1, "2 3");
-    label(svg, x, f.top - 6, fmt::format("step {:.1e}", s.configured_step), "middle", 10);
-  }
-  if (s.allowance > 0.0 && std::log10(s.allowance) >= f.lo && std::log10(s.allowance) <= f.hi) {
-    const double y = f.y(s.allowance);
-    line(svg, f.left, y, f.right, y, "#1a7f37", 1, "6 3");
-    label(svg, f.right - 4, y - 4, fmt::format("allowance {:.1e}", s.allowance), "end", 10, "#1a7f37");
-  }
-
-  // Controls under the formula, so the formula's curve stays visible.
-  double legend_y = f.top + 10;
-  const auto legend = [&](const char* colour, const char* dash, const std::string& name, const std::string& entry) {
-    line(svg, f.right + 14, legend_y - 4, f.right + 36, legend_y - 4, colour, 2, dash);
-    label(svg, f.right + 42, legend_y, name, "start", 11, "#1f2328");
-    label(svg, f.right + 42, legend_y + 13, "at " + entry, "start", 10);
-    legend_y += 32;
-  };
-  if (!s.formula.error.empty()) {
-    legend(formula_colour, nullptr, "formula", s.formula.entry);
-  }
-  if (std::any_of(s.controls.begin(), s.controls.end(), [](const StepCurve& k) { return !k.error.empty(); })) {
-    label(svg, f.right + 14, legend_y, "negative controls:", "start", 10);
-    legend_y += 16;
-  }
-  for (std::size_t k = 0; k < s.controls.size(); ++k) {
-    const StepCurve& ck = s.controls[k];
-    if (ck.error.empty()) continue;
-    const char* colour = control_colours[std::min(k, std::size(control_colours) - 1)];
-    curve(svg, f, s.steps, ck.error, colour, 1.6, "5 3", false);
-    legend(colour, "5 3", ck.label, ck.entry);
-  }
-  if (!s.formula.error.empty()) curve(svg, f, s.steps, s.formula.error, formula_colour, 2.2, nullptr, true);
-
-  Node caption = figure.add("figcaption");
-  caption.text(fmt::format(
-      "Error of the central difference D(h) = (f(x + h e_j) \u2212 f(x \u2212 h e_j)) / 2h against the step, at "
-      "trial {} ({}): the formula at its worst entry {}, each negative control at its own worst entry, all at the "
-      "same point. A right formula's error is a V: rounding (\u03b5|f|/h) on the left, truncation (h\u00b2|f\u2034|/6) "
-      "on the right, reaching far below the allowance near the run's step; a wrong formula's stays on a flat floor "
-      "at |analytic \u2212 true derivative| whatever the step. Errors below 1e-17 are drawn at 1e-17.",
-      s.trial, s.point, s.formula.entry.empty() ? std::string("(none)") : s.formula.entry));
-  for (const StepCurve& control : s.controls) {
-    if (control.error.empty()) caption.text(fmt::format(" Control {} has no curve: {}.", control.label, control.note));
-  }
-  if (s.formula.error.empty()) caption.text(fmt::format(" The formula has no curve: {}.", s.formula.note));
-}
-
-// ---- Sections --------------------------------------------------------------
-
-struct Totals {
-  int cases = 0, passed = 0, failed = 0, inconclusive = 0, controls = 0, caught = 0;
-};
-
-Totals totals(const std::vector<CaseReport>& cases) {
-  Totals t;
-  for (const CaseReport& r : cases) {
-    ++t.cases;
-    const Verdict v = r.verdict();
-    t.passed += v == Verdict::pass ? 1 : 0;
-    t.failed += v == Verdict::fail ? 1 : 0;
-    t.inconclusive += v == Verdict::inconclusive ? 1 : 0;
-    t.controls += static_cast<int>(r.check_case->controls.size());
-    t.caught += r.controls_caught();
-  }
-  return t;
-}
-
-std::string trials_text(const CaseReport& r) {
-  std::string s = fmt::format("{}/{} passed", r.formula_passes(), r.trials.size());
-  if (r.formula_failures() > 0) s += fmt::format(", {} failed", r.formula_failures());
-  if (r.inconclusive_trials() > 0) s += fmt::format(", {} inconclusive", r.inconclusive_trials());
-  return s;
 }
 
 void summary(Node body, const std::vector<CaseReport>& cases) {
@@ -343,17 +108,7 @@ void summary(Node body, const std::vector<CaseReport>& cases) {
     link.add("code", c.id);
     cell(tr, c.notes);
     badge(tr.add("td"), r.verdict());
-    const int w = worst_trial(r);
-    const Judgement* j = w >= 0 ? &r.trials[static_cast<std::size_t>(w)].formula : nullptr;
-    if (j != nullptr && !j->worst_entry.empty()) {
-      code_cell(tr, j->worst_entry);
-      cell(tr, sci(j->result.worst_error), "num");
-      cell(tr, sci(j->result.worst_allowance), "num");
-    } else {
-      cell(tr, "\u2014");
-      cell(tr, "\u2014");
-      cell(tr, "\u2014");
-    }
+    worst_entry_cells(tr, r);
     const std::optional<ExactSummary> exact = exact_summary(r);
     if (exact) {
       cell(tr, sci(exact->exact_vs_numeric), exact->disagreements.empty() ? "num" : "num disagree");
@@ -366,159 +121,82 @@ void summary(Node body, const std::vector<CaseReport>& cases) {
   }
 }
 
-// At most this many trials are listed per failing formula or control; the
-// JSON report has them all.
-constexpr std::size_t listed_trials = 5;
-
-void disagreements_list(Node sec, const CaseReport& r);
-
-void case_section(Node parent, const CaseReport& r) {
+// A case's row heading the rows of its controls.
+void control_group_row(Node tbody, const CaseReport& r, int w) {
   const CheckCase& c = *r.check_case;
-  const Verdict verdict = r.verdict();
-  Node sec = parent.add("section");
-  sec.attr("class", fmt::format("case v-{}", css_class(verdict))).attr("id", slug(c.id));
-  Node h2 = sec.add("h2");
-  badge(h2, verdict);
-  h2.text(" ");
-  h2.add("code", c.id);
-  Node notes = h2.add("span", "notes " + c.notes);
-  notes.attr("class", "muted");
-  sec.add("p", c.description);
-
-  Node facts = sec.add("table");
-  facts.attr("class", "facts");
-  fact_code(facts, "formula", c.formula);
-  fact(facts, "convention", c.convention);
-  if (c.precision != "double") fact(facts, "precision", "loss and claims evaluated in " + c.precision);
-  const std::optional<double> worst_rel = measured_rel_error(r);
-  fact(facts, "trials",
-       fmt::format("{}; {} inconclusive points redrawn; largest relative error {}", trials_text(r),
-                   r.inconclusive_points(), worst_rel ? sci(*worst_rel) : std::string("\u2014 (no entry compared)")));
-  fact(facts, "negative controls",
-       fmt::format("{} of {} rejected in every conclusive trial (details under Negative controls)", r.controls_caught(),
-                   c.controls.size()));
-  if (const std::optional<ExactSummary> exact = exact_summary(r)) {
-    std::string text = fmt::format(
-        "exact derivative (forward-mode AD of the same loss) in {} of {} trials: largest |exact \u2212 numeric| / "
-        "allowance {} ({}), largest relative difference of the formula from it {}",
-        exact->trials, r.trials.size(), sci(exact->exact_vs_numeric),
-        exact->disagreements.empty() ? "the finite difference agrees with it"
-                                     : fmt::format("DISAGREES in {} trials: see below", exact->disagreements.size()),
-        sci(exact->exact_vs_analytic));
-    fact(facts, "second opinion", text);
+  Node group = tbody.add("tr").add("th");
+  group.attr("colspan", "10").attr("class", "group");
+  Node link = group.add("a");
+  link.attr("href", slug(c.id, "#"));
+  link.add("code", c.id);
+  group.text(fmt::format(" notes {}: {} of {} rejected", c.notes, r.controls_caught(), c.controls.size()));
+  if (w >= 0) {
+    group.text(fmt::format(", shown at trial {} ({})", r.trials[static_cast<std::size_t>(w)].trial,
+                           r.trials[static_cast<std::size_t>(w)].point));
   }
-  const int w = worst_trial(r);
-  if (w < 0) return;
-  const TrialReport& t = r.trials[static_cast<std::size_t>(w)];
-  fact(facts, "shown",
-       fmt::format("trial {} ({}), the {} with the largest error/allowance", t.trial, t.point,
-                   t.formula.result.verdict == Verdict::fail ? "failed trial" : "trial"));
-  fact_code(facts, "reproduce", r.reproduce(t.trial));
-
-  Node detail = sec.add("div");
-  detail.attr("class", "detail");
-  Node figure = detail.add("figure");
-  const auto has_curve = [](const StepCurve& k) { return !k.error.empty(); };
-  if (r.curves && r.curves->note.empty() &&
-      (has_curve(r.curves->formula) || std::any_of(r.curves->controls.begin(), r.curves->controls.end(), has_curve))) {
-    plot(figure, r, *r.curves);
-  } else {
-    std::string why = "curves were not computed for this run";
-    if (r.curves)
-      why = r.curves->note.empty() ? "no entry was judged at this point: " + r.curves->formula.note : r.curves->note;
-    figure.add("p", "No step-size plot: " + why + ".").attr("class", "muted");
-  }
-
-  Node side = detail.add("div");
-  side.attr("class", "side");
-  side.add("h3", fmt::format("Worst entries at trial {}", t.trial));
-  const std::vector<EntryRow> rows = worst_entries(t.formula, t.layout, t.kind);
-  if (rows.empty()) {
-    side.add("p", "No entry was compared: " + t.formula.result.message);
-  } else {
-    Node table = side.add("table");
-    const bool has_exact = t.formula.result.exact.size() > 0;
-    if (has_exact) {
-      header_row(table, {"entry", "analytic", "numeric", "exact (AD)", "error", "allowance", "error / allowance"});
-    } else {
-      header_row(table, {"entry", "analytic", "numeric", "error", "allowance", "error / allowance"});
-    }
-    Node tbody = table.add("tbody");
-    for (const EntryRow& e : rows) {
-      Node tr = tbody.add("tr");
-      if (e.ratio > 1.0) tr.attr("class", "fail");
-      code_cell(tr, e.entry);
-      cell(tr, value(e.analytic), "num");
-      cell(tr, value(e.numeric), "num");
-      if (has_exact) cell(tr, exact_text(e.exact), "num");
-      cell(tr, sci(e.error), "num");
-      cell(tr, sci(e.allowance), "num");
-      cell(tr, fmt::format("{:.3g}", e.ratio), "num");
-    }
-  }
-  if (!rows.empty() && !t.formula.result.message.empty()) {
-    side.add("p", t.formula.result.message).attr("class", "muted");
-  }
-
-  // One line per distinct failure (failure_groups), diagnosed where a pattern
-  // fits; then the trials left inconclusive, under their own heading.
-  if (const std::vector<FailureGroup> groups = failure_groups(r); !groups.empty()) {
-    sec.add("h3", "Failures");
-    Node list = sec.add("ul");
-    list.attr("class", "failures");
-    for (const FailureGroup& g : groups) {
-      const TrialReport& u = r.trials[g.first];
-      const std::string more = more_text(g);
-      Node li = list.add("li");
-      badge(li, u.formula.result.verdict);
-      li.text(fmt::format(" trial {} ({}): {}{} ", u.trial, u.point, failure_text(u.formula),
-                          more.empty() ? "" : "; " + more));
-      li.add("code", r.reproduce(u.trial)).attr("class", "cmd");
-    }
-  }
-  std::optional<Node> list;
-  std::size_t listed = 0;
-  for (const TrialReport& u : r.trials) {
-    if (u.formula.result.verdict != Verdict::inconclusive) continue;
-    if (++listed > listed_trials) {
-      list->add("li", fmt::format("\u2026 and {} more (all are in gradcheck.json)",
-                                  static_cast<std::size_t>(r.inconclusive_trials()) - listed_trials));
-      break;
-    }
-    if (!list) {
-      sec.add("h3", "Inconclusive trials");
-      list = sec.add("ul");
-      list->attr("class", "failures");
-    }
-    Node li = list->add("li");
-    badge(li, u.formula.result.verdict);
-    li.text(fmt::format(" trial {} ({}): {} ", u.trial, u.point, u.formula.result.message));
-    li.add("code", r.reproduce(u.trial)).attr("class", "cmd");
-  }
-  disagreements_list(sec, r);
 }
 
-// Trials whose exact derivative and finite difference disagree (the verdict stands).
-void disagreements_list(Node sec, const CaseReport& r) {
-  const std::optional<ExactSummary> exact = exact_summary(r);
-  if (!exact || exact->disagreements.empty()) return;
-  sec.add("h3", "Trials where the exact derivative disagrees with the finite difference");
-  Node list = sec.add("ul");
-  list.attr("class", "failures");
-  std::size_t listed = 0;
-  for (const std::size_t k : exact->disagreements) {
-    if (++listed > listed_trials) {
-      list.add("li", fmt::format("\u2026 and {} more (all are in gradcheck.json)",
-                                 exact->disagreements.size() - listed_trials));
-      break;
-    }
-    const TrialReport& u = r.trials[k];
-    Node li = list.add("li");
-    badge(li, u.formula.result.verdict);
-    li.text(fmt::format(" trial {} ({}): {} (the verdict is the finite difference's) ", u.trial, u.point,
-                        exact_disagreement_text(u.formula, u.layout, u.kind)));
-    li.add("code", r.reproduce(u.trial)).attr("class", "cmd");
+// Control `k` at trial `w` (the trial shown): where it is most wrong there.
+void control_entry_cells(Node tr, const CaseReport& r, std::size_t k, int w) {
+  if (w < 0) {
+    for (int n = 0; n < 6; ++n) cell(tr, "\u2014");
+    return;
   }
+  const Judgement& j = r.trials[static_cast<std::size_t>(w)].controls[k];
+  if (j.worst_entry.empty()) {
+    Node why = tr.add("td", j.result.message.empty() ? std::string("\u2014") : j.result.message);
+    why.attr("colspan", "6");
+    return;
+  }
+  code_cell(tr, j.worst_entry);
+  cell(tr, value(j.result.worst_analytic), "num");
+  cell(tr, value(j.result.worst_numeric), "num");
+  cell(tr, exact_text(worst_exact(j.result)), "num");
+  cell(tr, sci(j.result.worst_error), "num");
+  cell(tr, sci(j.result.worst_allowance), "num");
+}
+
+// A row per trial in which control `k` was accepted (at most listed_trials).
+void accepted_rows(Node tbody, const CaseReport& r, std::size_t k) {
+  const Control& control = r.check_case->controls[k];
+  const std::vector<std::size_t> accepted = accepted_trials(r, k);
+  for (std::size_t n = 0; n < accepted.size() && n < listed_trials; ++n) {
+    const TrialReport& t = r.trials[accepted[n]];
+    Node td = tbody.add("tr").attr("class", "fail").add("td");
+    td.attr("colspan", "10");
+    td.text(fmt::format("{} {} in trial {} ({}): {}; reproduce: ", control.id,
+                        t.controls[k].result.verdict == Verdict::pass ? "ACCEPTED" : "not rejected", t.trial, t.point,
+                        worst_entry_text(t.controls[k])));
+    td.add("code", r.reproduce(t.trial)).attr("class", "cmd");
+  }
+  if (accepted.size() > listed_trials) {
+    Node td = tbody.add("tr").attr("class", "fail").add("td");
+    td.attr("colspan", "10");
+    td.text(fmt::format("\u2026 and {} more trials (all are in gradcheck.json)", accepted.size() - listed_trials));
+  }
+}
+
+void control_row(Node tbody, const CaseReport& r, std::size_t k, int w) {
+  const Control& control = r.check_case->controls[k];
+  const int conclusive = r.formula_passes() + r.formula_failures();
+  const bool caught = r.control_caught(k);
+  Node tr = tbody.add("tr");
+  if (!caught && conclusive > 0) tr.attr("class", "fail");
+  code_cell(tr, control.id);
+  cell(tr, control.description);
+  Node v = tr.add("td");
+  if (conclusive == 0) {
+    v.add("span", "NOT JUDGED").attr("class", "badge inconclusive");
+  } else {
+    v.add("span", caught ? "REJECTED" : "ACCEPTED").attr("class", caught ? "badge pass" : "badge fail");
+  }
+  std::string rejected = fmt::format("{}/{}", r.control_rejections(k), conclusive);
+  if (const int same = r.control_indistinguishable(k); same > 0) {
+    rejected += fmt::format(" ({} equal to the formula within its allowance)", same);
+  }
+  cell(tr, rejected);
+  control_entry_cells(tr, r, k, w);
+  if (w >= 0) accepted_rows(tbody, r, k);
 }
 
 void controls_section(Node body, const std::vector<CaseReport>& cases) {
@@ -534,67 +212,9 @@ void controls_section(Node body, const std::vector<CaseReport>& cases) {
                      "exact (AD)", "error", "allowance"});
   Node tbody = table.add("tbody");
   for (const CaseReport& r : cases) {
-    const CheckCase& c = *r.check_case;
     const int w = worst_trial(r);
-    const int conclusive = r.formula_passes() + r.formula_failures();
-    Node group = tbody.add("tr").add("th");
-    group.attr("colspan", "10").attr("class", "group");
-    Node link = group.add("a");
-    link.attr("href", slug(c.id, "#"));
-    link.add("code", c.id);
-    group.text(fmt::format(" notes {}: {} of {} rejected", c.notes, r.controls_caught(), c.controls.size()));
-    if (w >= 0)
-      group.text(fmt::format(", shown at trial {} ({})", r.trials[static_cast<std::size_t>(w)].trial,
-                             r.trials[static_cast<std::size_t>(w)].point));
-    for (std::size_t k = 0; k < c.controls.size(); ++k) {
-      const bool caught = r.control_caught(k);
-      Node tr = tbody.add("tr");
-      if (!caught && conclusive > 0) tr.attr("class", "fail");
-      code_cell(tr, c.controls[k].id);
-      cell(tr, c.controls[k].description);
-      Node v = tr.add("td");
-      if (conclusive == 0) {
-        v.add("span", "NOT JUDGED").attr("class", "badge inconclusive");
-      } else {
-        v.add("span", caught ? "REJECTED" : "ACCEPTED").attr("class", caught ? "badge pass" : "badge fail");
-      }
-      std::string rejected = fmt::format("{}/{}", r.control_rejections(k), conclusive);
-      if (const int same = r.control_indistinguishable(k); same > 0) {
-        rejected += fmt::format(" ({} equal to the formula within its allowance)", same);
-      }
-      cell(tr, rejected);
-      if (w < 0) {
-        for (int n = 0; n < 6; ++n) cell(tr, "\u2014");
-        continue;
-      }
-      const Judgement& j = r.trials[static_cast<std::size_t>(w)].controls[k];
-      if (j.worst_entry.empty()) {
-        Node why = tr.add("td", j.result.message.empty() ? std::string("\u2014") : j.result.message);
-        why.attr("colspan", "6");
-      } else {
-        code_cell(tr, j.worst_entry);
-        cell(tr, value(j.result.worst_analytic), "num");
-        cell(tr, value(j.result.worst_numeric), "num");
-        cell(tr, exact_text(worst_exact_value(j.result)), "num");
-        cell(tr, sci(j.result.worst_error), "num");
-        cell(tr, sci(j.result.worst_allowance), "num");
-      }
-      const std::vector<std::size_t> accepted = accepted_trials(r, k);
-      for (std::size_t n = 0; n < accepted.size() && n < listed_trials; ++n) {
-        const TrialReport& t = r.trials[accepted[n]];
-        Node td = tbody.add("tr").attr("class", "fail").add("td");
-        td.attr("colspan", "10");
-        td.text(fmt::format("{} {} in trial {} ({}): {}; reproduce: ", c.controls[k].id,
-                            t.controls[k].result.verdict == Verdict::pass ? "ACCEPTED" : "not rejected", t.trial,
-                            t.point, worst_entry_text(t.controls[k])));
-        td.add("code", r.reproduce(t.trial)).attr("class", "cmd");
-      }
-      if (accepted.size() > listed_trials) {
-        Node td = tbody.add("tr").attr("class", "fail").add("td");
-        td.attr("colspan", "10");
-        td.text(fmt::format("\u2026 and {} more trials (all are in gradcheck.json)", accepted.size() - listed_trials));
-      }
-    }
+    control_group_row(tbody, r, w);
+    for (std::size_t k = 0; k < r.check_case->controls.size(); ++k) control_row(tbody, r, k, w);
   }
 }
 
@@ -605,11 +225,8 @@ std::string setting_text(const double& v) { return fmt::format("{}", v); }
 std::string setting_text(const Range& v) { return to_string(v); }
 std::string setting_text(const EntryNames& v) { return v.entries.empty() ? std::string("(none)") : to_string(v); }
 
-void settings_section(Node body, const std::vector<CaseReport>& cases, const RunInfo& info,
-                      const std::string& created) {
-  Node sec = body.add("section");
-  sec.attr("id", "settings");
-  sec.add("h2", "Run settings");
+// The run's seed, command, fixture, time and versions.
+void run_facts(Node sec, const RunInfo& info, const std::string& created) {
   Node facts = sec.add("table");
   facts.attr("class", "facts");
   fact(facts, "seed", std::to_string(info.seed));
@@ -630,28 +247,40 @@ void settings_section(Node body, const std::vector<CaseReport>& cases, const Run
                    EIGEN_MAJOR_VERSION, EIGEN_MINOR_VERSION, FMT_VERSION / 10000, FMT_VERSION / 100 % 100,
                    FMT_VERSION % 100, NLOHMANN_JSON_VERSION_MAJOR, NLOHMANN_JSON_VERSION_MINOR,
                    NLOHMANN_JSON_VERSION_PATCH));
-  if (cases.empty()) return;
+}
 
-  // Settings every case shares, then each case's own values of the others.
+// Each setting's value per case, a dash for a formula file's sizes (its own,
+// not settings), and the settings' names with their help in table order.
+struct SettingValues {
   std::vector<std::pair<std::string, std::string>> help;
-  std::vector<std::map<std::string, std::string>> values(cases.size());
+  std::vector<std::map<std::string, std::string>> values;
+};
+
+SettingValues setting_values(const std::vector<CaseReport>& cases) {
+  SettingValues s;
+  s.values.resize(cases.size());
   for (std::size_t k = 0; k < cases.size(); ++k) {
     const bool formula_file = cases[k].check_case->formula_file;
     for_each_setting(cases[k].settings, [&](const char* name, const char* text, const auto& field) {
-      // A formula file's sizes are its own: the sizes of built-in cases are not its settings.
-      values[k][name] = formula_file && sized_setting(name) ? std::string("\u2014") : setting_text(field);
-      if (k == 0) help.emplace_back(name, text);
+      s.values[k][name] = formula_file && sized_setting(name) ? std::string("\u2014") : setting_text(field);
+      if (k == 0) s.help.emplace_back(name, text);
     });
   }
+  return s;
+}
+
+// Settings every case shares, then each case's own values of the others.
+void settings_tables(Node sec, const std::vector<CaseReport>& cases) {
+  const SettingValues s = setting_values(cases);
+  const auto& values = s.values;
   Node shared = sec.add("table");
   header_row(shared, {"setting", "value", "meaning"});
   Node tbody = shared.add("tbody");
   std::vector<std::string> differing;
-  for (const auto& row : help) {
+  for (const auto& row : s.help) {
     // Named variables, not a structured binding: a lambda capturing a binding
     // is C++20 that clang (clang-tidy) before 16 rejects.
     const std::string& name = row.first;
-    const std::string& text = row.second;
     const bool same =
         std::all_of(values.begin(), values.end(), [&](const auto& v) { return v.at(name) == values[0].at(name); });
     if (!same) {
@@ -662,7 +291,7 @@ void settings_section(Node body, const std::vector<CaseReport>& cases, const Run
     Node tr = tbody.add("tr");
     code_cell(tr, name);
     cell(tr, values[0].at(name), "num");
-    cell(tr, text);
+    cell(tr, row.second);
   }
   if (differing.empty()) {
     sec.add("p", "Every case ran with these settings.").attr("class", "muted");
@@ -681,6 +310,15 @@ void settings_section(Node body, const std::vector<CaseReport>& cases, const Run
   }
 }
 
+void settings_section(Node body, const std::vector<CaseReport>& cases, const RunInfo& info,
+                      const std::string& created) {
+  Node sec = body.add("section");
+  sec.attr("id", "settings");
+  sec.add("h2", "Run settings");
+  run_facts(sec, info, created);
+  if (!cases.empty()) settings_tables(sec, cases);
+}
+
 // The XML writer writes an element with nothing in it as <x/>; an HTML parser
 // reads that as an open tag unless the element is void, so such elements get
 // a space. SVG elements are foreign content, where <x/> is fine.
@@ -693,31 +331,18 @@ void fill_empty(Tree& element, const std::string& name) {
     has_content = true;
     if (child != "<xmltext>") fill_empty(tree, child);
   }
-  if (!has_content && !name.empty() && void_elements.count(name) == 0) element.data() = " ";
+  // assign(1, ' '), not = " ": g++ 12 sees a false -Wrestrict overlap in the latter once inlined here.
+  if (!has_content && !name.empty() && void_elements.count(name) == 0) element.data().assign(1, ' ');
 }
 
-}  // namespace
-
-std::string to_html(const std::vector<CaseReport>& cases, const RunInfo& info) {
-  const std::string created = fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", fmt::gmtime(std::time(nullptr)));
-  Tree doc;
-  Node root(doc);
-  Node html = root.add("html");
-  html.attr("xmlns", "http://www.w3.org/1999/xhtml").attr("lang", "en");
-  Node head = html.add("head");
-  head.add("meta").attr("charset", "utf-8");
-  head.add("meta").attr("name", "viewport").attr("content", "width=device-width, initial-scale=1");
-  head.add("title", "gradcheck report");
-  head.add("style", css);
-
-  Node body = html.add("body");
+// The page's header: the overall verdict in one line, and links to the sections.
+void page_header(Node body, const std::vector<CaseReport>& cases, const RunInfo& info, const std::string& created) {
   Node top = body.add("header");
   top.add("h1", "gradcheck report");
   const Totals t = totals(cases);
-  const Verdict overall = t.passed == t.cases ? Verdict::pass : Verdict::fail;
   Node lede = top.add("p");
   lede.attr("class", "lede");
-  badge(lede, overall);
+  badge(lede, t.passed == t.cases ? Verdict::pass : Verdict::fail);
   lede.text(fmt::format(" {} of {} cases passed", t.passed, t.cases));
   if (t.failed > 0) lede.text(fmt::format(", {} failed", t.failed));
   if (t.inconclusive > 0) lede.text(fmt::format(", {} inconclusive in every trial", t.inconclusive));
@@ -734,7 +359,23 @@ std::string to_html(const std::vector<CaseReport>& cases, const RunInfo& info) {
     nav.add("a", text).attr("href", href);
     separator = " \u00b7 ";
   }
+}
 
+}  // namespace
+
+std::string to_html(const std::vector<CaseReport>& cases, const RunInfo& info) {
+  const std::string created = utc_now();
+  Tree doc;
+  Node html = Node(doc).add("html");
+  html.attr("xmlns", "http://www.w3.org/1999/xhtml").attr("lang", "en");
+  Node head = html.add("head");
+  head.add("meta").attr("charset", "utf-8");
+  head.add("meta").attr("name", "viewport").attr("content", "width=device-width, initial-scale=1");
+  head.add("title", "gradcheck report");
+  head.add("style", css);
+
+  Node body = html.add("body");
+  page_header(body, cases, info, created);
   summary(body, cases);
   Node all = body.add("section");
   all.attr("id", "cases");
@@ -755,4 +396,4 @@ std::string to_html(const std::vector<CaseReport>& cases, const RunInfo& info) {
   return out;
 }
 
-}  // namespace gradcheck::runner
+}  // namespace gradcheck::report

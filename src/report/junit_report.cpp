@@ -1,15 +1,16 @@
 // The JUnit XML report, in the form Jenkins, GitLab and GitHub test reporters
 // read: <testsuites> of one <testsuite> per case, holding a <testcase> for
 // the formula and one per negative control.
-#include <fmt/chrono.h>
 #include <fmt/format.h>
 
-#include <ctime>
-
+#include "report/queries.hpp"
 #include "report/report.hpp"
 #include "report/xml.hpp"
 
-namespace gradcheck::runner {
+namespace gradcheck::report {
+
+using namespace runner;
+
 namespace {
 
 using xml::Node;
@@ -97,10 +98,11 @@ void control_case(Node suite, const CaseReport& r, std::size_t k, int& failures,
 }  // namespace
 
 std::string to_junit(const std::vector<CaseReport>& cases, const RunInfo& info) {
-  const std::string created = fmt::format("{:%Y-%m-%dT%H:%M:%S}", fmt::gmtime(std::time(nullptr)));
+  // JUnit's timestamp is a local date-time (xs:dateTime without a zone): UTC, without the Z.
+  std::string created = utc_now();
+  created.pop_back();
   Tree doc;
-  Node root(doc);
-  Node suites = root.add("testsuites");
+  Node suites = Node(doc).add("testsuites");
   int tests = 0;
   int failures = 0;
   int skipped = 0;
@@ -139,4 +141,4 @@ std::string to_junit(const std::vector<CaseReport>& cases, const RunInfo& info) 
   return xml::write(doc);
 }
 
-}  // namespace gradcheck::runner
+}  // namespace gradcheck::report

@@ -5,7 +5,7 @@
 
 #include "runner/text.hpp"
 
-namespace gradcheck::runner::xml {
+namespace gradcheck::report::xml {
 namespace {
 
 constexpr std::string_view replacement = "\xEF\xBF\xBD";  // U+FFFD
@@ -16,7 +16,7 @@ std::string valid_text(std::string_view text) {
   std::string out;
   out.reserve(text.size());
   for (std::size_t k = 0; k < text.size();) {
-    const std::size_t n = text::character_length(text, k);
+    const std::size_t n = runner::text::character_length(text, k);
     if (n == 0) {
       out += replacement;
       ++k;
@@ -65,4 +65,4 @@ std::string write(const Tree& root) {
   return out.str();
 }
 
-}  // namespace gradcheck::runner::xml
+}  // namespace gradcheck::report::xml

@@ -15,7 +15,7 @@
 #include <string>
 #include <string_view>
 
-namespace gradcheck::runner::xml {
+namespace gradcheck::report::xml {
 
 using Tree = boost::property_tree::ptree;
 
@@ -45,4 +45,4 @@ class Node {
 /// element), indented by one space per level, with the XML declaration.
 std::string write(const Tree& root);
 
-}  // namespace gradcheck::runner::xml
+}  // namespace gradcheck::report::xml

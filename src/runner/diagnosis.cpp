@@ -38,7 +38,7 @@ Place place_of(const std::vector<Block>& layout, Index k) {
   return {layout.size(), 0, 0};
 }
 
-// The judged entries, as report.cpp's worst_entries reads them: an
+// The judged entries, as report/queries.cpp's worst_entries reads them: an
 // elementwise Jacobian's diagonal only, entries with a finite numeric value.
 std::vector<Entry> judged_entries(const CheckResult& r, ProblemKind kind) {
   std::vector<Entry> entries;

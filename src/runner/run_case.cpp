@@ -407,6 +407,22 @@ Verdict CaseReport::verdict() const {
   return controls_caught() == static_cast<int>(check_case->controls.size()) ? Verdict::pass : Verdict::fail;
 }
 
+int worst_trial(const CaseReport& report) {
+  int worst = -1;
+  for (std::size_t k = 0; k < report.trials.size(); ++k) {
+    const CheckResult& r = report.trials[k].formula.result;
+    if (worst < 0) {
+      worst = static_cast<int>(k);
+      continue;
+    }
+    const CheckResult& w = report.trials[static_cast<std::size_t>(worst)].formula.result;
+    const bool failed = r.verdict == Verdict::fail;
+    const bool worst_failed = w.verdict == Verdict::fail;
+    if (failed != worst_failed ? failed : r.worst_ratio > w.worst_ratio) worst = static_cast<int>(k);
+  }
+  return worst;
+}
+
 std::string CaseReport::reproduce(int trial) const {
   const std::string target = reproduce_target.empty() ? "run " + check_case->id : reproduce_target;
   return fmt::format("gradcheck {} --seed {} --trial {}{}", target, seed, trial, reproduce_flags);

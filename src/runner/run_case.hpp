@@ -9,9 +9,9 @@
 
 #include "gradcheck/result.hpp"
 #include "runner/case.hpp"
+#include "runner/curves.hpp"
 #include "runner/diagnosis.hpp"
 #include "runner/settings.hpp"
-#include "runner/curves.hpp"
 
 namespace gradcheck::runner {
 
@@ -53,11 +53,11 @@ struct CaseReport {
   std::string reproduce_flags;
   /// What reproduce lines re-run: "run <id>" by default, "formula <file>" for a formula file.
   std::string reproduce_target;
-  /// Wall-clock seconds the trials took (set by the CLI, for JUnit; not in
-  /// the JSON, which stays byte-identical for the same seed).
+  /// Wall-clock seconds the trials took (set by record_case, for JUnit; not
+  /// in the JSON, which stays byte-identical for the same seed).
   double seconds = 0.0;
   /// Error against step size at the trial the reports show in detail
-  /// (worst_trial in report.hpp); set by the CLI, empty otherwise.
+  /// (worst_trial); set by record_case (record.hpp), empty otherwise.
   std::optional<StepCurves> curves{};
 
   /// Trials in which the formula passed / failed / stayed inconclusive.
@@ -83,6 +83,12 @@ struct CaseReport {
   /// The command line that re-runs trial `trial` alone.
   std::string reproduce(int trial) const;
 };
+
+/// The trial the reports show in detail (worst-entry table, step-size plot):
+/// the failed trial with the largest error/allowance ratio if the formula
+/// failed, else the trial with the largest ratio. An index into
+/// `report.trials`, or -1 if there are none.
+int worst_trial(const CaseReport& report);
 
 /// Runs `settings.trials` trials (or only trial `only_trial`) of `c`, each
 /// by run_trial; `progress`, if set, is called with the number of trials done.

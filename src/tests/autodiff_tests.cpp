@@ -18,6 +18,7 @@
 #include "gradcheck/autodiff.hpp"
 #include "gradcheck/random.hpp"
 #include "gradcheck/word2vec.hpp"
+#include "report/queries.hpp"
 #include "report/report.hpp"
 #include "runner/run_case.hpp"
 #include "runner/settings.hpp"
@@ -365,12 +366,12 @@ BOOST_AUTO_TEST_CASE(a_planted_disagreement_is_visible_and_changes_no_verdict) {
     BOOST_TEST(f.exact_vs_analytic == 0.5, boost::test_tools::tolerance(1e-9));  // |g − 2g| / |2g|
     BOOST_TEST(honest.trials[t].formula.result.exact_vs_numeric <= 1.0);
   }
-  const std::optional<runner::ExactSummary> summary = runner::exact_summary(r);
+  const std::optional<report::ExactSummary> summary = report::exact_summary(r);
   BOOST_TEST_REQUIRE(summary.has_value());
   BOOST_TEST(summary->disagreements.size() == r.trials.size());
-  BOOST_TEST(runner::exact_summary(honest)->disagreements.empty());
+  BOOST_TEST(report::exact_summary(honest)->disagreements.empty());
 
-  const nlohmann::ordered_json j = runner::to_json({r}, {.seed = 1, .fixture = {}, .command_line = "test"});
+  const nlohmann::ordered_json j = report::to_json({r}, {.seed = 1, .fixture = {}, .command_line = "test"});
   const auto& cj = j["cases"][0];
   BOOST_TEST(cj["verdict"] == "pass");
   BOOST_TEST(cj["exact_disagreements"] == r.trials.size());
@@ -383,10 +384,10 @@ BOOST_AUTO_TEST_CASE(a_planted_disagreement_is_visible_and_changes_no_verdict) {
     BOOST_TEST(tj["exact"].get<double>() == 2.0 * tj["analytic"].get<double>(), boost::test_tools::tolerance(1e-9));
   }
   for (const auto& e : cj["worst_trial"]["worst_entries"]) BOOST_TEST(e["exact"].is_number());
-  const std::string md = runner::to_markdown({r}, {.seed = 1, .fixture = {}, .command_line = "test"});
+  const std::string md = report::to_markdown({r}, {.seed = 1, .fixture = {}, .command_line = "test"});
   BOOST_TEST(md.find("- `naive_softmax_grad_center` trial 0") != std::string::npos, md);
   BOOST_TEST(md.find("exact_vs_numeric") != std::string::npos);
-  const std::string html = runner::to_html({r}, {.seed = 1, .fixture = {}, .command_line = "test"});
+  const std::string html = report::to_html({r}, {.seed = 1, .fixture = {}, .command_line = "test"});
   BOOST_TEST(html.find("exact (AD)") != std::string::npos);
   BOOST_TEST(html.find("DISAGREES in 5 trials") != std::string::npos);
 }
@@ -417,7 +418,7 @@ BOOST_AUTO_TEST_CASE(a_throwing_or_non_finite_exact_derivative_is_a_note) {
       BOOST_TEST(std::isnan(f.exact_vs_numeric));
       BOOST_TEST(std::isnan(f.exact_vs_analytic));
     }
-    const auto j = runner::to_json({*r}, {.seed = 1, .fixture = {}, .command_line = "test"});
+    const auto j = report::to_json({*r}, {.seed = 1, .fixture = {}, .command_line = "test"});
     BOOST_TEST(j["cases"][0]["trial_results"][0]["exact_vs_numeric"].is_null());
   }
   BOOST_TEST(threw.trials[0].formula.result.message == "exact (AD) derivative unavailable: no AD for this f");

@@ -17,12 +17,14 @@
 #include "gradcheck/autodiff.hpp"
 #include "gradcheck/check.hpp"
 #include "gradcheck/error.hpp"
+#include "report/atomic_write.hpp"
 #include "report/report.hpp"
 #include "runner/run_case.hpp"
 #include "runner/step_curve.hpp"
 #include "scratch.hpp"
 
 using namespace gradcheck;
+using namespace gradcheck::report;
 using namespace gradcheck::runner;
 using Eigen::MatrixXd;
 using Eigen::VectorXd;

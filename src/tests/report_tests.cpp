@@ -18,13 +18,18 @@
 #include <vector>
 
 #include "gradcheck/error.hpp"
+#include "report/atomic_write.hpp"
+#include "report/queries.hpp"
 #include "report/report.hpp"
+#include "report/summary.hpp"
 #include "report/xml.hpp"
+#include "runner/record.hpp"
 #include "runner/run_case.hpp"
 #include "runner/step_curve.hpp"
 #include "scratch.hpp"
 
 using namespace gradcheck;
+using namespace gradcheck::report;
 using namespace gradcheck::runner;
 using Eigen::MatrixXd;
 using Eigen::VectorXd;
@@ -91,11 +96,7 @@ std::vector<CaseReport> both_reports() {
     c.id = "sine_wrong";
     return c;
   }();
-  std::vector<CaseReport> reports = {run_case(right, small_settings(2), 1), run_case(wrong, small_settings(2), 1)};
-  for (CaseReport& r : reports) {
-    r.curves = step_curves(*r.check_case, r.settings, 1, r.trials[static_cast<std::size_t>(worst_trial(r))].trial);
-  }
-  return reports;
+  return {record_case(right, small_settings(2), 1), record_case(wrong, small_settings(2), 1)};
 }
 
 // The paths of a JSON document's values, "cases[].trial_results[].allowance"
@@ -195,14 +196,63 @@ BOOST_AUTO_TEST_CASE(the_worst_trial_and_its_named_entries) {
   BOOST_TEST(worst_entry_text(t.formula).find(t.formula.worst_entry + ": analytic") == 0U);
 }
 
+// record_case makes the whole record the reports show: the trials, the
+// reproduce line's flags and target, the step curves of the trial shown in
+// detail, the time taken. run_case alone leaves the last three out.
+BOOST_AUTO_TEST_CASE(a_record_is_complete) {
+  const CheckCase c = sine_case(false);
+  const CaseSettings s = small_settings(3);
+  const CaseReport r = record_case(c, s, 4, {.reproduce_flags = " --trials 3", .reproduce_target = "formula s.gcf"});
+  const CaseReport bare = run_case(c, s, 4);
+  BOOST_REQUIRE(r.trials.size() == bare.trials.size());
+  for (std::size_t k = 0; k < r.trials.size(); ++k) BOOST_TEST(r.trials[k].point == bare.trials[k].point);
+  const int w = worst_trial(r);
+  BOOST_REQUIRE(w >= 0);
+  BOOST_REQUIRE(r.curves.has_value());
+  BOOST_TEST(r.curves->trial == r.trials[static_cast<std::size_t>(w)].trial);
+  BOOST_TEST(r.curves->formula.entry == r.trials[static_cast<std::size_t>(w)].formula.worst_entry);
+  BOOST_TEST(r.reproduce(2) == "gradcheck formula s.gcf --seed 4 --trial 2 --trials 3");
+  BOOST_TEST(r.seconds > 0.0);
+  BOOST_TEST(!bare.curves.has_value());
+  BOOST_TEST(bare.reproduce(2) == "gradcheck run sine --seed 4 --trial 2");
+  BOOST_TEST(bare.seconds == 0.0);
+  // One trial alone (--trial): its curves are that trial's.
+  const CaseReport one = record_case(c, s, 4, {.only_trial = 1});
+  BOOST_REQUIRE(one.trials.size() == 1U);
+  BOOST_TEST(one.curves->trial == 1);
+}
+
+// The summary the CLI prints and the Boost.Test runner reports: one line for
+// a passing case; for a failing one, its failure with the reproduce line.
+BOOST_AUTO_TEST_CASE(the_case_summary_says_what_failed) {
+  const std::vector<CaseReport> reports = both_reports();
+  const std::string right = case_summary(reports[0]);
+  const std::string wrong = case_summary(reports[1]);
+  BOOST_TEST(right.rfind("PASS  sine ", 0) == 0U, right);
+  BOOST_TEST(std::count(right.begin(), right.end(), '\n') == 1);
+  BOOST_TEST(right.find("controls rejected 2/2  seed 1\n") != std::string::npos, right);
+  BOOST_TEST(wrong.rfind("FAIL  sine_wrong ", 0) == 0U, wrong);
+  BOOST_TEST(std::count(wrong.begin(), wrong.end(), '\n') == 2);
+  BOOST_TEST(wrong.find("\n      trial 0 (n=") != std::string::npos, wrong);
+  BOOST_TEST(wrong.find(": x[") != std::string::npos, wrong);  // the worst entry, named
+  BOOST_TEST(wrong.find("; reproduce: gradcheck run sine_wrong --seed 1 --trial 0\n") != std::string::npos, wrong);
+  // Coloured for a terminal, the same columns: only the escape codes differ.
+  const std::string coloured = case_summary(reports[1], true);
+  BOOST_TEST(coloured.find("\x1b[") == 0U);
+  BOOST_TEST(wrong.find('\x1b') == std::string::npos);
+  BOOST_TEST(std::regex_replace(coloured, std::regex("\x1b\\[[0-9;]*m"), "") == wrong);
+
+  const Totals t = totals(reports);
+  BOOST_TEST(t.cases == 2);
+  BOOST_TEST(t.passed == 1);
+  BOOST_TEST(t.failed == 1);
+  BOOST_TEST(t.inconclusive == 0);
+  BOOST_TEST(t.controls == 4);
+  BOOST_TEST(t.caught == 4);
+}
+
 BOOST_AUTO_TEST_CASE(html_and_junit_are_well_formed_and_name_everything) {
-  const CheckCase right = sine_case();
-  CheckCase wrong = sine_case(false);
-  wrong.id = "sine_wrong";
-  std::vector<CaseReport> reports = {run_case(right, small_settings(2), 1), run_case(wrong, small_settings(2), 1)};
-  for (CaseReport& r : reports) {
-    r.curves = step_curves(*r.check_case, r.settings, 1, r.trials[static_cast<std::size_t>(worst_trial(r))].trial);
-  }
+  const std::vector<CaseReport> reports = both_reports();
   const RunInfo info{.seed = 1, .fixture = "", .command_line = "gradcheck run --seed 1 <&>"};
 
   const std::string html = to_html(reports, info);

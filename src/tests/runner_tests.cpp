@@ -15,12 +15,15 @@
 
 #include "cases.hpp"
 #include "gradcheck/error.hpp"
+#include "report/atomic_write.hpp"
+#include "report/queries.hpp"
 #include "report/report.hpp"
 #include "runner/run_case.hpp"
 #include "runner/settings.hpp"
 #include "scratch.hpp"
 
 using namespace gradcheck;
+using namespace gradcheck::report;
 using namespace gradcheck::runner;
 using Eigen::MatrixXd;
 using Eigen::VectorXd;
