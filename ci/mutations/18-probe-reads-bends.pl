@@ -1,3 +1,3 @@
 # Issue 19: the widened noise probe reads a bend over a kink as rounding (inflated allowances).
 # file: src/engine/noise.cpp
-s#\Qif (std::abs(bend) >= one_signed * bend_size) continue;\E#if (false && std::abs(bend) >= one_signed * bend_size) continue;#
+s#\Qconst std::optional<double> level = t.bends_one_way() ? std::nullopt : t.recognised_noise();\E#const std::optional<double> level = t.recognised_noise();#

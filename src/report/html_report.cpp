@@ -158,7 +158,7 @@ void control_entry_cells(Node tr, const CaseReport& r, std::size_t k, int w) {
 
 // A row per trial in which control `k` was accepted (at most listed_trials).
 void accepted_rows(Node tbody, const CaseReport& r, std::size_t k) {
-  const Control& control = r.check_case->controls[k];
+  const ControlName& control = r.check_case->controls[k];
   const std::vector<std::size_t> accepted = accepted_trials(r, k);
   for (std::size_t n = 0; n < accepted.size() && n < listed_trials; ++n) {
     const TrialReport& t = r.trials[accepted[n]];
@@ -177,7 +177,7 @@ void accepted_rows(Node tbody, const CaseReport& r, std::size_t k) {
 }
 
 void control_row(Node tbody, const CaseReport& r, std::size_t k, int w) {
-  const Control& control = r.check_case->controls[k];
+  const ControlName& control = r.check_case->controls[k];
   const int conclusive = r.formula_passes() + r.formula_failures();
   const bool caught = r.control_caught(k);
   Node tr = tbody.add("tr");

@@ -103,7 +103,7 @@ ordered_json formula_trials_json(const CaseReport& report) {
 
 // Control `k`: its verdict over the case, and its judgement in every trial.
 ordered_json control_json(const CaseReport& report, std::size_t k) {
-  const Control& control = report.check_case->controls[k];
+  const ControlName& control = report.check_case->controls[k];
   ordered_json cj;
   cj["id"] = control.id;
   cj["description"] = control.description;
