@@ -39,6 +39,50 @@ struct AxisOutput {
   Eigen::Index column;
 };
 
+/// One axis to judge, as judge_axis, judge_past_kink and judge_one_side read
+/// it: f's worker and the axis, the claimed derivative per output and its row
+/// scale (‖a_i‖∞ per output), f(x), f's measured noise per output, the options,
+/// the claim's kind and where the judgements go.
+struct AxisTask {
+  Worker& worker;
+  const Axis& axis;
+  const Eigen::Ref<const Eigen::VectorXd>& claimed;
+  const Eigen::Ref<const Eigen::VectorXd>& row_scale;
+  const Eigen::VectorXd& fx;
+  const Eigen::VectorXd& rounding;
+  const CheckOptions& options;
+  ClaimKind kind;
+  const AxisOutput& out;
+};
+
+/// The fields of an AxisTask under the names the classes that judge an axis
+/// use (AxisJudge, the search past a kink).
+class AxisJudgeBase {
+ protected:
+  explicit AxisJudgeBase(const AxisTask& t)
+      : worker_(t.worker),
+        axis_(t.axis),
+        claimed_(t.claimed),
+        row_scale_(t.row_scale),
+        fx_(t.fx),
+        rounding_(t.rounding),
+        options_(t.options),
+        kind_(t.kind),
+        out_(t.out),
+        eps_(t.worker.eps()) {}
+
+  Worker& worker_;
+  const Axis& axis_;
+  const Eigen::Ref<const Eigen::VectorXd>& claimed_;
+  const Eigen::Ref<const Eigen::VectorXd>& row_scale_;
+  const Eigen::VectorXd& fx_;
+  const Eigen::VectorXd& rounding_;
+  const CheckOptions& options_;
+  ClaimKind kind_;
+  const AxisOutput& out_;
+  double eps_;
+};
+
 /// An entry passed only thanks to an error estimate above this share of its
 /// value is not resolved by the numerics: INCONCLUSIVE, not PASS.
 inline constexpr double resolution = 1e-2;
@@ -116,19 +160,13 @@ int kink_side(double f0, double fp, double fm, double fp2, double fm2, double h,
 /// side (worker.kink_sides): Ridders' ladder of one-sided differences on the
 /// other side, from the largest step clear of kinks there up to `top`. Turns
 /// an entry it resolves into a PASS where it agrees with the claim; never FAILs.
-void judge_one_side(Worker& worker, const Axis& axis, double h, double top,
-                    const Eigen::Ref<const Eigen::VectorXd>& claimed,
-                    const Eigen::Ref<const Eigen::VectorXd>& row_scale, const Eigen::VectorXd& fx,
-                    const Eigen::VectorXd& rounding, const CheckOptions& options, const AxisOutput& out);
+void judge_one_side(const AxisTask& task, double h, double top);
 
 /// Decides entries whose first step straddles a kink (check.hpp, KINKS) at
 /// steps h/2, h/4, ... until one is clear of the kink, and writes their
 /// judgements into `out`; `kinked` lists their outputs. An entry that no step
 /// clears keeps the judgement it has (INCONCLUSIVE: a kink).
-void judge_past_kink(Worker& worker, const Axis& axis, double h, const Eigen::Ref<const Eigen::VectorXd>& claimed,
-                     const Eigen::Ref<const Eigen::VectorXd>& row_scale, const Eigen::VectorXd& fx,
-                     const Eigen::VectorXd& rounding, const CheckOptions& options, ClaimKind kind,
-                     const std::vector<Eigen::Index>& kinked, const AxisOutput& out);
+void judge_past_kink(const AxisTask& task, double h, const std::vector<Eigen::Index>& kinked);
 
 /// Judges the claimed derivative `claimed` (one per output) of f along `axis`
 /// under the pass condition of check.hpp. `row_scale` is, per output, the

@@ -17,25 +17,14 @@ constexpr double nan = std::numeric_limits<double>::quiet_NaN();
 // entries it leaves undecided, f at ±2h, then per entry the flat rule, the
 // kink test or Ridders' extrapolation and its verdict (step 2); last, the
 // entries whose first step straddles a kink, past it (kinks.cpp).
-class AxisJudge {
+class AxisJudge : AxisJudgeBase {
  public:
-  AxisJudge(Worker& worker, const Axis& axis, const Eigen::Ref<const Eigen::VectorXd>& claimed,
-            const Eigen::Ref<const Eigen::VectorXd>& row_scale, const Eigen::VectorXd& fx,
-            const Eigen::VectorXd& rounding, const CheckOptions& options, ClaimKind kind, const AxisOutput& out)
-      : worker_(worker),
-        axis_(axis),
-        claimed_(claimed),
-        row_scale_(row_scale),
-        fx_(fx),
-        rounding_(rounding),
-        options_(options),
-        kind_(kind),
-        out_(out),
-        column_(out.column),
-        eps_(worker.eps()),
-        h_(worker.exact_step(axis, options.step * axis.scale)),
-        ladder_max_(options.ladder_step * axis.scale),
-        along_coordinate_(axis.coordinate >= 0) {}
+  explicit AxisJudge(const AxisTask& task)
+      : AxisJudgeBase(task),
+        column_(task.out.column),
+        h_(task.worker.exact_step(task.axis, task.options.step * task.axis.scale)),
+        ladder_max_(task.options.ladder_step * task.axis.scale),
+        along_coordinate_(task.axis.coordinate >= 0) {}
 
   void run() {
     out_.judged.resize(static_cast<std::size_t>(fx_.size()));
@@ -49,17 +38,7 @@ class AxisJudge {
   }
 
  private:
-  Worker& worker_;
-  const Axis& axis_;
-  const Eigen::Ref<const Eigen::VectorXd>& claimed_;
-  const Eigen::Ref<const Eigen::VectorXd>& row_scale_;
-  const Eigen::VectorXd& fx_;
-  const Eigen::VectorXd& rounding_;
-  const CheckOptions& options_;
-  ClaimKind kind_;
-  const AxisOutput& out_;
   Eigen::Index column_;
-  double eps_;
   double h_;
   double ladder_max_;  // the ladder's largest step, lowered below a kink
   bool along_coordinate_;
@@ -326,9 +305,9 @@ class AxisJudge {
   // the message of those no step decides, written only now.
   void past_kinks() {
     if (along_coordinate_) {
-      judge_past_kink(worker_, axis_, h_, claimed_, row_scale_, fx_, rounding_, options_, kind_, worker_.kinked, out_);
-      judge_one_side(worker_, axis_, h_, options_.ladder_step * axis_.scale, claimed_, row_scale_, fx_, rounding_,
-                     options_, out_);
+      const AxisTask task{worker_, axis_, claimed_, row_scale_, fx_, rounding_, options_, kind_, out_};
+      judge_past_kink(task, h_, worker_.kinked);
+      judge_one_side(task, h_, options_.ladder_step * axis_.scale);
     }
     for (std::size_t k = 0; k < worker_.kinked.size(); ++k) {
       const Eigen::Index i = worker_.kinked[k];
@@ -347,7 +326,7 @@ class AxisJudge {
 void judge_axis(Worker& worker, const Axis& axis, const Eigen::Ref<const Eigen::VectorXd>& claimed,
                 const Eigen::Ref<const Eigen::VectorXd>& row_scale, const Eigen::VectorXd& fx,
                 const Eigen::VectorXd& rounding, const CheckOptions& options, ClaimKind kind, const AxisOutput& out) {
-  AxisJudge(worker, axis, claimed, row_scale, fx, rounding, options, kind, out).run();
+  AxisJudge({worker, axis, claimed, row_scale, fx, rounding, options, kind, out}).run();
 }
 
 }  // namespace gradcheck::detail

@@ -123,22 +123,9 @@ namespace {
 
 // The search past a kink along one axis (judge_past_kink): the steps h/2,
 // h/4, ... and each kinked entry's judgement at the first that clears it.
-class PastKink {
+class PastKink : AxisJudgeBase {
  public:
-  PastKink(Worker& worker, const Axis& axis, const Eigen::Ref<const Eigen::VectorXd>& claimed,
-           const Eigen::Ref<const Eigen::VectorXd>& row_scale, const Eigen::VectorXd& fx,
-           const Eigen::VectorXd& rounding, const CheckOptions& options, ClaimKind kind, const AxisOutput& out)
-      : worker_(worker),
-        axis_(axis),
-        claimed_(claimed),
-        row_scale_(row_scale),
-        fx_(fx),
-        rounding_(rounding),
-        options_(options),
-        kind_(kind),
-        out_(out),
-        eps_(worker.eps()),
-        nf_(options.noise_factor) {}
+  explicit PastKink(const AxisTask& task) : AxisJudgeBase(task), nf_(task.options.noise_factor) {}
 
   void run(double h, const std::vector<Eigen::Index>& kinked) {
     std::vector<std::uint8_t>& open = worker_.searching;  // per entry of `kinked`: still searched
@@ -175,16 +162,6 @@ class PastKink {
   }
 
  private:
-  Worker& worker_;
-  const Axis& axis_;
-  const Eigen::Ref<const Eigen::VectorXd>& claimed_;
-  const Eigen::Ref<const Eigen::VectorXd>& row_scale_;
-  const Eigen::VectorXd& fx_;
-  const Eigen::VectorXd& rounding_;
-  const CheckOptions& options_;
-  ClaimKind kind_;
-  const AxisOutput& out_;
-  double eps_;
   double nf_;
 
   // Entry i at the step `current`: whether to search on at a smaller step.
@@ -263,11 +240,8 @@ class PastKink {
 
 }  // namespace
 
-void judge_past_kink(Worker& worker, const Axis& axis, double h, const Eigen::Ref<const Eigen::VectorXd>& claimed,
-                     const Eigen::Ref<const Eigen::VectorXd>& row_scale, const Eigen::VectorXd& fx,
-                     const Eigen::VectorXd& rounding, const CheckOptions& options, ClaimKind kind,
-                     const std::vector<Eigen::Index>& kinked, const AxisOutput& out) {
-  PastKink(worker, axis, claimed, row_scale, fx, rounding, options, kind, out).run(h, kinked);
+void judge_past_kink(const AxisTask& task, double h, const std::vector<Eigen::Index>& kinked) {
+  PastKink(task).run(h, kinked);
 }
 
 int kink_side(double f0, double fp, double fm, double fp2, double fm2, double h, double noise,
@@ -319,10 +293,15 @@ double one_side_top(Worker& worker, const Axis& axis, int side, double h, double
 
 }  // namespace
 
-void judge_one_side(Worker& worker, const Axis& axis, double h, double top,
-                    const Eigen::Ref<const Eigen::VectorXd>& claimed,
-                    const Eigen::Ref<const Eigen::VectorXd>& row_scale, const Eigen::VectorXd& fx,
-                    const Eigen::VectorXd& rounding, const CheckOptions& options, const AxisOutput& out) {
+void judge_one_side(const AxisTask& task, double h, double top) {
+  Worker& worker = task.worker;
+  const Axis& axis = task.axis;
+  const Eigen::VectorXd& fx = task.fx;
+  const CheckOptions& options = task.options;
+  const AxisOutput& out = task.out;
+  const Eigen::VectorXd& rounding = task.rounding;
+  const auto& claimed = task.claimed;
+  const auto& row_scale = task.row_scale;
   const Eigen::Index c = out.column;
   for (const int side : {1, -1}) {  // the clear side: opposite the kink
     std::vector<Eigen::Index>& entries = worker.one_sided;
