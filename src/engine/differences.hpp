@@ -55,34 +55,6 @@ struct AxisTask {
   const AxisOutput& out;
 };
 
-/// The fields of an AxisTask under the names the classes that judge an axis
-/// use (AxisJudge, the search past a kink).
-class AxisJudgeBase {
- protected:
-  explicit AxisJudgeBase(const AxisTask& t)
-      : worker_(t.worker),
-        axis_(t.axis),
-        claimed_(t.claimed),
-        row_scale_(t.row_scale),
-        fx_(t.fx),
-        rounding_(t.rounding),
-        options_(t.options),
-        kind_(t.kind),
-        out_(t.out),
-        eps_(t.worker.eps()) {}
-
-  Worker& worker_;
-  const Axis& axis_;
-  const Eigen::Ref<const Eigen::VectorXd>& claimed_;
-  const Eigen::Ref<const Eigen::VectorXd>& row_scale_;
-  const Eigen::VectorXd& fx_;
-  const Eigen::VectorXd& rounding_;
-  const CheckOptions& options_;
-  ClaimKind kind_;
-  const AxisOutput& out_;
-  double eps_;
-};
-
 /// An entry passed only thanks to an error estimate above this share of its
 /// value is not resolved by the numerics: INCONCLUSIVE, not PASS.
 inline constexpr double resolution = 1e-2;

@@ -123,31 +123,31 @@ namespace {
 
 // The search past a kink along one axis (judge_past_kink): the steps h/2,
 // h/4, ... and each kinked entry's judgement at the first that clears it.
-class PastKink : AxisJudgeBase {
+class PastKink : AxisTask {
  public:
-  explicit PastKink(const AxisTask& task) : AxisJudgeBase(task), nf_(task.options.noise_factor) {}
+  explicit PastKink(const AxisTask& task) : AxisTask(task), eps_(task.worker.eps()), nf_(task.options.noise_factor) {}
 
   void run(double h, const std::vector<Eigen::Index>& kinked) {
-    std::vector<std::uint8_t>& open = worker_.searching;  // per entry of `kinked`: still searched
+    std::vector<std::uint8_t>& open = worker.searching;  // per entry of `kinked`: still searched
     open.assign(kinked.size(), 1);
     // The grid each entry's f moves on near x (rounding no probe shows).
-    std::vector<Grid>& grids = worker_.grids;
+    std::vector<Grid>& grids = worker.grids;
     grids.assign(kinked.size(), Grid{});
     for (std::size_t k = 0; k < kinked.size(); ++k) {
       const Eigen::Index i = kinked[k];
-      for (const double v : {worker_.fp(i), worker_.fm(i), worker_.fp2(i), worker_.fm2(i)})
-        grids[k].note(std::abs(v - fx_(i)));
+      for (const double v : {worker.fp(i), worker.fm(i), worker.fp2(i), worker.fm2(i)})
+        grids[k].note(std::abs(v - fx(i)));
     }
     // The previous step's values live in fp2/fm2, the current one's in rp/rm.
-    worker_.fp2 = worker_.fp;
-    worker_.fm2 = worker_.fm;
-    Level previous{h, &worker_.fp2, &worker_.fm2};
+    worker.fp2 = worker.fp;
+    worker.fm2 = worker.fm;
+    Level previous{h, &worker.fp2, &worker.fm2};
     for (int level = 1; level <= halvings; ++level) {
-      const double hk = worker_.exact_step(axis_, h * std::ldexp(1.0, -level));
+      const double hk = worker.exact_step(axis, h * std::ldexp(1.0, -level));
       if (!(hk > 0.0) || hk >= previous.h) break;
-      worker_.at(axis_, hk, worker_.rp);
-      worker_.at(axis_, -hk, worker_.rm);
-      const Level current{hk, &worker_.rp, &worker_.rm};
+      worker.at(axis, hk, worker.rp);
+      worker.at(axis, -hk, worker.rm);
+      const Level current{hk, &worker.rp, &worker.rm};
       bool any_open = false;
       for (std::size_t k = 0; k < kinked.size(); ++k) {
         if (open[k] == 0) continue;
@@ -155,40 +155,41 @@ class PastKink : AxisJudgeBase {
         any_open = any_open || open[k] != 0;
       }
       if (!any_open) break;
-      std::swap(worker_.fp2, worker_.rp);
-      std::swap(worker_.fm2, worker_.rm);
+      std::swap(worker.fp2, worker.rp);
+      std::swap(worker.fm2, worker.rm);
       previous.h = hk;
     }
   }
 
  private:
+  double eps_;
   double nf_;
 
   // Entry i at the step `current`: whether to search on at a smaller step.
   bool step(Grid& grid, Eigen::Index i, const Level& current, const Level& previous) {
-    const double ai = claimed_(i);
-    const double fwd = current.forward(fx_, i);
-    const double bwd = current.backward(fx_, i);
-    const double noise = slope_noise(eps_, worker_.rp(i), worker_.rm(i), rounding_(i), current.h);
+    const double ai = claimed(i);
+    const double fwd = current.forward(fx, i);
+    const double bwd = current.backward(fx, i);
+    const double noise = slope_noise(eps_, worker.rp(i), worker.rm(i), rounding(i), current.h);
     const double value = (fwd + bwd) / 2.0;
     if (!std::isfinite(value)) return false;
-    grid.note(std::abs(worker_.rp(i) - fx_(i)));
-    grid.note(std::abs(worker_.rm(i) - fx_(i)));
-    if (straddles_kink(fx_(i), worker_.rp(i), worker_.rm(i), (*previous.plus)(i), (*previous.minus)(i), current.h,
-                       noise, options_)) {
+    grid.note(std::abs(worker.rp(i) - fx(i)));
+    grid.note(std::abs(worker.rm(i) - fx(i)));
+    if (straddles_kink(fx(i), worker.rp(i), worker.rm(i), (*previous.plus)(i), (*previous.minus)(i), current.h, noise,
+                       options)) {
       // Still straddling it: go on only while a smaller step can resolve the entry.
       // The slopes either side of it, at this step and the last, are what to resolve.
-      const double scale = std::max({std::abs(ai), std::abs(fwd), std::abs(bwd), std::abs(previous.forward(fx_, i)),
-                                     std::abs(previous.backward(fx_, i)), row_share * row_scale_(i)});
+      const double scale = std::max({std::abs(ai), std::abs(fwd), std::abs(bwd), std::abs(previous.forward(fx, i)),
+                                     std::abs(previous.backward(fx, i)), row_share * row_scale(i)});
       const bool open = nf_ * noise <= noise_resolution * scale;
-      if (!open) fail_outside_slopes(current, previous, fx_, i, ai, nf_ * noise, out_);
+      if (!open) fail_outside_slopes(current, previous, fx, i, ai, nf_ * noise, out);
       return open;
     }
-    if (ai == 0.0 && worker_.rp(i) == worker_.rm(i)) {  // f does not move either side: a claimed 0 holds
-      out_.numeric(i, out_.column) = 0.0;
-      out_.estimate(i, out_.column) = 0.0;
-      out_.allowance(i, out_.column) = options_.atol;
-      out_.judged[static_cast<std::size_t>(i)] = {};
+    if (ai == 0.0 && worker.rp(i) == worker.rm(i)) {  // f does not move either side: a claimed 0 holds
+      out.numeric(i, out.column) = 0.0;
+      out.estimate(i, out.column) = 0.0;
+      out.allowance(i, out.column) = options.atol;
+      out.judged[static_cast<std::size_t>(i)] = {};
       return false;
     }
     return !judge_clear(grid, i, previous, value, noise);
@@ -200,30 +201,30 @@ class PastKink : AxisJudgeBase {
   // (large if the kink lies within 2·hk unseen). Whether it was judged (else
   // the two steps disagree, one may straddle the kink unseen: halve again).
   bool judge_clear(const Grid& grid, Eigen::Index i, const Level& previous, double value, double noise) {
-    const Eigen::Index c = out_.column;
-    const double ai = claimed_(i);
+    const Eigen::Index c = out.column;
+    const double ai = claimed(i);
     const double wider = ((*previous.plus)(i) - (*previous.minus)(i)) / (2.0 * previous.h);
     const double wider_noise = slope_noise(eps_, (*previous.plus)(i), (*previous.minus)(i),
-                                           std::max(rounding_(i), grid.rounding()), previous.h);
+                                           std::max(rounding(i), grid.rounding()), previous.h);
     const double estimate = std::abs(wider - value);
-    const double uncertainty = nf_ * wider_noise + options_.estimate_factor * estimate;
-    const double relative = options_.atol + options_.rtol * std::max(std::abs(ai), std::abs(wider));
+    const double uncertainty = nf_ * wider_noise + options.estimate_factor * estimate;
+    const double relative = options.atol + options.rtol * std::max(std::abs(ai), std::abs(wider));
     const double error = std::abs(ai - wider);
-    const double magnitude = std::max({std::abs(ai), std::abs(wider), row_share * row_scale_(i)});
+    const double magnitude = std::max({std::abs(ai), std::abs(wider), row_share * row_scale(i)});
     const bool resolved = uncertainty <= noise_resolution * magnitude;
     if (!resolved && error <= relative + 2.0 * uncertainty && nf_ * noise <= noise_resolution * magnitude) {
       return false;
     }
-    out_.numeric(i, c) = wider;
-    out_.estimate(i, c) = estimate;
-    out_.allowance(i, c) = relative + uncertainty;
-    EntryJudgement& judged = out_.judged[static_cast<std::size_t>(i)];
+    out.numeric(i, c) = wider;
+    out.estimate(i, c) = estimate;
+    out.allowance(i, c) = relative + uncertainty;
+    EntryJudgement& judged = out.judged[static_cast<std::size_t>(i)];
     if (error <= relative + uncertainty && resolved) {
       judged = {};
     } else if (error >
                    std::max({relative + 2.0 * uncertainty, kink_fail_share * std::max(std::abs(ai), std::abs(wider)),
-                             kink_row_share * row_scale_(i)}) &&
-               error * previous.h > hidden_floor(options_, fx_(i), eps_)) {
+                             kink_row_share * row_scale(i)}) &&
+               error * previous.h > hidden_floor(options, fx(i), eps_)) {
       // Past a kink f may round like intermediates far larger than it (a
       // softmax that switches within the first step), which small steps
       // magnify unseen: smaller errors are not shown wrong there.
@@ -232,7 +233,7 @@ class PastKink : AxisJudgeBase {
       judged = {Verdict::inconclusive, Failure::unresolved,
                 fmt::format("{}: past the kink at step {:.3g} the numeric {:.6g} (estimate {:.2e}) does not "
                             "resolve the claimed {:.6g}",
-                            entry_label(kind_, axis_, i), previous.h, wider, estimate, ai)};
+                            entry_label(kind, axis, i), previous.h, wider, estimate, ai)};
     }
     return true;
   }
