@@ -23,7 +23,7 @@ CheckCase xent_onehot_identity() {
                    {"sign_dropped", "log yhat_o (minus sign lost)"}},
       .sample =
           [](Rng& rng, const CaseSettings& s, int /*trial*/) {
-            const Index V = draw(rng, s.V);
+            const Index V = draw(rng, s.sizes.V);
             const Index o = random_index(rng, 0, V - 1);
             Problem p;
             p.kind = ProblemKind::value;
@@ -57,7 +57,7 @@ CheckCase xent_grad_logits() {
                    {"grad_wrt_yhat", "-y / yhat (the derivative w.r.t. yhat, not s)"}},
       .sample =
           [](Rng& rng, const CaseSettings& s, int /*trial*/) {
-            const Index V = draw(rng, s.V);
+            const Index V = draw(rng, s.sizes.V);
             const Index o = random_index(rng, 0, V - 1);
             const VectorXd y = w2v::onehot(o, V);
             Problem p;
@@ -93,8 +93,8 @@ CheckCase naive_softmax_grad_center() {
                    {"grad_wrt_scores", "yhat - y (the gradient w.r.t. s, size V, not v_c)"}},
       .sample =
           [](Rng& rng, const CaseSettings& s, int /*trial*/) {
-            const Index V = draw(rng, s.V);
-            const Index d = draw(rng, s.d);
+            const Index V = draw(rng, s.sizes.V);
+            const Index d = draw(rng, s.sizes.d);
             const Index o = random_index(rng, 0, V - 1);
             const MatrixXd U = normal(rng, s, V, d);
             Problem p;
@@ -134,8 +134,8 @@ CheckCase naive_softmax_grad_outside() {
                    {"transposed", "v_c (yhat - y)^T: column convention in a row-convention slot (d x V)"}},
       .sample =
           [](Rng& rng, const CaseSettings& s, int /*trial*/) {
-            const Index V = draw(rng, s.V);
-            const Index d = draw(rng, s.d);
+            const Index V = draw(rng, s.sizes.V);
+            const Index d = draw(rng, s.sizes.d);
             const Index o = random_index(rng, 0, V - 1);
             const VectorXd vc = normal(rng, s, d);
             const MatrixXd U0 = normal(rng, s, V, d);

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "differences.hpp"
+#include "gradcheck/detail/settings_table.hpp"
 #include "gradcheck/error.hpp"
 #include "gradcheck/random.hpp"
 
@@ -90,25 +91,6 @@ constexpr long fixed_evaluations = 7;
 // judging on 2 threads measurably slower, bench/README.md).
 constexpr Eigen::Index chunk = 32;
 constexpr Eigen::Index chunks_per_worker = 64;
-
-void validate(const CheckOptions& o) {
-  const auto positive = [](double v) { return std::isfinite(v) && v > 0.0; };
-  const auto non_negative = [](double v) { return std::isfinite(v) && v >= 0.0; };
-  if (!positive(o.step)) throw Error(fmt::format("step must be a positive number, got {}", o.step));
-  if (!non_negative(o.rtol)) throw Error(fmt::format("rtol must be a non-negative number, got {}", o.rtol));
-  if (!non_negative(o.atol)) throw Error(fmt::format("atol must be a non-negative number, got {}", o.atol));
-  if (!non_negative(o.noise_factor)) {
-    throw Error(fmt::format("noise_factor must be a non-negative number, got {}", o.noise_factor));
-  }
-  if (!non_negative(o.estimate_factor)) {
-    throw Error(fmt::format("estimate_factor must be a non-negative number, got {}", o.estimate_factor));
-  }
-  if (!positive(o.ladder_step))
-    throw Error(fmt::format("ladder_step must be a positive number, got {}", o.ladder_step));
-  if (o.samples < 1) throw Error(fmt::format("samples must be at least 1, got {}", o.samples));
-  if (o.budget < 1) throw Error(fmt::format("budget must be at least 1, got {}", o.budget));
-  if (o.threads < 0) throw Error(fmt::format("threads must be 0 (all cores) or more, got {}", o.threads));
-}
 
 // Takes r by reference and moves it out only after the message, which may
 // read r's fields, has been built by the caller.

@@ -19,9 +19,9 @@
 
 #include "gradcheck/error.hpp"
 #include "report/report.hpp"
+#include "report/xml.hpp"
 #include "runner/run_case.hpp"
 #include "runner/step_curve.hpp"
-#include "report/xml.hpp"
 #include "scratch.hpp"
 
 using namespace gradcheck;
@@ -46,7 +46,7 @@ CheckCase sine_case(bool formula_right = true) {
       .controls = {{"doubled", "2 cos x"}, {"row", "cos x as a row"}},
       .sample =
           [formula_right](Rng& rng, const CaseSettings& s, int) {
-            const Eigen::Index n = random_index(rng, s.n.lo, s.n.hi);
+            const Eigen::Index n = random_index(rng, s.sizes.n.lo, s.sizes.n.hi);
             Problem p;
             p.point = "n=" + std::to_string(n);
             p.layout = {{"x", n, 1}};
@@ -68,7 +68,7 @@ CheckCase sine_case(bool formula_right = true) {
 CaseSettings small_settings(int trials) {
   CaseSettings s;
   s.trials = trials;
-  s.n = {3, 8};
+  s.sizes.n = {3, 8};
   return s;
 }
 
