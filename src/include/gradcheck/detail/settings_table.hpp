@@ -63,10 +63,10 @@ inline constexpr AppliesTo word2vec_cases_only{.word2vec_cases = true};
 
 /// One row of the table.
 struct Setting {
-  const char* name;   ///< CheckOptions field, CLI flag (--name), fixture key, report field
-  const char* about;  ///< what it means, without its domain (help_text adds that)
-  Domain domain;
-  AppliesTo applies_to;
+  const char* name = nullptr;   ///< CheckOptions field, CLI flag (--name), fixture key, report field
+  const char* about = nullptr;  ///< what it means, without its domain (help_text adds that)
+  Domain domain{};
+  AppliesTo applies_to{};
 };
 
 /// What `s` accepts, for errors: "a number > 0", "a whole number from 0 (all
