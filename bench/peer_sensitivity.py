@@ -37,7 +37,7 @@ Peers:
                  helper's (which stops at the first bad index).
 
 Ours, printed beside them as checker "gradcheck": `gradcheck calibrate` on the
-same cases and scales with --trials N --sensitivity-trials N --seed S (its own
+same cases and scales with --trials N --sensitivity_trials N --seed S (its own
 points, drawn from the same distributions by checks/*.cpp; its default options).
 Its last column is "-": calibrate does not count trials above 1e-1.
 
@@ -382,8 +382,8 @@ def run_ours(binary, scales_text, trials, seed):
     if not (os.path.isfile(binary) and os.access(binary, os.X_OK)):
         return None, f"no gradcheck binary at {binary} (build it, or pass --gradcheck PATH)"
     with tempfile.TemporaryDirectory() as reports:
-        command = [binary, "calibrate", *CASES, "--trials", str(trials), "--sensitivity-trials", str(trials),
-                   "--scales", scales_text, "--seed", str(seed), "--report-dir", reports]
+        command = [binary, "calibrate", *CASES, "--trials", str(trials), "--sensitivity_trials", str(trials),
+                   "--scales", scales_text, "--seed", str(seed), "--report_dir", reports]
         done = subprocess.run(command, capture_output=True, text=True, check=False)
     # Exit 1 is a verdict (e.g. sigmoid_derivative at scale 30 inconclusive in every trial), not an error.
     if done.returncode not in (0, 1):

@@ -20,7 +20,7 @@ def main():
     ratio = {}
     with tempfile.TemporaryDirectory() as tmp:
         for step in steps:
-            subprocess.run([exe, "run", "--step", step, "--trials", trials, "--report-dir", tmp],
+            subprocess.run([exe, "run", "--step", step, "--trials", trials, "--report_dir", tmp],
                            check=False, stdout=subprocess.DEVNULL)
             report = json.load(open(f"{tmp}/gradcheck.json"))
             for case in report["cases"]:

@@ -44,7 +44,7 @@ CheckCase leaky_relu_derivative() {
           [](Rng& rng, const CaseSettings& s, int /*trial*/) {
             // Two entries at least, one of each sign: "alpha on both sides" is right on an all-negative
             // point and "1 on both sides" on an all-positive one, so each control needs both signs present.
-            const Index n = std::max<Index>(draw(rng, s.n), 2);
+            const Index n = std::max<Index>(draw(rng, s.sizes.n), 2);
             VectorXd x0 = draw_off_zero(rng, n) * s.scale;
             if ((x0.array() > 0.0).all() || (x0.array() < 0.0).all()) {
               const Index i = random_index(rng, 0, n - 1);
@@ -60,7 +60,7 @@ CheckCase leaky_relu_derivative() {
               x0(n + 1) = random_uniform(rng, -1e-8, 1e-8);
               kinks = 2;
             }
-            const double alpha = s.alpha;
+            const double alpha = s.sizes.alpha;
             Problem p;
             p.kind = ProblemKind::elementwise;
             p.point = fmt::format("n={} alpha={} positives={} kink_entries={}", x0.size(), alpha,
@@ -88,8 +88,8 @@ CheckCase leaky_relu_derivative() {
       // Half the draws add two kink entries: the smallest point has none, the largest both.
       .bound_layout =
           [](const CaseSettings& s, runner::Bound end) {
-            if (end == runner::Bound::smallest) return std::vector<Block>{{"x", std::max<Index>(s.n.lo, 2), 1}};
-            return std::vector<Block>{{"x", std::max<Index>(s.n.hi, 2) + 2, 1}};
+            if (end == runner::Bound::smallest) return std::vector<Block>{{"x", std::max<Index>(s.sizes.n.lo, 2), 1}};
+            return std::vector<Block>{{"x", std::max<Index>(s.sizes.n.hi, 2) + 2, 1}};
           },
   };
 }
@@ -103,7 +103,7 @@ CheckCase sigmoid_derivative() {
       .convention = "x in R^n, sigma applied to each entry; points drawn in [-8, 8] with |x_i| >= 1e-3",
       .sample =
           [](Rng& rng, const CaseSettings& s, int /*trial*/) {
-            const Index n = draw(rng, s.n);
+            const Index n = draw(rng, s.sizes.n);
             Problem p;
             p.kind = ProblemKind::elementwise;
             p.point = fmt::format("n={}", n);

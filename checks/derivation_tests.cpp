@@ -2,7 +2,7 @@
 // the registry, registered at start-up, so the cases are defined once (in
 // checks/) for the CLI, Boost.Test and CTest. Arguments after `--`:
 //   --fixture FILE      per-case settings (default: the shipped fixture)
-//   --report-dir DIR    write derivation.<id>.json there (default: none)
+//   --report_dir DIR    write derivation.<id>.json there (default: none)
 //   --seed N and every setting flag of `gradcheck run` (--trials, --step, ...)
 #define BOOST_TEST_ALTERNATIVE_INIT_API
 #include <fmt/format.h>
@@ -37,7 +37,7 @@ SuiteConfig& config() {
 
 void parse_arguments(int argc, char** argv) {
   po::options_description options;
-  options.add_options()("fixture", po::value<std::string>())("report-dir", po::value<std::string>())(
+  options.add_options()("fixture", po::value<std::string>())("report_dir", po::value<std::string>())(
       "seed", po::value<std::string>());
   options.add(runner::setting_flags());
   po::variables_map vm;
@@ -46,7 +46,7 @@ void parse_arguments(int argc, char** argv) {
   for (const auto& c : checks::all_cases()) ids.push_back(c.id);
   SuiteConfig& c = config();
   c.fixture = vm.count("fixture") != 0U ? vm["fixture"].as<std::string>() : runner::default_fixture_path();
-  if (vm.count("report-dir") != 0U) c.report_dir = vm["report-dir"].as<std::string>();
+  if (vm.count("report_dir") != 0U) c.report_dir = vm["report_dir"].as<std::string>();
   c.source.emplace(c.fixture, ids, vm);
 }
 

@@ -21,7 +21,7 @@ CheckCase xent_onehot_identity() {
       .convention = "s in R^V, yhat = softmax(s), y = onehot(o)",
       .sample =
           [](Rng& rng, const CaseSettings& s, int /*trial*/) {
-            const Index V = draw(rng, s.V);
+            const Index V = draw(rng, s.sizes.V);
             const Index o = random_index(rng, 0, V - 1);
             Problem p;
             p.kind = ProblemKind::value;
@@ -54,7 +54,7 @@ CheckCase xent_grad_logits() {
       .convention = "s in R^V, J = -log softmax(s)_o",
       .sample =
           [](Rng& rng, const CaseSettings& s, int /*trial*/) {
-            const Index V = draw(rng, s.V);
+            const Index V = draw(rng, s.sizes.V);
             const Index o = random_index(rng, 0, V - 1);
             const VectorXd y = w2v::onehot(o, V);
             Problem p;
@@ -89,8 +89,8 @@ CheckCase naive_softmax_grad_center() {
       .convention = row_convention,
       .sample =
           [](Rng& rng, const CaseSettings& s, int /*trial*/) {
-            const Index V = draw(rng, s.V);
-            const Index d = draw(rng, s.d);
+            const Index V = draw(rng, s.sizes.V);
+            const Index d = draw(rng, s.sizes.d);
             const Index o = random_index(rng, 0, V - 1);
             const MatrixXd U = normal(rng, s, V, d);
             Problem p;
@@ -130,8 +130,8 @@ CheckCase naive_softmax_grad_outside() {
       .convention = row_convention,
       .sample =
           [](Rng& rng, const CaseSettings& s, int /*trial*/) {
-            const Index V = draw(rng, s.V);
-            const Index d = draw(rng, s.d);
+            const Index V = draw(rng, s.sizes.V);
+            const Index d = draw(rng, s.sizes.d);
             const Index o = random_index(rng, 0, V - 1);
             const VectorXd vc = normal(rng, s, d);
             const MatrixXd U0 = normal(rng, s, V, d);

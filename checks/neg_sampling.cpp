@@ -33,8 +33,8 @@ struct Point {
 
 Point draw_sizes(Rng& rng, const CaseSettings& s) {
   Point pt;
-  pt.V = draw(rng, s.V);
-  pt.d = draw(rng, s.d);
+  pt.V = draw(rng, s.sizes.V);
+  pt.d = draw(rng, s.sizes.d);
   pt.o = random_index(rng, 0, pt.V - 1);
   return pt;
 }
@@ -66,7 +66,7 @@ std::vector<Index> draw_distinct(Rng& rng, Index count, Index vocab, Index exclu
 // ∂J/∂U holds exactly one term. K is clamped to V − 1 (V ≥ 2) so that the draw exists.
 Point draw_distinct_point(Rng& rng, const CaseSettings& s) {
   Point pt = draw_sizes(rng, s);
-  const Index K = std::min(draw(rng, s.K), pt.V - 1);
+  const Index K = std::min(draw(rng, s.sizes.K), pt.V - 1);
   pt.negatives = draw_distinct(rng, K, pt.V, pt.o);
   // σ(x) = 1 − σ(x) = 1/2 at x = 0, so the controls that put σ where 1 − σ belongs would be right on a row
   // whose score is 0 (with V = 2 there is one sample row only). Keep the scores of o and the samples off 0.
@@ -131,7 +131,7 @@ CheckCase neg_sampling_grad_center() {
       .sample =
           [](Rng& rng, const CaseSettings& s, int /*trial*/) {
             Point pt = draw_sizes(rng, s);
-            pt.negatives = draw_indices(rng, draw(rng, s.K), pt.V);
+            pt.negatives = draw_indices(rng, draw(rng, s.sizes.K), pt.V);
             draw_vectors(rng, s, pt);
             const Index o = pt.o;
             const MatrixXd U = pt.U;
@@ -237,7 +237,7 @@ CheckCase neg_sampling_repeated_negatives() {
           [](Rng& rng, const CaseSettings& s, int trial) {
             const bool o_sampled = trial % 3 == 0;
             Point pt = draw_sizes(rng, s);
-            const Index K = std::max<Index>(draw(rng, s.K), o_sampled ? 3 : 2);
+            const Index K = std::max<Index>(draw(rng, s.sizes.K), o_sampled ? 3 : 2);
             pt.negatives = draw_indices(rng, K, pt.V);
             // A word other than o drawn twice: its row must read 2(1 − σ(−u_wᵀv_c)) v_c (or more), and assigning
             // instead of accumulating leaves out a term that never vanishes. Were the repeated word o, the

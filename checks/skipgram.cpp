@@ -68,15 +68,16 @@ struct Window {
 Window draw_window(Rng& rng, const CaseSettings& s, int trial) {
   Window w;
   // V ≥ 2 so that some centre vector other than v_c exists (the settings already demand it).
-  w.V = std::max<Index>(draw(rng, s.V), 2);
-  w.d = draw(rng, s.d);
+  w.V = std::max<Index>(draw(rng, s.sizes.V), 2);
+  w.d = draw(rng, s.sizes.d);
   w.c = random_index(rng, 0, w.V - 1);
   // m ≥ 1: 2m ≥ 2 outside words, so that averaging and keeping the last word only both differ from the sum.
-  w.m = std::max<Index>(draw(rng, s.m), 1);
+  w.m = std::max<Index>(draw(rng, s.sizes.m), 1);
   w.outside = draw_indices(rng, 2 * w.m, w.V);
   w.neg_sampling = trial % 2 == 1;
   if (w.neg_sampling) {
-    for (std::size_t j = 0; j < w.outside.size(); ++j) w.negatives.push_back(draw_indices(rng, draw(rng, s.K), w.V));
+    for (std::size_t j = 0; j < w.outside.size(); ++j)
+      w.negatives.push_back(draw_indices(rng, draw(rng, s.sizes.K), w.V));
   }
   // Centre vectors N(0, I/d): scores u_wᵀv_c stay O(1) whatever d is, so no term
   // of the sum underflows below the tolerance and every control stays visible.

@@ -8,4 +8,4 @@ cd "$REPO"
 export BUILD_DIR="${BUILD_DIR:-build}"
 
 bash ci/build.sh
-"$BUILD_DIR"/src/gradcheck run --report-dir "$REPO/reports" "$@"
+"$BUILD_DIR"/src/gradcheck run --report_dir "$REPO/reports" "$@"

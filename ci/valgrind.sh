@@ -33,7 +33,7 @@ memcheck() {
   local code=0
   valgrind --tool=memcheck --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect \
     --track-origins=yes --log-file="$logs/$name.log" \
-    "$gradcheck" "$@" --trials "$TRIALS" --report-dir "$logs/$name-reports" >"$logs/$name.out" 2>&1 || code=$?
+    "$gradcheck" "$@" --trials "$TRIALS" --report_dir "$logs/$name-reports" >"$logs/$name.out" 2>&1 || code=$?
   local summary
   summary=$(grep -o 'ERROR SUMMARY: [0-9]* errors' "$logs/$name.log" || echo 'no ERROR SUMMARY')
   if ((code != 0)) || [[ $summary != "ERROR SUMMARY: 0 errors" ]]; then

@@ -6,12 +6,14 @@
 #include <fnmatch.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "cases.hpp"
@@ -62,7 +64,7 @@ po::options_description run_options() {
   po::options_description options("Run options");
   options.add_options()("seed", po::value<std::string>(), "seed of the run (default: the fixture's, else 1)")(
       "trial", po::value<int>(), "re-run only this trial number (as printed in a reproduce line)")(
-      "report-dir", po::value<std::string>()->default_value("reports"),
+      "report_dir", po::value<std::string>()->default_value("reports"),
       "directory for gradcheck.json and gradcheck.md")("fixture", po::value<std::string>(),
                                                        "fixture file of per-case settings (default: the shipped one)")(
       "ids", "with list: print the ids only, one per line")(
@@ -184,17 +186,13 @@ class Progress {
 // The settings flags given on the command line, for reproduce lines.
 std::string setting_flags_given(const po::variables_map& vm) {
   std::string flags;
-  runner::CaseSettings names;
-  runner::for_each_setting(names, [&](const char* name, const char* /*help*/, const auto& /*field*/) {
-    if (vm.count(name) == 0U || std::string_view(name) == "trials") return;
-    const auto& value = vm[name].value();
-    std::string text;
-    if (const auto* d = boost::any_cast<double>(&value)) text = fmt::format("{}", *d);
-    if (const auto* i = boost::any_cast<int>(&value)) text = std::to_string(*i);
-    if (const auto* l = boost::any_cast<long>(&value)) text = std::to_string(*l);
-    if (const auto* m = boost::any_cast<Mode>(&value)) text = to_string(*m);
-    if (const auto* r = boost::any_cast<runner::Range>(&value)) text = runner::to_string(*r);
-    if (const auto* e = boost::any_cast<runner::EntryNames>(&value)) text = fmt::format("'{}'", runner::to_string(*e));
+  const runner::CaseSettings names;
+  runner::for_each_setting(names, [&](const runner::Setting& setting, const auto& field) {
+    using T = std::remove_cvref_t<decltype(field)>;
+    const std::string_view name = setting.name;
+    if (vm.count(setting.name) == 0U || name == "trials") return;
+    std::string text = runner::value_text(vm[setting.name].as<T>());
+    if constexpr (std::is_same_v<T, runner::EntryNames>) text = "'" + text + "'";
     flags += fmt::format(" --{} {}", name, text);
   });
   if (vm.count("fixture") != 0U) flags += " --fixture " + vm["fixture"].as<std::string>();
@@ -231,23 +229,26 @@ std::string fixture_path(const po::variables_map& vm, bool formula_files = false
   return path;
 }
 
-// Runs `chosen` (built-in cases, or formula files when `files` names them)
-// and writes the reports.
-int run(const Cli& cli, const std::string& command_line, const std::vector<const runner::CheckCase*>& chosen,
-        const std::vector<std::string>& formula_files = {}) {
+// The settings source of `chosen`: the fixture's sections may name any
+// built-in case and the chosen ones.
+runner::SettingsSource settings_source(const po::variables_map& vm, const std::string& fixture,
+                                       const std::vector<const runner::CheckCase*>& chosen) {
   std::vector<std::string> ids;
   for (const auto& c : checks::all_cases()) ids.push_back(c.id);
   for (const auto* c : chosen) {
     if (std::find(ids.begin(), ids.end(), c->id) == ids.end()) ids.push_back(c->id);
   }
-  const std::string fixture = fixture_path(cli.vm, !formula_files.empty());
-  const runner::SettingsSource source(fixture, ids, cli.vm);
-  const std::uint64_t seed = source.seed();
+  return {fixture, ids, vm};
+}
+
+// Each chosen case's settings, all validated before any case runs. A float
+// formula starts from the library's float defaults; a point that fixes every
+// value is one trial. Flags and a fixture still override.
+std::vector<runner::CaseSettings> case_settings(const runner::SettingsSource& source,
+                                                const std::vector<const runner::CheckCase*>& chosen) {
   std::vector<runner::CaseSettings> settings;
   settings.reserve(chosen.size());
-  for (const auto* c : chosen) {  // validate all before running any
-    // A float formula starts from the library's float defaults; a point that
-    // fixes every value is one trial. Flags and a fixture still override.
+  for (const auto* c : chosen) {
     runner::CaseSettings defaults;
     if (c->precision == "float") {
       defaults.check = CheckOptions::single_precision();
@@ -257,12 +258,23 @@ int run(const Cli& cli, const std::string& command_line, const std::vector<const
     settings.push_back(source.for_case(c->id, defaults));
     runner::check_entries(*c, settings.back(), source.origin(c->id, "entries"));
   }
+  return settings;
+}
+
+// Runs `chosen` (built-in cases, or formula files when `files` names them)
+// and writes the reports.
+int run(const Cli& cli, const std::string& command_line, const std::vector<const runner::CheckCase*>& chosen,
+        const std::vector<std::string>& formula_files = {}) {
+  const std::string fixture = fixture_path(cli.vm, !formula_files.empty());
+  const runner::SettingsSource source = settings_source(cli.vm, fixture, chosen);
+  const std::uint64_t seed = source.seed();
+  const std::vector<runner::CaseSettings> settings = case_settings(source, chosen);
   std::optional<int> trial;
   if (cli.vm.count("trial") != 0U) {
     trial = cli.vm["trial"].as<int>();
     if (*trial < 0) throw Error(fmt::format("trial {} is invalid: expected a trial number >= 0", *trial));
   }
-  const std::filesystem::path dir = cli.vm["report-dir"].as<std::string>();
+  const std::filesystem::path dir = cli.vm["report_dir"].as<std::string>();
   report::prepare_report_dir(dir);                   // fail before the work, not after it
   for (std::size_t i = 0; i < chosen.size(); ++i) {  // mode auto: what it will do, up front
     if (const std::string plan = runner::plan_text(*chosen[i], settings[i]); !plan.empty()) fmt::print("{}\n", plan);
@@ -311,13 +323,13 @@ int run(const Cli& cli, const std::string& command_line, const std::vector<const
 int formula_command(const Cli& cli, const std::string& command_line) {
   if (cli.patterns.empty()) throw Error("formula needs at least one formula file (.gcf)");
   // A formula file declares its own sizes: a size flag would be ignored, so it is refused.
-  runner::CaseSettings names;
-  runner::for_each_setting(names, [&](const char* name, const char* /*help*/, const auto& /*field*/) {
-    if (runner::sized_setting(name) && cli.vm.count(name) != 0U) {
+  const runner::CaseSettings names;
+  runner::for_each_setting(names, [&](const runner::Setting& setting, const auto& /*field*/) {
+    if (!setting.applies_to.formula_files && cli.vm.count(setting.name) != 0U) {
       throw Error(
           fmt::format("--{} does not apply to formula files: a formula file declares its own sizes and "
                       "distributions (e.g. 'n in 2..10', 'x: vector[n] ~ normal(0, 3)')",
-                      name));
+                      setting.name));
     }
   });
   formula::LoadOptions options;
@@ -345,14 +357,8 @@ int formula_command(const Cli& cli, const std::string& command_line) {
 
 int calibrate(const Cli& cli) {
   const auto chosen = select(cli.patterns);
-  std::vector<std::string> ids;
-  for (const auto& c : checks::all_cases()) ids.push_back(c.id);
-  const std::string fixture = fixture_path(cli.vm);
-  const runner::SettingsSource source(fixture, ids, cli.vm);
-  for (const auto* c : chosen) {  // validate all before running any
-    runner::check_entries(*c, source.for_case(c->id), source.origin(c->id, "entries"));
-  }
-  return cli::calibrate_command(chosen, source, source.seed(), cli.vm);
+  const runner::SettingsSource source = settings_source(cli.vm, fixture_path(cli.vm), chosen);
+  return cli::calibrate_command(chosen, case_settings(source, chosen), source.seed(), cli.vm);
 }
 
 }  // namespace

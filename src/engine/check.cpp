@@ -226,7 +226,7 @@ CheckResult conclude_judged(CheckResult& r, const JudgedEntries& judged, ClaimKi
 
 CheckResult check_impl(const VectorFunction& f, const MatrixFunction& claim, const Eigen::VectorXd& x,
                        const CheckOptions& options, ClaimKind kind, Precision precision) {
-  validate_options(options);
+  validate(options);
   CheckResult r = planned_result(x.size(), options, kind);
   CheckInputs inputs{f, x, options, kind, precision, {}, {}};
   if (auto decided = evaluate_at_x(inputs, r)) return std::move(*decided);

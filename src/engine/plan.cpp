@@ -31,25 +31,6 @@ std::vector<Eigen::Index> block_sizes(Eigen::Index n, const CheckOptions& option
 
 }  // namespace
 
-void validate_options(const CheckOptions& options) {
-  const auto positive = [](double v) { return std::isfinite(v) && v > 0.0; };
-  const auto non_negative = [](double v) { return std::isfinite(v) && v >= 0.0; };
-  if (!positive(options.step)) throw Error(fmt::format("step must be a positive number, got {}", options.step));
-  if (!non_negative(options.rtol)) throw Error(fmt::format("rtol must be a non-negative number, got {}", options.rtol));
-  if (!non_negative(options.atol)) throw Error(fmt::format("atol must be a non-negative number, got {}", options.atol));
-  if (!non_negative(options.noise_factor)) {
-    throw Error(fmt::format("noise_factor must be a non-negative number, got {}", options.noise_factor));
-  }
-  if (!non_negative(options.estimate_factor)) {
-    throw Error(fmt::format("estimate_factor must be a non-negative number, got {}", options.estimate_factor));
-  }
-  if (!positive(options.ladder_step))
-    throw Error(fmt::format("ladder_step must be a positive number, got {}", options.ladder_step));
-  if (options.samples < 1) throw Error(fmt::format("samples must be at least 1, got {}", options.samples));
-  if (options.budget < 1) throw Error(fmt::format("budget must be at least 1, got {}", options.budget));
-  if (options.threads < 0) throw Error(fmt::format("threads must be 0 (all cores) or more, got {}", options.threads));
-}
-
 void require_coordinates(Eigen::Index n) {
   // Refused before f or the claim is called: with no coordinate there is no
   // derivative to compare, and no verdict would mean anything.
@@ -89,7 +70,7 @@ std::vector<Eigen::Index> sampled_coordinates(Eigen::Index n, const CheckOptions
 }  // namespace detail
 
 Plan plan(Eigen::Index n, const CheckOptions& options) {
-  detail::validate_options(options);
+  detail::validate(options);
   detail::require_coordinates(n);
   const long coordinates = static_cast<long>(n);
   const auto planned = [](Mode mode, long samples, long differenced) {

@@ -5,12 +5,10 @@
 #include <Eigen/Core>
 #include <vector>
 
+#include "gradcheck/detail/settings_table.hpp"
 #include "gradcheck/options.hpp"
 
 namespace gradcheck::detail {
-
-/// Throws gradcheck::Error naming the first option outside its domain.
-void validate_options(const CheckOptions& options);
 
 /// The coordinates a sampled check judges: `samples` distinct ones drawn per
 /// block (all of a smaller block), plus `entries`, in increasing order.

@@ -2,12 +2,15 @@
 
 #include <fmt/format.h>
 
+#include "gradcheck/detail/settings_table.hpp"
 #include "gradcheck/error.hpp"
 
 namespace gradcheck {
 
 int redraw_while_inconclusive(int resample, const std::function<Verdict(int attempt)>& attempt) {
-  if (resample < 0) throw Error(fmt::format("resample must be 0 or more redraws, got {}", resample));
+  if (!detail::within(detail::resample_setting.domain, resample)) {
+    throw Error(detail::invalid_text(fmt::format("resample = {}", resample), detail::resample_setting));
+  }
   int points = 0;
   for (int k = 0; k <= resample; ++k) {
     ++points;

@@ -13,7 +13,7 @@ namespace gradcheck {
 
 CheckResult compare_values(const Eigen::VectorXd& reference, const Eigen::VectorXd& claimed,
                            const CheckOptions& options) {
-  detail::validate_options(options);
+  detail::validate(options);
   CheckResult r;
   r.options = options;
   r.kind = CheckKind::values;

@@ -4,7 +4,7 @@ namespace gradcheck::formula {
 
 const std::string& syntax_summary() {
   static const std::string text =
-      R"(Usage: gradcheck formula FILE.gcf ... [--seed N] [--trials N] [--report-dir DIR] ...
+      R"(Usage: gradcheck formula FILE.gcf ... [--seed N] [--trials N] [--report_dir DIR] ...
   (the options are those of 'gradcheck run': see 'gradcheck --help')
 
 Formula file syntax

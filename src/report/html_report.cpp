@@ -218,12 +218,11 @@ void controls_section(Node body, const std::vector<CaseReport>& cases) {
   }
 }
 
-std::string setting_text(const int& v) { return std::to_string(v); }
-std::string setting_text(const long& v) { return std::to_string(v); }
-std::string setting_text(const Mode& v) { return gradcheck::to_string(v); }
-std::string setting_text(const double& v) { return fmt::format("{}", v); }
-std::string setting_text(const Range& v) { return to_string(v); }
-std::string setting_text(const EntryNames& v) { return v.entries.empty() ? std::string("(none)") : to_string(v); }
+template <class T>
+std::string setting_text(const T& v) {
+  return value_text(v);
+}
+std::string setting_text(const EntryNames& v) { return v.entries.empty() ? std::string("(none)") : value_text(v); }
 
 // The run's seed, command, fixture, time and versions.
 void run_facts(Node sec, const RunInfo& info, const std::string& created) {
@@ -260,10 +259,11 @@ SettingValues setting_values(const std::vector<CaseReport>& cases) {
   SettingValues s;
   s.values.resize(cases.size());
   for (std::size_t k = 0; k < cases.size(); ++k) {
-    const bool formula_file = cases[k].check_case->formula_file;
-    for_each_setting(cases[k].settings, [&](const char* name, const char* text, const auto& field) {
-      s.values[k][name] = formula_file && sized_setting(name) ? std::string("\u2014") : setting_text(field);
-      if (k == 0) s.help.emplace_back(name, text);
+    for_each_setting(cases[k].settings, [&](const Setting& setting, const auto& field) {
+      // A formula file's sizes are its own: the sizes of built-in cases are not its settings.
+      const std::string name = setting.name;
+      s.values[k][name] = applies(setting, *cases[k].check_case) ? setting_text(field) : std::string("\u2014");
+      if (k == 0) s.help.emplace_back(name, help_text(setting));
     });
   }
   return s;

@@ -17,11 +17,12 @@ using nlohmann::ordered_json;
 
 namespace {
 
-// A formula file's settings leave out the sizes it does not take (sized_setting).
+// A formula file's settings leave out those that do not apply to it (the sizes of the built-in cases).
 ordered_json settings_json(const CaseSettings& s, bool formula_file) {
   ordered_json j;
-  for_each_setting(s, [&](const char* name, const char* /*help*/, const auto& field) {
-    if (formula_file && sized_setting(name)) return;
+  for_each_setting(s, [&](const Setting& setting, const auto& field) {
+    if (formula_file && !setting.applies_to.formula_files) return;
+    const char* name = setting.name;
     if constexpr (std::is_same_v<std::remove_cvref_t<decltype(field)>, Range>) {
       j[name] = to_string(field);
     } else if constexpr (std::is_same_v<std::remove_cvref_t<decltype(field)>, Mode>) {

@@ -112,4 +112,20 @@ Calibration calibrate(const CheckCase& c, const CaseSettings& settings, std::uin
   return cal;
 }
 
+std::vector<Calibration> calibrate(const std::vector<const CheckCase*>& cases,
+                                   const std::vector<CaseSettings>& settings, std::uint64_t seed,
+                                   const std::vector<double>& scales, int sensitivity_trials,
+                                   const std::function<void(const Calibration&)>& measured) {
+  std::vector<Calibration> rows;
+  for (std::size_t i = 0; i < cases.size(); ++i) {
+    for (const double scale : scales) {
+      CaseSettings s = settings.at(i);
+      s.scale = scale;
+      rows.push_back(calibrate(*cases[i], s, seed, sensitivity_trials));
+      if (measured) measured(rows.back());
+    }
+  }
+  return rows;
+}
+
 }  // namespace gradcheck::runner

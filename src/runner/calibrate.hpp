@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -48,11 +49,22 @@ struct Calibration {
   double sensitivity = 0.0;
   /// The median over trials of the smallest rejected δ (the typical case).
   double median_sensitivity = 0.0;
+
+  /// No false failure, and every control caught.
+  bool clean() const { return false_failures == 0 && controls_caught == controls; }
 };
 
 /// Runs `settings.trials` trials of `c` at `settings.scale` for the false
 /// failures, inconclusive points and controls, and the first
 /// `sensitivity_trials` of them again with the perturbed claim.
 Calibration calibrate(const CheckCase& c, const CaseSettings& settings, std::uint64_t seed, int sensitivity_trials);
+
+/// `gradcheck calibrate`: calibrate() of each case (with its `settings`, in
+/// the same order) at each point scale of `scales`, the scale replacing
+/// settings.scale. Calls `measured` with each row as soon as it is measured.
+std::vector<Calibration> calibrate(const std::vector<const CheckCase*>& cases,
+                                   const std::vector<CaseSettings>& settings, std::uint64_t seed,
+                                   const std::vector<double>& scales, int sensitivity_trials,
+                                   const std::function<void(const Calibration&)>& measured = {});
 
 }  // namespace gradcheck::runner

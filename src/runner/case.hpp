@@ -99,8 +99,8 @@ struct CheckCase {
   /// point drawn with every size range of `settings` at that end.
   std::function<std::vector<Block>(const CaseSettings& settings, Bound bound)> bound_layout{};
   /// A formula file (src/formula/): it draws its own sizes and values, so the
-  /// settings of built-in cases (sized_setting) do not apply to it, and its
-  /// reports carry its own convention, not the word2vec notes'.
+  /// settings of built-in cases (applies_to.word2vec_cases only) do not apply
+  /// to it, and its reports carry its own convention, not the word2vec notes'.
   bool formula_file = false;
   /// How the formula's loss and claims were evaluated: "double" or "float"
   /// (whose check options default to CheckOptions::single_precision()).
@@ -113,5 +113,10 @@ struct CheckCase {
 /// Fills `c.controls` from a point drawn at the default settings, so that a
 /// case declares each control once, with its claim, in `sample`.
 CheckCase name_controls(CheckCase c);
+
+/// Whether `setting` applies to case `c` (a formula file, or a built-in case).
+inline bool applies(const Setting& setting, const CheckCase& c) {
+  return c.formula_file ? setting.applies_to.formula_files : setting.applies_to.word2vec_cases;
+}
 
 }  // namespace gradcheck::runner

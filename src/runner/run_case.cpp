@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <exception>
+#include <type_traits>
 
 #include "gradcheck/check.hpp"
 #include "gradcheck/detail/exact.hpp"
@@ -149,10 +150,12 @@ std::vector<Eigen::Index> resolve_entries(const std::vector<Block>& layout, cons
 std::vector<Block> layout_at(const CheckCase& c, const CaseSettings& settings, Bound bound) {
   if (c.bound_layout) return c.bound_layout(settings, bound);
   CaseSettings at = settings;
-  for (Range* r : {&at.V, &at.d, &at.m, &at.K, &at.n}) {
-    if (bound == Bound::smallest) r->hi = r->lo;
-    if (bound == Bound::largest) r->lo = r->hi;
-  }
+  word2vec::for_each_size(at.sizes, [bound](const Setting& /*size*/, auto& field) {
+    if constexpr (std::is_same_v<std::remove_cvref_t<decltype(field)>, Range>) {
+      if (bound == Bound::smallest) field.hi = field.lo;
+      if (bound == Bound::largest) field.lo = field.hi;
+    }
+  });
   Rng rng = trial_rng(0, c.id, 0);
   Problem p = c.sample(rng, at, 0);
   if (p.kind == ProblemKind::value) return {};  // a value case has no x

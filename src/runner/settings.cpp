@@ -34,68 +34,41 @@ bool parse_long(std::string_view text, long& out) {
 // "fixture 'f.cfg', [toy] trials = 0", so the error points at what to edit.
 template <class Origin>
 void check_domain(const Origin& origin, const CaseSettings& s) {
-  const auto fail = [&](const std::string& name, const std::string& value, std::string_view expected) {
-    throw Error(fmt::format("{} is invalid: expected {}", origin(name, value), expected));
-  };
-  if (s.trials < 1) fail("trials", std::to_string(s.trials), "a whole number >= 1");
-  if (!(s.check.step > 0.0) || !std::isfinite(s.check.step))
-    fail("step", fmt::format("{}", s.check.step), "a number > 0");
-  if (!(s.check.rtol >= 0.0) || !std::isfinite(s.check.rtol))
-    fail("rtol", fmt::format("{}", s.check.rtol), "a number >= 0");
-  if (!(s.check.atol >= 0.0) || !std::isfinite(s.check.atol))
-    fail("atol", fmt::format("{}", s.check.atol), "a number >= 0");
-  if (!(s.check.noise_factor >= 0.0) || !std::isfinite(s.check.noise_factor)) {
-    fail("noise_factor", fmt::format("{}", s.check.noise_factor), "a number >= 0");
-  }
-  // Sizes are capped so that a typo cannot ask for gigabytes.
-  const auto range = [&](const std::string& name, const Range& r, long min, long max) {
-    if (r.lo < min || r.hi > max) fail(name, to_string(r), fmt::format("a range within {}..{}", min, max));
-  };
-  range("V", s.V, 2, 100000);
-  range("d", s.d, 1, 10000);
-  range("m", s.m, 1, 100);
-  range("K", s.K, 1, 1000);
-  range("n", s.n, 1, 100000);
+  for_each_setting(s, [&](const Setting& setting, const auto& field) {
+    using T = setting_t<decltype(field)>;
+    bool ok = true;  // a mode or entries is checked as it is read
+    if constexpr (std::is_arithmetic_v<T>) ok = detail::within(setting.domain, static_cast<double>(field));
+    if constexpr (std::is_same_v<T, Range>) {
+      ok = detail::within(setting.domain, static_cast<double>(field.lo)) &&
+           detail::within(setting.domain, static_cast<double>(field.hi));
+    }
+    if (!ok) throw Error(detail::invalid_text(origin(setting.name, value_text(field)), setting));
+  });
   // The largest matrices a trial builds: a V x d one (U, and the gradient
   // w.r.t. it) and an elementwise function's n x n Jacobian; a trial keeps
   // four per claim (analytic, numeric, allowance, estimate) for the reports.
   // Refuse, before any work, ranges whose largest draw would take gigabytes:
   // at 10^6 entries a matrix is 8 MB, a trial with three controls 128 MB.
   constexpr long max_entries = 1'000'000;
-  if (s.V.hi * s.d.hi > max_entries) {
+  const word2vec::Sizes& z = s.sizes;
+  if (z.V.hi * z.d.hi > max_entries) {
     // "fixture 'f': V = 100000 with d = 10000", the file named once.
-    const std::string v = origin("V", to_string(s.V));
-    std::string d = origin("d", to_string(s.d));
+    const std::string v = origin("V", to_string(z.V));
+    std::string d = origin("d", to_string(z.d));
     const std::size_t named = v.find("': ");
     if (named != std::string::npos && d.compare(0, named + 3, v, 0, named + 3) == 0) d.erase(0, named + 3);
     throw Error(fmt::format("{} with {} is invalid: a V x d matrix of up to {} entries, expected V x d <= {}", v, d,
-                            s.V.hi * s.d.hi, max_entries));
+                            z.V.hi * z.d.hi, max_entries));
   }
-  if (s.n.hi * s.n.hi > max_entries) {
+  if (z.n.hi * z.n.hi > max_entries) {
     throw Error(fmt::format("{} is invalid: an n x n Jacobian of up to {} entries, expected n x n <= {} (n <= 1000)",
-                            origin("n", to_string(s.n)), s.n.hi * s.n.hi, max_entries));
+                            origin("n", to_string(z.n)), z.n.hi * z.n.hi, max_entries));
   }
-  if (!(s.alpha > 0.0 && s.alpha < 1.0)) fail("alpha", fmt::format("{}", s.alpha), "a number with 0 < alpha < 1");
-  if (!(s.check.estimate_factor >= 0.0) || !std::isfinite(s.check.estimate_factor)) {
-    fail("estimate_factor", fmt::format("{}", s.check.estimate_factor), "a number >= 0");
-  }
-  if (!(s.check.ladder_step > 0.0) || !std::isfinite(s.check.ladder_step)) {
-    fail("ladder_step", fmt::format("{}", s.check.ladder_step), "a number > 0");
-  }
-  if (!(s.scale > 0.0 && s.scale <= 1e6)) fail("scale", fmt::format("{}", s.scale), "a number with 0 < scale <= 1e6");
-  if (s.resample < 0 || s.resample > 100) fail("resample", std::to_string(s.resample), "a whole number from 0 to 100");
-  if (s.check.samples < 1 || s.check.samples > 1000000) {
-    fail("samples", std::to_string(s.check.samples), "a whole number from 1 to 1000000");
-  }
-  if (s.check.budget < 1) fail("budget", std::to_string(s.check.budget), "a whole number >= 1");
   // Directional checks judge no coordinate unless narrowing a failure down;
   // auto may choose them. A full check judges every entry anyway.
   if (!s.entries.entries.empty() && s.check.mode != Mode::sampled && s.check.mode != Mode::full) {
-    fail("entries", to_string(s.entries),
-         fmt::format("mode sampled (or full, which checks every entry), not mode {}", to_string(s.check.mode)));
-  }
-  if (s.check.threads < 0 || s.check.threads > 1024) {
-    fail("threads", std::to_string(s.check.threads), "a whole number from 0 (all cores) to 1024");
+    throw Error(fmt::format("{} is invalid: expected mode sampled (or full, which checks every entry), not mode {}",
+                            origin("entries", to_string(s.entries)), to_string(s.check.mode)));
   }
 }
 
@@ -144,14 +117,13 @@ void validate(boost::any& v, const std::vector<std::string>& values, Mode* /*unu
   const auto mode = parse_mode(text);
   if (!mode) {
     throw po::error_with_option_name("the argument '" + text +
-                                     "' for option '%canonical_option%' is invalid: expected full, sampled, "
-                                     "directional or auto");
+                                     "' for option '%canonical_option%' is invalid: expected " + detail::mode_words);
   }
   v = *mode;
 }
 }  // namespace gradcheck
 
-namespace gradcheck::runner {
+namespace gradcheck::word2vec {
 
 std::string to_string(const Range& r) {
   return r.lo == r.hi ? std::to_string(r.lo) : fmt::format("{}..{}", r.lo, r.hi);
@@ -162,9 +134,9 @@ void validate(boost::any& v, const std::vector<std::string>& values, Range* /*un
   const std::string& text = po::validators::get_single_string(values);
   Range r;
   const auto dots = text.find("..");
-  const bool ok = dots == std::string::npos ? parse_long(text, r.lo) && (r.hi = r.lo, true)
-                                            : parse_long(std::string_view(text).substr(0, dots), r.lo) &&
-                                                  parse_long(std::string_view(text).substr(dots + 2), r.hi);
+  const bool ok = dots == std::string::npos ? runner::parse_long(text, r.lo) && (r.hi = r.lo, true)
+                                            : runner::parse_long(std::string_view(text).substr(0, dots), r.lo) &&
+                                                  runner::parse_long(std::string_view(text).substr(dots + 2), r.hi);
   if (!ok || r.lo > r.hi) {
     throw po::error_with_option_name("the argument '" + text +
                                      "' for option '%canonical_option%' is invalid: expected LO..HI with LO <= HI, "
@@ -172,6 +144,10 @@ void validate(boost::any& v, const std::vector<std::string>& values, Range* /*un
   }
   v = r;
 }
+
+}  // namespace gradcheck::word2vec
+
+namespace gradcheck::runner {
 
 std::string to_string(const EntryNames::Entry& e) {
   if (e.index.empty()) return e.block;
@@ -233,11 +209,15 @@ void validate(boost::any& v, const std::vector<std::string>& values, EntryNames*
 }
 
 po::options_description setting_flags() {
-  po::options_description flags("Check settings (override the fixture)");
+  po::options_description every("Check settings (override the fixture)");
+  po::options_description built_in("Settings of the built-in cases only (a formula file declares its own)");
   CaseSettings defaults;
-  for_each_setting(defaults, [&](const char* name, const char* help, const auto& field) {
-    flags.add_options()(name, po::value<setting_t<decltype(field)>>(), help);
+  for_each_setting(defaults, [&](const Setting& setting, const auto& field) {
+    po::options_description& group = setting.applies_to.formula_files ? every : built_in;
+    group.add_options()(setting.name, po::value<setting_t<decltype(field)>>(), help_text(setting).c_str());
   });
+  po::options_description flags;
+  flags.add(every).add(built_in);
   return flags;
 }
 
@@ -249,10 +229,12 @@ SettingsSource::SettingsSource(const std::string& fixture_path, const std::vecto
   po::options_description keys;
   keys.add_options()("seed", po::value<std::string>(), "seed of the run");
   CaseSettings defaults;
-  for_each_setting(defaults, [&](const char* name, const char* help, const auto& field) {
+  for_each_setting(defaults, [&](const Setting& setting, const auto& field) {
     using T = setting_t<decltype(field)>;
-    keys.add_options()(name, po::value<T>(), help);
-    for (const auto& id : case_ids) keys.add_options()((id + "." + name).c_str(), po::value<T>(), help);
+    keys.add_options()(setting.name, po::value<T>(), setting.about);
+    for (const auto& id : case_ids) {
+      keys.add_options()((id + "." + setting.name).c_str(), po::value<T>(), setting.about);
+    }
   });
   std::istringstream in(read_fixture(fixture_path));
   try {
@@ -260,13 +242,6 @@ SettingsSource::SettingsSource(const std::string& fixture_path, const std::vecto
   } catch (const po::error& e) {
     throw Error(fmt::format("fixture file '{}': {}", fixture_path, setting_error_text(e)));
   }
-}
-
-bool sized_setting(std::string_view name) {
-  for (const std::string_view sized : {"V", "d", "m", "K", "n", "alpha", "scale"}) {
-    if (name == sized) return true;
-  }
-  return false;
 }
 
 std::string SettingsSource::origin(const std::string& case_id, const std::string& name) const {
@@ -280,8 +255,9 @@ std::string SettingsSource::origin(const std::string& case_id, const std::string
 
 CaseSettings SettingsSource::for_case(const std::string& case_id, const CaseSettings& defaults) const {
   CaseSettings s = defaults;
-  for_each_setting(s, [&](const char* name, const char* /*help*/, auto& field) {
+  for_each_setting(s, [&](const Setting& setting, auto& field) {
     using T = setting_t<decltype(field)>;
+    const std::string name = setting.name;
     const std::string scoped = case_id + "." + name;
     if (command_line_.count(name) != 0U) {
       field = command_line_[name].as<T>();
@@ -308,6 +284,22 @@ std::uint64_t SettingsSource::seed() const {
   return seed;
 }
 
+std::optional<Setting> find_setting(std::string_view name) {
+  std::optional<Setting> found;
+  CaseSettings s;
+  for_each_setting(s, [&](const Setting& setting, const auto& /*field*/) {
+    if (name == setting.name) found = setting;
+  });
+  return found;
+}
+
+std::string value_text(int v) { return std::to_string(v); }
+std::string value_text(long v) { return std::to_string(v); }
+std::string value_text(double v) { return fmt::format("{}", v); }
+std::string value_text(Mode v) { return to_string(v); }
+std::string value_text(const Range& v) { return to_string(v); }
+std::string value_text(const EntryNames& v) { return to_string(v); }
+
 std::string setting_error_text(const po::error& e) {
   const auto* invalid = dynamic_cast<const po::invalid_option_value*>(&e);
   if (invalid == nullptr) return e.what();
@@ -316,13 +308,7 @@ std::string setting_error_text(const po::error& e) {
   name.erase(0, name.find_first_not_of('-'));
   if (const auto dot = name.rfind('.'); dot != std::string::npos) name.erase(0, dot + 1);
   std::string expected;
-  CaseSettings s;
-  for_each_setting(s, [&](const char* setting, const char* /*help*/, const auto& field) {
-    using T = setting_t<decltype(field)>;
-    if (name != setting) return;
-    if constexpr (std::is_same_v<T, int>) expected = "a whole number";
-    if constexpr (std::is_same_v<T, double>) expected = "a number";
-  });
+  if (const std::optional<Setting> setting = find_setting(name)) expected = expected_text(*setting);
   if (name == "trial") expected = "a whole number";  // --trial N, not a setting of a case
   return expected.empty() ? std::string(e.what()) : fmt::format("{}: expected {}", e.what(), expected);
 }

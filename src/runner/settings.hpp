@@ -1,33 +1,41 @@
 // runner/settings.hpp: per-case settings, read from the fixture file and the
-// command line. One declaration (for_each_setting) gives every setting the same
-// name as CLI flag (--trials), fixture key (trials = 20, or [case_id] trials = 5),
-// struct field (CaseSettings::trials) and report field ("trials").
+// command line. One table (for_each_setting) declares every setting once: its
+// name, the same as CLI flag (--trials), fixture key (trials = 20, or
+// [case_id] trials = 5), struct field (CaseSettings::trials) and report field
+// ("trials"); its help; its domain; and where it applies. It extends the
+// library's table of CheckOptions (gradcheck/detail/settings_table.hpp) and
+// the word2vec cases' sizes (gradcheck/word2vec_sizes.hpp).
 #pragma once
 
 #include <boost/program_options.hpp>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "gradcheck/detail/settings_table.hpp"
 #include "gradcheck/options.hpp"
+#include "gradcheck/redraw.hpp"
+#include "gradcheck/word2vec_sizes.hpp"
 
 namespace gradcheck {
 /// Boost.Program_options hook: parses "full", "sampled", "directional", "auto".
 void validate(boost::any& v, const std::vector<std::string>& values, Mode* /*unused*/, int /*unused*/);
 }  // namespace gradcheck
 
-namespace gradcheck::runner {
-
-/// An inclusive integer range, written "2..50" (or "7" for 7..7).
-struct Range {
-  long lo = 1;
-  long hi = 1;
-  friend bool operator==(const Range&, const Range&) = default;
-};
+namespace gradcheck::word2vec {
+/// "2..50", or "7" for 7..7.
 std::string to_string(const Range& r);
 /// Boost.Program_options hook: parses "LO..HI" or "N".
 void validate(boost::any& v, const std::vector<std::string>& values, Range* /*unused*/, int /*unused*/);
+}  // namespace gradcheck::word2vec
+
+namespace gradcheck::runner {
+
+using detail::Domain;
+using detail::Setting;
+using word2vec::Range;
 
 /// Entries of x named as the reports name them: "U[3,1]" (row 3, column 1 of
 /// block U), "v_c[0]", or a 1 x 1 block by its name alone. Written as a
@@ -60,50 +68,47 @@ inline CheckOptions runner_check_options() {
 struct CaseSettings {
   int trials = 20;                              ///< randomized trials per case
   CheckOptions check = runner_check_options();  ///< step, rtol, atol, noise_factor, mode, threads, ...
-  Range V{2, 50};                               ///< vocabulary size
-  Range d{1, 20};                               ///< embedding size
-  Range m{1, 4};                                ///< skip-gram window half-width
-  Range K{1, 15};                               ///< negative samples per outside word
-  Range n{1, 20};                               ///< length of the vector for elementwise functions
-  double alpha = 0.1;                           ///< leaky-ReLU slope, 0 < alpha < 1
-  double scale = 1.0;  ///< random points are drawn at this scale (0.01: near-linear; 30: saturated)
-  int resample = 3;    ///< redraws of a point judged INCONCLUSIVE, per trial
+  word2vec::Sizes sizes;                        ///< the word2vec cases' sizes: V, d, m, K, n, alpha
+  double scale = 1.0;               ///< random points are drawn at this scale (0.01: near-linear; 30: saturated)
+  int resample = default_resample;  ///< redraws of a point judged INCONCLUSIVE, per trial
   /// sampled: entries checked in every trial besides the drawn coordinates
   /// (resolved against each trial's layout into CheckOptions::entries).
   EntryNames entries;
 };
 
-/// Calls visit(name, help, field) for every setting of `s`.
+/// Calls visit(setting, field) for every setting of `s`, in the order of the
+/// reports: trials, the CheckOptions (with entries after samples), the sizes,
+/// scale, resample.
 template <class S, class Visit>
 void for_each_setting(S& s, Visit&& visit) {
-  visit("trials", "randomized trials per case (>= 1)", s.trials);
-  visit("step", "relative finite-difference step (> 0)", s.check.step);
-  visit("rtol", "relative tolerance of the pass condition (>= 0)", s.check.rtol);
-  visit("atol", "absolute floor of the pass condition (>= 0)", s.check.atol);
-  visit("noise_factor", "multiplier on the measured rounding noise (>= 0)", s.check.noise_factor);
-  visit("estimate_factor", "multiplier on Ridders' error estimate (>= 0)", s.check.estimate_factor);
-  visit("ladder_step", "relative initial step of Ridders' ladder (> 0)", s.check.ladder_step);
-  visit("mode", "full, sampled, directional or auto (the default: full while 7 + 2n <= budget, else directional)",
-        s.check.mode);
-  visit("samples", "sampled: coordinates per block; directional: directions (>= 1)", s.check.samples);
-  visit("entries", "sampled: entries always checked besides the drawn ones, e.g. 'U[3,1],v_c[0]'", s.entries);
-  visit("budget", "auto: the most evaluations of f to plan for (>= 1; default 2500)", s.check.budget);
-  visit("threads", "worker threads of full and sampled checks and of directional draws (0, the default: all cores)",
-        s.check.threads);
-  visit("V", "vocabulary size range LO..HI (>= 2)", s.V);
-  visit("d", "embedding size range LO..HI (>= 1)", s.d);
-  visit("m", "skip-gram window half-width range LO..HI (>= 1)", s.m);
-  visit("K", "negative samples range LO..HI (>= 1)", s.K);
-  visit("n", "vector length range for elementwise cases LO..HI (>= 1)", s.n);
-  visit("alpha", "leaky-ReLU slope, 0 < alpha < 1", s.alpha);
-  visit("scale", "scale of the random points (> 0)", s.scale);
-  visit("resample", "redraws of an inconclusive point per trial (>= 0)", s.resample);
+  constexpr detail::AppliesTo every_case = detail::every_case;
+  visit(Setting{"trials", "randomized trials per case", Domain::whole_from(1), every_case}, s.trials);
+  detail::for_each_check_option(s.check, [&](const Setting& setting, auto& field) {
+    visit(setting, field);
+    if (std::string_view(setting.name) != "samples") return;
+    // The case's names of CheckOptions::entries, resolved per trial.
+    visit(Setting{"entries", "sampled: entries always checked besides the drawn ones",
+                  Domain::names("e.g. 'U[3,1],v_c[0]'"), every_case},
+          s.entries);
+  });
+  word2vec::for_each_size(s.sizes, visit);
+  // The points of a formula file follow its own distributions.
+  visit(Setting{"scale", "scale of the random points", Domain::number_above_to(0, 1e6), detail::word2vec_cases_only},
+        s.scale);
+  visit(detail::resample_setting, s.resample);
 }
 
-/// Whether setting `name` sizes or scales the points of the built-in cases
-/// (V, d, m, K, n, alpha, scale): a formula file declares its own, so these
-/// are refused for it and left out of its reports.
-bool sized_setting(std::string_view name);
+/// The row of setting `name`; nullopt for a name that is no setting.
+std::optional<Setting> find_setting(std::string_view name);
+
+/// A setting's value as the command line and the reports write it: 20, 1e-08,
+/// auto, 2..50, U[3,1],v_c[0].
+std::string value_text(int v);
+std::string value_text(long v);
+std::string value_text(double v);
+std::string value_text(Mode v);
+std::string value_text(const Range& v);
+std::string value_text(const EntryNames& v);
 
 /// The settings as command-line flags (--trials N, ...), without defaults so
 /// that an absent flag leaves the fixture's value.

@@ -70,9 +70,9 @@ short=(run 'xent_*' sigmoid_derivative --trials 5 --seed 4)
 # 1. Started together, on a directory both create.
 for ((round = 0; round < rounds; round++)); do
   reports=$dir/together-$round/a/b
-  "$gradcheck" "${long[@]}" --report-dir "$reports" >"$dir/long.out" 2>&1 &
+  "$gradcheck" "${long[@]}" --report_dir "$reports" >"$dir/long.out" 2>&1 &
   a=$!
-  "$gradcheck" "${short[@]}" --report-dir "$reports" >"$dir/short.out" 2>&1 &
+  "$gradcheck" "${short[@]}" --report_dir "$reports" >"$dir/short.out" 2>&1 &
   b=$!
   finished "$a" "$dir/long.out"
   finished "$b" "$dir/short.out"
@@ -86,7 +86,7 @@ reports=$dir/stopped
 mkdir -p "$reports"
 stopped_mid_write=0
 for ((attempt = 0; attempt < 5 && stopped_mid_write == 0; attempt++)); do
-  "$gradcheck" "${long[@]}" --report-dir "$reports" >"$dir/long.out" 2>&1 &
+  "$gradcheck" "${long[@]}" --report_dir "$reports" >"$dir/long.out" 2>&1 &
   a=$!
   # Stop it once its first report is written to a temporary it has locked
   # (between creating a temporary and locking it, a clean-up may remove it:
@@ -102,7 +102,7 @@ for ((attempt = 0; attempt < 5 && stopped_mid_write == 0; attempt++)); do
   done
   if ((${#temporaries[@]} > 0)) && [[ -e ${temporaries[0]} ]]; then
     stopped_mid_write=1
-    "${namespace[@]}" "$gradcheck" "${short[@]}" --report-dir "$reports" >"$dir/short.out" 2>&1 ||
+    "${namespace[@]}" "$gradcheck" "${short[@]}" --report_dir "$reports" >"$dir/short.out" 2>&1 ||
       fail "the second run exited $?: $(tail -n 3 "$dir/short.out")"
     grep -q ' passed, 0 failed$' "$dir/short.out" || fail "the second run did not report its result"
     for t in "${temporaries[@]}"; do

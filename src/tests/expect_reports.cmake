@@ -1,4 +1,4 @@
-# Runs `gradcheck formula ... --report-dir DIR` and checks its exit code, its
+# Runs `gradcheck formula ... --report_dir DIR` and checks its exit code, its
 # stdout and what its reports say, for the tests of diagnoses and formula options:
 #   cmake -DEXPECT_CODE=1 -DDIR=dir [-DEXPECT_STDOUT=regex] [-DEXPECT_REPORT=regex]
 #         [-DEXPECT_SUMMARY=regex] [-DEXPECT_MARKDOWN=regex] -P expect_reports.cmake -- COMMAND ARGS...
@@ -7,7 +7,7 @@
 # line); EXPECT_MARKDOWN gradcheck.md alone. An empty regex is not checked. A semicolon cannot pass through -D: write '.' for it.
 include(${CMAKE_CURRENT_LIST_DIR}/command_args.cmake)
 file(REMOVE_RECURSE "${DIR}")
-execute_process(COMMAND ${command} --report-dir ${DIR} RESULT_VARIABLE code OUTPUT_VARIABLE out ERROR_VARIABLE err)
+execute_process(COMMAND ${command} --report_dir ${DIR} RESULT_VARIABLE code OUTPUT_VARIABLE out ERROR_VARIABLE err)
 string(REPLACE ";" " " shown "${command}")
 if(NOT code STREQUAL EXPECT_CODE)
   message(FATAL_ERROR "`${shown}` exited ${code}, expected ${EXPECT_CODE}\nstdout: ${out}\nstderr: ${err}")

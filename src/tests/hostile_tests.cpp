@@ -114,7 +114,8 @@ CheckCase hostile_case(const Expected& e, int bad_trial) {
           [what, bad_trial](Rng& rng, const CaseSettings& s, int trial) {
             const bool bad = bad_trial < 0 || trial == bad_trial;
             if (bad && what == Misbehaviour::sample_throws) throw std::runtime_error("hostile sampler");
-            const Eigen::Index n = bad && what == Misbehaviour::sample_empty_x ? 0 : random_index(rng, s.n.lo, s.n.hi);
+            const Eigen::Index n =
+                bad && what == Misbehaviour::sample_empty_x ? 0 : random_index(rng, s.sizes.n.lo, s.sizes.n.hi);
             Problem p;
             p.point = "n=" + std::to_string(n);
             p.layout = {{"x", n, 1}};
@@ -175,7 +176,7 @@ CheckCase hostile_case(const Expected& e, int bad_trial) {
 CaseSettings settings() {
   CaseSettings s;
   s.trials = trials;
-  s.n = {2, 6};
+  s.sizes.n = {2, 6};
   return s;
 }
 

@@ -17,7 +17,7 @@ reports=$dir/reports
 previous=$dir/previous
 # About 150 KB of JSON, the first report written: the kills are timed by the
 # temporaries, so a larger file would only make every run and check slower.
-args=(run xent_grad_logits --trials 40 --seed 3 --report-dir "$reports")
+args=(run xent_grad_logits --trials 40 --seed 3 --report_dir "$reports")
 names=(gradcheck.json gradcheck.md gradcheck.html junit.xml)
 
 fail() {

@@ -94,7 +94,7 @@ BOOST_AUTO_TEST_CASE(the_policy_counts_attempts) {
     redraw_while_inconclusive(-1, [](int) { return Verdict::pass; });
     BOOST_FAIL("resample -1 was accepted");
   } catch (const Error& e) {
-    BOOST_TEST(std::string(e.what()) == "resample must be 0 or more redraws, got -1");
+    BOOST_TEST(std::string(e.what()) == "resample = -1 is invalid: expected a whole number from 0 to 100");
   }
 }
 

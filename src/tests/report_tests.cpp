@@ -50,7 +50,7 @@ CheckCase sine_case(bool formula_right = true) {
       .convention = "x in R^n",
       .sample =
           [formula_right](Rng& rng, const CaseSettings& s, int) {
-            const Eigen::Index n = random_index(rng, s.n.lo, s.n.hi);
+            const Eigen::Index n = random_index(rng, s.sizes.n.lo, s.sizes.n.hi);
             Problem p;
             p.point = "n=" + std::to_string(n);
             p.layout = {{"x", n, 1}};
@@ -76,7 +76,7 @@ CheckCase sine_case(bool formula_right = true) {
 CaseSettings small_settings(int trials) {
   CaseSettings s;
   s.trials = trials;
-  s.n = {3, 8};
+  s.sizes.n = {3, 8};
   return s;
 }
 

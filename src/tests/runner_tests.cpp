@@ -42,7 +42,7 @@ CheckCase toy_case(bool second_control_wrong = true) {
       .convention = "x in R^n",
       .sample =
           [second_control_wrong](Rng& rng, const CaseSettings& s, int) {
-            const Eigen::Index n = random_index(rng, s.n.lo, s.n.hi);
+            const Eigen::Index n = random_index(rng, s.sizes.n.lo, s.sizes.n.hi);
             Problem p;
             p.point = "n=" + std::to_string(n);
             p.layout = {{"x", n, 1}};
@@ -396,7 +396,7 @@ BOOST_AUTO_TEST_CASE(fixture_sections_override_top_level_and_flags_override_both
   const SettingsSource plain(path.string(), {"toy", "other"});
   BOOST_TEST(plain.for_case("toy").trials == 7);
   BOOST_TEST(plain.for_case("other").trials == 5);
-  BOOST_TEST((plain.for_case("other").V == Range{3, 9}));
+  BOOST_TEST((plain.for_case("other").sizes.V == Range{3, 9}));
   BOOST_TEST(plain.seed() == 5U);
 
   namespace po = boost::program_options;
@@ -464,8 +464,8 @@ BOOST_AUTO_TEST_CASE(named_entries_resolve_to_the_coordinates_entry_name_prints)
 BOOST_AUTO_TEST_CASE(a_sampled_check_judges_the_named_entries) {
   const CheckCase* c = &checks::find_case("naive_softmax_grad_outside");
   CaseSettings s;
-  s.V = {40, 40};
-  s.d = {6, 6};
+  s.sizes.V = {40, 40};
+  s.sizes.d = {6, 6};
   Rng rng = trial_rng(1, c->id, 0);
   const Problem p = c->sample(rng, s, 0);
   CheckOptions o;
@@ -547,7 +547,7 @@ BOOST_AUTO_TEST_CASE(entries_come_from_the_fixture_and_are_checked_up_front) {
 BOOST_AUTO_TEST_CASE(entries_are_checked_against_the_true_smallest_point) {
   const CheckCase& leaky = checks::find_case("leaky_relu_derivative");
   CaseSettings s;
-  s.n = {2, 20};
+  s.sizes.n = {2, 20};
   s.check.mode = Mode::sampled;
   s.entries.entries = {{.block = "x", .index = {1}}};
   BOOST_CHECK_NO_THROW(check_entries(leaky, s));
@@ -562,7 +562,7 @@ BOOST_AUTO_TEST_CASE(entries_are_checked_against_the_true_smallest_point) {
 BOOST_AUTO_TEST_CASE(an_auto_plan_is_printed_up_front_and_kept) {
   const CheckCase toy = toy_case();
   CaseSettings s;
-  s.n = {3, 9};
+  s.sizes.n = {3, 9};
   s.trials = 12;
   s.check.mode = Mode::automatic;
   s.check.budget = 20;  // 7 + 2n <= 20 up to n = 6; then (20 - 7) / 2 = 6 directions
@@ -603,7 +603,7 @@ BOOST_AUTO_TEST_CASE(an_auto_plan_is_printed_up_front_and_kept) {
              "plan: toy, mode auto, budget 8: n = 3: directional with 1 direction, 9 evaluations "
              "... n = 9: directional with 1 direction, 9 evaluations" +
                  more);
-  s.n = {5, 5};
+  s.sizes.n = {5, 5};
   BOOST_TEST(plan_text(toy, s) ==
              "plan: toy, mode auto, budget 8: n = 5: directional with 1 direction, 9 evaluations" + more);
   s.check.mode = Mode::full;

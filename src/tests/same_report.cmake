@@ -4,7 +4,7 @@
 separate_arguments(ARGS UNIX_COMMAND "${ARGS}")
 file(REMOVE_RECURSE "${DIR}")
 foreach(n IN ITEMS 1 2)
-  execute_process(COMMAND "${GRADCHECK}" ${ARGS} --report-dir "${DIR}" RESULT_VARIABLE code OUTPUT_QUIET)
+  execute_process(COMMAND "${GRADCHECK}" ${ARGS} --report_dir "${DIR}" RESULT_VARIABLE code OUTPUT_QUIET)
   if(NOT code EQUAL 0)
     message(FATAL_ERROR "run ${n} exited ${code}")
   endif()

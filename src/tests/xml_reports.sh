@@ -17,7 +17,7 @@ command -v xmllint >/dev/null || fail "xmllint not found (libxml2-utils, install
 rm -rf "$dir"
 mkdir -p "$dir"
 
-"$gradcheck" run --trials 3 --report-dir "$dir/pass" >"$dir/pass.out" || fail "the run failed: $(cat "$dir/pass.out")"
+"$gradcheck" run --trials 3 --report_dir "$dir/pass" >"$dir/pass.out" || fail "the run failed: $(cat "$dir/pass.out")"
 html=$dir/pass/gradcheck.html
 junit=$dir/pass/junit.xml
 xmllint --noout "$html" "$junit"
@@ -46,7 +46,7 @@ testcases=$(xmllint --xpath 'count(//testcase)' "$junit")
 
 # A failing run: the negative controls are accepted under rtol 10.
 code=0
-"$gradcheck" run 'xent_*' --trials 2 --rtol 10 --report-dir "$dir/fail" >/dev/null || code=$?
+"$gradcheck" run 'xent_*' --trials 2 --rtol 10 --report_dir "$dir/fail" >/dev/null || code=$?
 ((code == 1)) || fail "the failing run exited $code, expected 1"
 xmllint --noout "$dir/fail/gradcheck.html" "$dir/fail/junit.xml"
 failures=$(xmllint --xpath 'count(//failure)' "$dir/fail/junit.xml")

@@ -214,10 +214,10 @@ BOOST_AUTO_TEST_CASE(did_you_mean_in_formula_files) {
 }
 
 BOOST_AUTO_TEST_CASE(suggestion_rules) {
-  const std::vector<std::string> options = {"trials", "trial", "seed", "report-dir", "resample", "rtol"};
+  const std::vector<std::string> options = {"trials", "trial", "seed", "report_dir", "resample", "rtol"};
   BOOST_TEST(formula::closest("trails", options).value_or("") == "trials");  // a swap is one edit
-  BOOST_TEST(formula::closest("report_dir", options).value_or("") == "report-dir");
-  BOOST_TEST(formula::closest("rep", options).value_or("") == "report-dir");  // the only one it begins
+  BOOST_TEST(formula::closest("report-dir", options).value_or("") == "report_dir");
+  BOOST_TEST(formula::closest("rep", options).value_or("") == "report_dir");  // the only one it begins
   BOOST_TEST(!formula::closest("re", options));                               // too short to guess
   BOOST_TEST(!formula::closest("bogus", options));
   BOOST_TEST(!formula::closest("y", {"x"}));  // one letter: no unrelated one-letter name

@@ -34,7 +34,9 @@ std::optional<Mode> parse_mode(std::string_view text) noexcept;
 
 /// Options of check_gradient / check_jacobian. The same names are used by the
 /// CLI flags (`--step`), the fixture keys (`step = ...`) and the report fields.
-/// The pass condition they enter is written once, in check.hpp.
+/// The pass condition they enter is written once, in check.hpp. The values
+/// each may take are in the settings table (gradcheck/detail/settings_table.hpp);
+/// a check throws gradcheck::Error for an option outside them.
 struct CheckOptions {
   /// Relative step of the first central difference: coordinate j moves by
   /// h_j = step · max(1, |x_j|), rounded so that x_j ± h_j is exact.

@@ -26,7 +26,7 @@ inline constexpr int default_resample = 3;
 
 /// The policy itself: calls attempt(0), attempt(1), ... while it returns
 /// Verdict::inconclusive, at most 1 + resample times; returns how many times
-/// it called it (the points drawn). Throws gradcheck::Error if resample < 0.
+/// it called it (the points drawn). Throws gradcheck::Error unless 0 <= resample <= 100.
 /// The CLI runner calls it with the verdicts of a formula and its controls.
 int redraw_while_inconclusive(int resample, const std::function<Verdict(int attempt)>& attempt);
 
