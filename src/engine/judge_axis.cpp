@@ -19,6 +19,7 @@ constexpr double nan = std::numeric_limits<double>::quiet_NaN();
 // entries whose first step straddles a kink, past it (kinks.cpp).
 class AxisJudge : AxisTask {
  public:
+  // cppcheck-suppress uninitDerivedMemberVar ; AxisTask(task) copies every field
   explicit AxisJudge(const AxisTask& task)
       : AxisTask(task),
         column_(task.out.column),
@@ -90,7 +91,7 @@ class AxisJudge : AxisTask {
       throw FunctionThrew{fmt::format("f returned {} and {} outputs at x ± h {} but {} at x", worker.fp.size(),
                                       worker.fm.size(), axis.move(), m)};
     }
-    bool refine = false;
+    bool undecided = false;
     for (Eigen::Index i = 0; i < m; ++i) {
       const double ni = (worker.fp(i) - worker.fm(i)) / (2.0 * h_);
       out.numeric(i, column_) = ni;
@@ -102,10 +103,10 @@ class AxisJudge : AxisTask {
         judged(i) = {Verdict::inconclusive, Failure::non_finite,
                      fmt::format("f(x ± h {}) is not finite: {}", axis.move(), ni)};
       } else if (!decided_by_first(i, noise)) {
-        refine = true;
+        undecided = true;
       }
     }
-    return refine;
+    return undecided;
   }
 
   // Step 2, for each entry step 1 left undecided.

@@ -125,6 +125,7 @@ namespace {
 // h/4, ... and each kinked entry's judgement at the first that clears it.
 class PastKink : AxisTask {
  public:
+  // cppcheck-suppress uninitDerivedMemberVar ; AxisTask(task) copies every field
   explicit PastKink(const AxisTask& task) : AxisTask(task), eps_(task.worker.eps()), nf_(task.options.noise_factor) {}
 
   void run(double h, const std::vector<Eigen::Index>& kinked) {

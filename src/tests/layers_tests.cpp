@@ -83,7 +83,8 @@ std::vector<std::string> violations(const std::map<std::string, std::set<std::st
       const std::string to = resolve(from, (*it)[1].str());
       const std::string target = part_of(to, parts);
       if (to.empty() || to.rfind("src/include/", 0) == 0 || target == source) continue;
-      if (target.empty() || parts.at(source).count(target) == 0U) out.push_back(from + " -> " + to);
+      if (target.empty() || parts.at(source).count(target) == 0U)
+        out.push_back(std::string(from).append(" -> ").append(to));
     }
   }
   return out;
